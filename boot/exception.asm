@@ -1,0 +1,128 @@
+; CPL0 exception entry: the only privileged code of the guest.
+;
+; On a PVM host every instruction here is emulated (about 1 us each), so the
+; stubs do the least possible: a TLB flush requested by the library OS, or
+; saving the fault into the vCPU's fault_record and leaving for the library
+; OS's CPL3 fault handler with an iretq.  A fault while the library OS is
+; still handling the previous one is fatal and goes to the monitor.
+;
+; All gates use IST1, so every vCPU enters on its own stack inside
+; [GPA_CPL0_STACK_TOP - 8 KB * (n + 1), GPA_CPL0_STACK_TOP), whatever CPL the
+; fault came from; the stack position tells which vCPU we are.
+
+bits 64
+default rel
+
+%define GPA_FAULT           0xd000
+%define GPA_CPL0_STACK_TOP  0x30000
+%define FAULT_RECORD_SIZE   128
+%define SEL_UCODE           0x33
+%define SEL_UDATA           0x2b
+%define PORT_FATAL          0x502
+
+extern fault_entry          ; library OS handler (CPL3), gets the record in rdi
+extern fault_stack_tops     ; per-vCPU stack tops for it
+
+global idt_stubs
+global tlb_flush_all
+
+section .text.boot
+
+; struct fault_record field offsets (guest/layout.h)
+%define FR_VECTOR 0
+%define FR_ERROR  8
+%define FR_RIP    16
+%define FR_CS     24
+%define FR_RFLAGS 32
+%define FR_RSP    40
+%define FR_SS     48
+%define FR_CR2    56
+%define FR_DEPTH  64
+
+align 16
+idt_stubs:
+%assign v 0
+%rep 32
+    align 16
+%if v == 8 || v == 10 || v == 11 || v == 12 || v == 13 || v == 14 || v == 17 || v == 21 || v == 29 || v == 30
+    push qword v                 ; the CPU pushed an error code
+%else
+    push qword 0
+    push qword v
+%endif
+    jmp exception_common
+%assign v v+1
+%endrep
+
+; Stack: vector, error, rip, cs, rflags, rsp, ss
+exception_common:
+    cmp qword [rsp], 6
+    jne .save
+    push rax
+    lea rax, [tlb_flush_all]
+    cmp [rsp + 24], rax
+    jne .not_flush
+    mov rax, cr3
+    mov cr3, rax
+    add qword [rsp + 24], 2      ; skip the ud2
+    pop rax
+    add rsp, 16
+    iretq
+.not_flush:
+    pop rax
+.save:
+    push rax
+    push rbx
+    ; vCPU index from the IST stack position
+    mov rax, GPA_CPL0_STACK_TOP - 1
+    sub rax, rsp
+    shr rax, 13
+    mov rbx, rax
+    imul rax, rax, FAULT_RECORD_SIZE
+    add rax, GPA_FAULT
+    cmp qword [rax + FR_DEPTH], 0
+    jne .fatal
+    inc qword [rax + FR_DEPTH]
+    push rcx
+%assign off 24
+%rep 7
+    mov rcx, [rsp + off]
+    mov [rax + off - 24], rcx
+%assign off off+8
+%endrep
+    mov rcx, cr2
+    mov [rax + FR_CR2], rcx
+    ; Leave for the CPL3 handler: rewrite the iret frame in place.
+    lea rcx, [fault_entry]
+    mov [rsp + 40], rcx          ; rip
+    mov qword [rsp + 48], SEL_UCODE
+    mov qword [rsp + 56], 0x3002 ; IOPL 3 (CPL3 port I/O on VMX/SVM), IF clear
+    lea rcx, [fault_stack_tops]
+    mov rcx, [rcx + rbx * 8]
+    mov [rsp + 64], rcx          ; rsp
+    mov qword [rsp + 72], SEL_UDATA
+    mov rdi, rax                 ; argument: the record
+    pop rcx
+    pop rbx
+    add rsp, 24                  ; saved rax (dropped: rdi/rax are the handler's), vector, error
+    iretq
+.fatal:
+    ; rax = record of the first fault; put the second one beside it for the monitor
+    mov rcx, [rsp + 16]
+    mov [rax + FR_DEPTH + 8], rcx       ; vector
+    mov rcx, [rsp + 32]
+    mov [rax + FR_DEPTH + 16], rcx      ; rip
+    mov rcx, cr2
+    mov [rax + FR_DEPTH + 24], rcx
+    mov dx, PORT_FATAL
+    out dx, al
+.halt:
+    hlt
+    jmp .halt
+
+; Called by the library OS after it edited page-table entries: the ud2 traps
+; to the stub above, which reloads CR3 and returns past it.
+section .text
+tlb_flush_all:
+    ud2
+    ret

@@ -1,0 +1,48 @@
+/* The boot-info page: everything the monitor tells a new picoprocess.
+ * Versioned; strings live in the same page range and are referred to by
+ * guest address (NUL-terminated).  Written by the monitor, read-only by
+ * convention for the guest. */
+#ifndef PICOVM_BOOTINFO_H
+#define PICOVM_BOOTINFO_H
+
+#define BOOTINFO_MAGIC   0x4f464e49544f4f42ull /* "BOOTINFO" */
+#define BOOTINFO_VERSION 1
+#define BOOTINFO_MAX_MOUNTS 32
+
+enum { LOG_ERROR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3, LOG_TRACE = 4 };
+enum { MOUNT_CHROOT = 1, MOUNT_TMPFS = 2 };
+
+struct bootinfo_mount {
+    unsigned long long guest_path;  /* char *: absolute path inside the picoprocess */
+    unsigned long long host_uri;    /* char *: "file:/host/dir" for chroot, "" for tmpfs */
+    unsigned int type;              /* MOUNT_* */
+    unsigned int writable;
+};
+
+struct bootinfo {
+    unsigned long long magic;
+    unsigned long long version;
+    unsigned long long ram_size;        /* bytes of guest RAM from GPA 0 */
+    unsigned long long pt_pool;         /* top of RAM: page tables for splitting 2 MB pages, 4 KB per 2 MB of RAM;
+                                           the library OS allocates from [GPA_RAM_POOL, pt_pool) */
+    unsigned long long tsc_khz;
+    unsigned long long boot_tsc;        /* TSC and wall clock sampled together by the monitor */
+    unsigned long long boot_realtime_ns;
+    unsigned long long boot_monotonic_ns;
+    unsigned int log_level;             /* LOG_* */
+    unsigned int host_is_pvm;
+    unsigned long long entrypoint;      /* char *: guest path of the program */
+    unsigned long long argc, argv;      /* char **, NULL-terminated */
+    unsigned long long envc, envp;      /* char **, NULL-terminated */
+    unsigned long long start_dir;       /* char * */
+    unsigned long long stack_size;
+    unsigned long long brk_max_size;
+    unsigned long long nmounts;
+    struct bootinfo_mount mounts[BOOTINFO_MAX_MOUNTS];
+    /* identity of this picoprocess; the multi-process issue fills these */
+    unsigned long long pid, ppid, vsock_cid;
+    unsigned long long host_uid, host_gid;
+    unsigned long long umask;
+};
+
+#endif

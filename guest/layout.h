@@ -1,0 +1,71 @@
+/* Guest physical = guest virtual address layout, shared by the monitor and the guest.
+ *
+ * Guest RAM is identity-mapped (VA == PA) so the library OS can hand guest
+ * virtual addresses straight to the monitor, which checks them against the
+ * memslot and reads or writes them in place (zero-copy PAL calls).  Everything
+ * below GPA_RAM_POOL belongs to picovm; everything above it is the library
+ * OS's to allocate (ELF images, brk, mmap, stacks, its own heap). */
+#ifndef PICOVM_GUEST_LAYOUT_H
+#define PICOVM_GUEST_LAYOUT_H
+
+#define GUEST_PAGE_SIZE     0x1000ull
+#define GUEST_HUGE_SIZE     0x200000ull
+
+#define GPA_GDT             0x1000ull   /* Linux-like GDT, see SEL_* */
+#define GPA_IDT             0x2000ull   /* 256 gates -> boot/ stubs */
+#define GPA_TSS             0x3000ull   /* one 0x80-byte TSS per vCPU */
+#define GPA_PML4            0x4000ull
+#define GPA_PDPT            0x5000ull
+#define GPA_PT_LOW          0x6000ull   /* 4K page table of the first 2 MB: page 0 stays unmapped */
+#define GPA_PD              0x8000ull   /* one page directory (2 MB pages) per GB, up to 4 */
+#define GPA_CALLPAGE        0xc000ull   /* struct hc_page: PAL call slots (pal-kvm/hypercall.h) */
+#define GPA_FAULT           0xd000ull   /* struct fault_record per vCPU, written by CPL0 stubs */
+#define GPA_BOOTINFO        0x10000ull  /* struct bootinfo + its string area */
+#define BOOTINFO_SIZE       0x10000ull
+#define GPA_CPL0_STACK_TOP  0x30000ull  /* 0x20000..0x2ffff: exception entry stacks, 8 KB per vCPU */
+#define CPL0_STACK_SIZE     0x2000ull
+#define GPA_IMAGE           0x100000ull /* guest image: boot stubs + guest base + PAL + library OS */
+#define GPA_IMAGE_LIMIT     0x400000ull /* image incl. bss must end below this */
+#define GPA_RAM_POOL        0x400000ull
+
+#define GUEST_RAM_MIN       (32ull << 20)
+#define GUEST_RAM_DEFAULT   (256ull << 20)
+#define GUEST_RAM_MAX       (4ull << 30)
+#define GUEST_MAX_VCPUS     8
+
+/* GDT selectors (Linux layout, so SYSCALL/SYSRET work on VMX/SVM hosts). */
+#define SEL_KCODE   0x10
+#define SEL_KDATA   0x18
+#define SEL_UCODE32 0x23
+#define SEL_UDATA   0x2b
+#define SEL_UCODE   0x33
+#define SEL_TSS     0x40
+
+/* I/O ports the guest may touch.  DOORBELL is an ioeventfd (no user-space exit);
+ * WAIT and FATAL are ordinary exits served by the vCPU thread. */
+#define PORT_DOORBELL 0x500   /* PAL server thread is asleep: wake it */
+#define PORT_WAIT     0x501   /* block this vCPU until its call slot is answered */
+#define PORT_FATAL    0x502   /* CPL0 stub could not hand a fault to the library OS */
+
+/* Written by the exception stubs (boot/) for the library OS's fault handler. */
+struct fault_record {
+    unsigned long long vector, error, rip, cs, rflags, rsp, ss, cr2;
+    unsigned long long depth;   /* >0 while the library OS handles a fault */
+    unsigned long long pad[7];
+};
+
+/* Found at GPA_IMAGE: tells the monitor where the guest's entry points are. */
+#define GUEST_IMAGE_MAGIC 0x4d56435049504f50ull /* "POPIPCVM" */
+#define GUEST_IMAGE_VERSION 1
+struct guest_image_header {
+    unsigned long long magic;
+    unsigned long long version;
+    unsigned long long entry;          /* CPL3 entry: rdi = bootinfo, rsi = vCPU id */
+    unsigned long long syscall_entry;  /* MSR_LSTAR */
+    unsigned long long idt_stubs;      /* 32 stubs of 16 bytes: vector v at idt_stubs + 16 v */
+    unsigned long long image_end;      /* end of bss */
+    unsigned long long percpu;         /* GS base of vCPU 0; vCPU n at percpu + n * percpu_size */
+    unsigned long long percpu_size;
+};
+
+#endif

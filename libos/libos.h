@@ -1,0 +1,43 @@
+/* Library OS internals shared by every file in libos/. */
+#ifndef PICOVM_LIBOS_H
+#define PICOVM_LIBOS_H
+
+#include "klib.h"
+#include "pal.h"
+#include "bootinfo.h"
+#include <asm/errno.h>
+
+/* Logging goes to the host through the PAL; the level is the manifest's loader.log_level. */
+extern int log_level;
+void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_error(...)   log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warning(...) do { if (log_level >= LOG_WARNING) log_printf(LOG_WARNING, __VA_ARGS__); } while (0)
+#define log_debug(...)   do { if (log_level >= LOG_DEBUG) log_printf(LOG_DEBUG, __VA_ARGS__); } while (0)
+#define log_trace(...)   do { if (log_level >= LOG_TRACE) log_printf(LOG_TRACE, __VA_ARGS__); } while (0)
+
+/* Library OS heap (backed by the page allocator): never fails silently, returns NULL when out of memory. */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void *krealloc(void *p, size_t size);
+void kfree(void *p);
+char *kstrdup(const char *s);
+
+/* Checks that [p, p+len) is ordinary mapped application memory, so a bad pointer
+ * from the program becomes -EFAULT instead of a fault inside the library OS. */
+bool user_range_ok(const void *p, size_t len, bool write);
+/* A NUL-terminated string of at most max bytes (including NUL); -EFAULT or -ENAMETOOLONG. */
+long user_string_ok(const char *s, size_t max);
+
+/* Process-wide state of this picoprocess. */
+struct process {
+    int pid, ppid, pgid, sid;
+    unsigned int umask;
+    char cwd[4096];
+    char exe[4096];        /* guest path of the running program, for /proc/self/exe */
+};
+extern struct process proc;
+
+__attribute__((noreturn)) void libos_exit(int status);
+__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash);
+
+#endif

@@ -1,0 +1,70 @@
+/* Start of the library OS: set up memory, files and the program, then jump to it. */
+#include "libos.h"
+#include "elf_load.h"
+#include "layout.h"
+#include "mm.h"
+#include "vfs.h"
+#include "hypercall.h"
+
+struct process proc;
+void fault_init(void);
+
+__attribute__((noreturn)) void libos_exit(int status)
+{
+    pal->process_exit(status & 0xff, NULL);
+}
+
+__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash)
+{
+    struct hc_crash c = { .signo = signo };
+    pal->process_exit(128 + signo, crash ? crash : &c);
+}
+
+static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
+{
+    /* The ABI wants rdx = 0 (no exit hook from a dynamic linker) and a clean frame. */
+    __asm__ volatile("mov %0, %%rsp\n"
+                     "xor %%ebp, %%ebp\n"
+                     "xor %%edx, %%edx\n"
+                     "xor %%eax, %%eax\n"
+                     "jmp *%1\n"
+                     : : "r"(sp), "r"(entry) : "memory");
+    __builtin_unreachable();
+}
+
+__attribute__((noreturn)) void libos_main(void)
+{
+    const struct bootinfo *bi = pal_bootinfo;
+    log_level = bi->log_level;
+    fault_init();
+    mm_init(GPA_RAM_POOL, bi->pt_pool);
+    proc.pid = bi->pid ? bi->pid : 1;
+    proc.ppid = bi->ppid;
+    proc.pgid = proc.sid = proc.pid;
+    proc.umask = bi->umask;
+    strlcpy(proc.cwd, (const char *)bi->start_dir, sizeof(proc.cwd));
+    long r = vfs_init(bi);
+    if (r < 0) {
+        log_error("cannot set up the file system (%ld)", r);
+        libos_exit(126);
+    }
+    const char *entry = (const char *)bi->entrypoint;
+    struct elf_image img;
+    r = elf_load(entry, &img);
+    if (r < 0) {
+        log_error("cannot load %s: %s (%ld)", entry,
+                  r == -ENOENT ? "no such file in the mounted file systems" :
+                  r == -ENOEXEC ? "not a static x86-64 executable" :
+                  r == -EACCES ? "permission denied" : "error", r);
+        libos_exit(r == -ENOENT ? 127 : 126);
+    }
+    strlcpy(proc.exe, entry, sizeof(proc.exe));
+    mm_brk_init(img.end, bi->brk_max_size);
+    long sp = initial_stack(&img, entry, (char *const *)bi->argv, (char *const *)bi->envp);
+    if (sp < 0) {
+        log_error("cannot build the initial stack (%ld)", sp);
+        libos_exit(126);
+    }
+    log_debug("starting %s at 0x%lx", entry, (unsigned long)img.entry);
+    start_program(img.entry, sp);
+}

@@ -1,0 +1,61 @@
+/* The end of a picoprocess: its status becomes picovm's, and a death by
+ * signal is explained on stderr with where it happened. */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "vm.h"
+#include "monitor.h"
+#include "hypercall.h"
+
+void report_crash(struct vm *vm, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "picovm: %s: %s\n", vm->program ? vm->program : "guest", buf);
+}
+
+static const char *vector_reason(uint64_t v)
+{
+    static const char *const names[] = {
+        [0] = "divide error", [1] = "debug trap", [3] = "breakpoint", [4] = "overflow",
+        [5] = "bound range exceeded", [6] = "invalid opcode", [7] = "FPU not available",
+        [12] = "stack-segment fault", [13] = "general protection fault", [14] = "page fault",
+        [16] = "x87 floating-point error", [17] = "alignment check", [19] = "SIMD floating-point error",
+    };
+    return v < sizeof(names) / sizeof(names[0]) && names[v] ? names[v] : "CPU exception";
+}
+
+static void describe(struct vm *vm, const struct hc_crash *c)
+{
+    const char *sig = c->signo < 65 ? sigabbrev_np((int)c->signo) : NULL;
+    char where[256] = "";
+    if (c->rip) {
+        if (c->vector == 14)
+            snprintf(where, sizeof(where), ": %s at address 0x%llx (%s, %s), rip 0x%llx",
+                     vector_reason(c->vector), c->addr, c->error & 2 ? "write" : c->error & 16 ? "exec" : "read",
+                     c->error & 1 ? "protection" : "not mapped", c->rip);
+        else
+            snprintf(where, sizeof(where), ": %s (vector %llu, error 0x%llx), rip 0x%llx",
+                     vector_reason(c->vector), c->vector, c->error, c->rip);
+    }
+    report_crash(vm, "killed by SIG%s%s", sig ? sig : "?", where);
+}
+
+void guest_exit(struct vm *vm, int status, uint64_t crash_gpa)
+{
+    if (crash_gpa) {
+        const struct hc_crash *c = gpa_range(vm, crash_gpa, sizeof(*c));
+        struct hc_crash copy;
+        if (c) {
+            memcpy(&copy, c, sizeof(copy));
+            describe(vm, &copy);
+        } else
+            report_crash(vm, "died (crash record at a bad address)");
+    }
+    _exit(status & 0xff);
+}

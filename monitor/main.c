@@ -1,0 +1,117 @@
+/* picovm: run a program described by a manifest in its own KVM VM. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include "vm.h"
+#include "monitor.h"
+#include "bootinfo.h"
+
+#define PICOVM_VERSION "0.1.0"
+#define EXIT_USAGE 2
+#define EXIT_SETUP 70   /* EX_SOFTWARE: picovm itself could not run the program */
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: picovm run FILE.manifest [-- ARGS...]\n"
+                 "       picovm info\n"
+                 "       picovm --version\n");
+}
+
+static const char *host_kind(void) { return host_is_pvm() ? "PVM" : "VMX/SVM"; }
+
+static int cmd_info(void)
+{
+    printf("picovm %s\n", PICOVM_VERSION);
+    printf("host kind: %s\n", host_kind());
+    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (kvm < 0) {
+        printf("/dev/kvm: not usable (%m)\n");
+        return 1;
+    }
+    printf("/dev/kvm: API version %d\n", ioctl(kvm, KVM_GET_API_VERSION, 0));
+    printf("ioeventfd: %s\n", ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) > 0 ? "yes" : "no");
+    close(kvm);
+    return 0;
+}
+
+static void warn_line(const char *msg) { mlog(LOG_WARNING, "%s", msg); }
+
+/* argv of the program: the command line's only if the manifest allows it. */
+static char **program_argv(const struct pv_config *cfg, int nextra, char **extra)
+{
+    char **argv;
+    if (cfg->use_cmdline_argv) {
+        argv = calloc(nextra + 2, sizeof(char *));
+        argv[0] = cfg->entrypoint;
+        memcpy(argv + 1, extra, nextra * sizeof(char *));
+    } else if (cfg->argv) {
+        argv = calloc(cfg->argc + 1, sizeof(char *));
+        memcpy(argv, cfg->argv, cfg->argc * sizeof(char *));
+    } else {
+        argv = calloc(2, sizeof(char *));
+        argv[0] = cfg->entrypoint;
+    }
+    return argv;
+}
+
+static int cmd_run(const char *manifest, int nextra, char **extra)
+{
+    struct pv_config cfg;
+    char err[1024];
+    if (manifest_load(manifest, &cfg, err, sizeof(err), warn_line) < 0) {
+        fprintf(stderr, "picovm: %s\n", err);
+        return EXIT_USAGE;
+    }
+    monitor_log_level = cfg.log_level;
+    if (nextra && !cfg.use_cmdline_argv) {
+        fprintf(stderr, "picovm: %s: arguments given on the command line, but the manifest does not set "
+                        "loader.insecure__use_cmdline_argv = true\n", manifest);
+        return EXIT_USAGE;
+    }
+    if (policy_init(&cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "picovm: %s: %s\n", manifest, err);
+        return EXIT_USAGE;
+    }
+    static struct vm vm;
+    vm.program = cfg.entrypoint;
+    if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 ||
+        bootinfo_write(&vm, &cfg, program_argv(&cfg, nextra, extra), err, sizeof(err)) < 0) {
+        fprintf(stderr, "picovm: %s\n", err);
+        return EXIT_SETUP;
+    }
+    hc_server_start(&vm);
+    return vcpu_run(&vm);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        printf("picovm %s (host kind: %s)\n", PICOVM_VERSION, host_kind());
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "info"))
+        return cmd_info();
+    if (argc >= 3 && !strcmp(argv[1], "run")) {
+        int nextra = 0;
+        char **extra = NULL;
+        if (argc > 3) {
+            if (strcmp(argv[3], "--")) {
+                usage(stderr);
+                return EXIT_USAGE;
+            }
+            nextra = argc - 4;
+            extra = argv + 4;
+        }
+        return cmd_run(argv[2], nextra, extra);
+    }
+    usage(stderr);
+    return EXIT_USAGE;
+}

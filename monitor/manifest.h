@@ -1,0 +1,50 @@
+/* The manifest: a strict TOML subset (what Gramine manifests use) and the
+ * picovm configuration read from it. */
+#ifndef PICOVM_MANIFEST_H
+#define PICOVM_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pv_mount {
+    char *path;      /* mount point inside the picoprocess, absolute */
+    char *uri;       /* "file:/abs/host/dir" (relative host paths are resolved against the manifest's folder); NULL for tmpfs */
+    int type;        /* MOUNT_CHROOT or MOUNT_TMPFS (guest/bootinfo.h) */
+    bool writable;
+};
+
+struct pv_env {
+    char *name, *value;
+};
+
+struct pv_config {
+    char *manifest_path;
+    char *entrypoint;            /* libos.entrypoint: guest path of the program */
+    char **argv;                 /* loader.argv (NULL if absent) */
+    size_t argc;
+    bool use_cmdline_argv;       /* loader.insecure__use_cmdline_argv */
+    bool use_host_env;           /* loader.insecure__use_host_env */
+    struct pv_env *env;          /* loader.env.NAME, in manifest order */
+    size_t nenv;
+    struct pv_mount *mounts;     /* fs.mounts, in manifest order */
+    size_t nmounts;
+    char *start_dir;             /* fs.start_dir, default "/" */
+    uint64_t stack_size;         /* sys.stack.size, default 8M */
+    uint64_t brk_max_size;       /* sys.brk.max_size, default 256M */
+    uint64_t memory_size;        /* picovm.memory_size, default 256M */
+    uint64_t max_processes;      /* sys.max_processes, default 64 */
+    int log_level;               /* loader.log_level: LOG_ERROR.. LOG_TRACE, default LOG_ERROR */
+};
+
+/* Parse a manifest.  On error returns -1 and writes "file:line:col: message"
+ * into err.  Unknown keys are reported through warn (may be NULL), one line
+ * each, and do not fail the parse.  Gramine keys with no meaning here
+ * (sgx.*, loader.entrypoint, ...) are accepted silently. */
+int manifest_parse(const char *text, size_t len, const char *filename, struct pv_config *cfg,
+                   char *err, size_t errlen, void (*warn)(const char *msg));
+int manifest_load(const char *path, struct pv_config *cfg, char *err, size_t errlen,
+                  void (*warn)(const char *msg));
+void manifest_free(struct pv_config *cfg);
+
+#endif

@@ -1,0 +1,60 @@
+/* Monitor internals: one picoprocess = this process + one KVM VM. */
+#ifndef PICOVM_MONITOR_H
+#define PICOVM_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "manifest.h"
+
+struct vm;
+
+/* Host side of guest memory.  Every guest-supplied address goes through
+ * gpa_range(): NULL unless [gpa, gpa+len) lies entirely inside guest RAM. */
+void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len);
+/* A guest string of at most max bytes including its NUL; NULL if it is not all inside RAM or not terminated. */
+const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Host handles the guest opened through policy.  0..2 are the monitor's stdio
+ * (freeing them frees the slot, never the monitor's own fds).  Calls run on
+ * several threads, so a user of a handle's fd holds a reference: handle_get()
+ * -> host fd or -EBADF, and then exactly one handle_put(handle).  A concurrent
+ * handle_free() closes the fd only after the last put, so the fd number cannot
+ * be reused by the host while a call still uses it. */
+int handle_alloc(int host_fd);                 /* -> handle or -EMFILE (caller still owns host_fd then) */
+int handle_get(int64_t handle);
+void handle_put(int64_t handle);
+int handle_free(int64_t handle);               /* closes the host fd (once unused); -EBADF if not open */
+void handles_close_all(void);
+
+/* File-system policy from the manifest's mounts (chroot mounts only; tmpfs lives in the guest). */
+int policy_init(const struct pv_config *cfg, char *err, size_t errlen);
+/* Opens uri ("file:/abs/host/path") with Linux open flags, confined beneath the
+ * mount that owns it (no escape by "..", absolute or relative symlinks) and
+ * read-only unless that mount is writable.  -> host fd or negative errno.
+ * Flags are masked to a safe set (O_CLOEXEC always added); O_PATH is kept for
+ * the monitor's own metadata lookups (HC_STAT), callers passing guest flags
+ * strip it. */
+int policy_open(const char *uri, int flags, int mode);
+/* Splits uri into the dirfd of its parent beneath the owning mount and the
+ * final component, for calls that act on a name (mkdir, unlink, rename, stat,
+ * readlink).  want_write demands a writable mount (-EROFS). -> 0 or negative errno.
+ * The caller closes *dirfd.  name is "" when uri is a mount root itself (then
+ * *dirfd is that root; with want_write that is -EBUSY). */
+int policy_parent(const char *uri, bool want_write, int *dirfd, char *name, size_t namelen);
+
+/* A PAL call: args are guest-supplied and hostile. Returns >= 0 or -errno. */
+typedef int64_t (*hc_handler)(struct vm *vm, const uint64_t args[6]);
+extern const hc_handler hc_handlers[];   /* indexed by enum hc_nr */
+/* For calls on a handle (args[0]): runs op on its host fd while holding a
+ * reference (handle_get/handle_put), or answers -EBADF. */
+typedef int64_t (*hc_fd_op)(struct vm *vm, int fd, const uint64_t args[6]);
+int64_t hc_on_handle(struct vm *vm, const uint64_t args[6], hc_fd_op op);
+
+/* Reports a crash of the guest and the exit status picovm will use. */
+void report_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+extern int monitor_log_level;
+void mlog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,78 @@
+/* The hypercall ABI between pal-kvm (guest) and the monitor: one header for both.
+ *
+ * A call is made through a slot of the call page at GPA_CALLPAGE (one slot per
+ * vCPU).  The guest fills nr and args, then publishes state = HC_REQ.  A
+ * monitor thread serves the slot: while it is awake it spins on the page, so
+ * the call costs a shared-memory round trip; while it sleeps the guest rings
+ * PORT_DOORBELL (an ioeventfd, no exit).  The guest spins for the answer and,
+ * for a call that blocks for long, parks its vCPU with PORT_WAIT.
+ *
+ * Every pointer argument is a guest address (VA == PA); the monitor checks
+ * each range against guest RAM and answers a bad one with -EFAULT.  Results
+ * are >= 0 on success and a negative Linux errno value on failure. */
+#ifndef PICOVM_HYPERCALL_H
+#define PICOVM_HYPERCALL_H
+
+enum hc_state { HC_FREE = 0, HC_REQ = 1, HC_BUSY = 2, HC_DONE = 3 };
+
+enum hc_nr {
+    HC_EXIT = 1,      /* (status, crash: gpa of struct hc_crash or 0) never returns */
+    HC_LOG,           /* (level, buf, len) */
+    HC_OPEN,          /* (uri, urilen, flags, mode) -> handle.  uri "file:/abs/host/path" */
+    HC_CLOSE,         /* (handle) */
+    HC_READ,          /* (handle, buf, len, offset or -1 for the stream position) -> bytes */
+    HC_WRITE,         /* (handle, buf, len, offset or -1) -> bytes */
+    HC_FSTAT,         /* (handle, struct hc_stat *) */
+    HC_STAT,          /* (uri, urilen, struct hc_stat *, nofollow) */
+    HC_TRUNCATE,      /* (handle, length) */
+    HC_GETDENTS,      /* (handle, buf, len) -> bytes of struct linux_dirent64 records */
+    HC_MKDIR,         /* (uri, urilen, mode) */
+    HC_UNLINK,        /* (uri, urilen, is_dir) */
+    HC_RENAME,        /* (uri, urilen, uri2, urilen2) */
+    HC_READLINK,      /* (uri, urilen, buf, buflen) -> bytes */
+    HC_TTY,           /* (handle, op HC_TTY_*, buf) */
+    HC_RANDOM,        /* (buf, len) */
+    HC_SLEEP,         /* (nanoseconds) */
+    HC_VM_FREE,       /* (addr, len): give the pages back to the host, they read as zero after */
+    HC_FSYNC,         /* (handle) */
+    HC_SEEK,          /* (handle, offset, whence) -> new offset (stream position of a host file) */
+    HC_NR_CALLS
+};
+
+enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
+
+/* Handles 0, 1 and 2 are the monitor's own stdin, stdout and stderr. */
+#define HC_MAX_HANDLES 1024
+#define HC_MAX_URI     4096
+#define HC_MAX_IO      (1ull << 30)
+
+/* Same layout as x86-64 Linux struct stat, so the monitor copies the host's. */
+struct hc_stat {
+    unsigned long long dev, ino, nlink;
+    unsigned int mode, uid, gid, pad0;
+    unsigned long long rdev;
+    long long size, blksize, blocks;
+    unsigned long long atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+    long long reserved[3];
+};
+
+/* How a program died, for the monitor's report. */
+struct hc_crash {
+    unsigned long long signo, vector, error, rip, addr;
+};
+
+struct hc_slot {
+    volatile unsigned int state;
+    unsigned int nr;
+    unsigned long long args[6];
+    volatile long long ret;
+    unsigned long long pad[7];
+};
+
+struct hc_page {
+    volatile unsigned int server_awake;   /* set by the monitor while it polls the slots */
+    unsigned int pad[15];
+    struct hc_slot slot[8];
+};
+
+#endif

@@ -1,0 +1,58 @@
+/* pal.h: the host ABI the library OS is written against.
+ *
+ * The library OS calls the host only through the table `pal`, never through
+ * hypercalls, so a layer (tracing, checkpointing, path translation) can be
+ * stacked by swapping the table at run time.  Errors are negative Linux errno
+ * values; handles are small non-negative integers owned by the host side. */
+#ifndef PICOVM_PAL_H
+#define PICOVM_PAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hc_stat;
+struct hc_crash;
+
+/* Stream open flags are Linux O_* values: the PAL passes them through policy. */
+struct pal_ops {
+    /* processes */
+    void (*process_exit)(int status, const struct hc_crash *crash) __attribute__((noreturn));
+    /* streams: uri is "file:/host/path" */
+    long (*stream_open)(const char *uri, int flags, int mode);
+    long (*stream_close)(long handle);
+    long (*stream_read)(long handle, void *buf, size_t len, long long offset);   /* offset < 0: stream position */
+    long (*stream_write)(long handle, const void *buf, size_t len, long long offset);
+    long (*stream_seek)(long handle, long long offset, int whence);
+    long (*stream_attr)(long handle, struct hc_stat *st);
+    long (*stream_attr_uri)(const char *uri, struct hc_stat *st, int nofollow);
+    long (*stream_set_length)(long handle, long long length);
+    long (*stream_flush)(long handle);
+    long (*stream_readdir)(long handle, void *buf, size_t len);
+    long (*stream_mkdir)(const char *uri, int mode);
+    long (*stream_delete)(const char *uri, int is_dir);
+    long (*stream_rename)(const char *uri, const char *new_uri);
+    long (*stream_readlink)(const char *uri, char *buf, size_t len);
+    long (*stream_tty)(long handle, int op, void *buf);
+    /* memory */
+    long (*vm_free)(void *addr, size_t len);
+    long (*vm_protect)(void *addr, size_t len, int prot);   /* PROT_* bits */
+    /* time and randomness */
+    uint64_t (*time_realtime_ns)(void);
+    uint64_t (*time_monotonic_ns)(void);
+    long (*sleep_ns)(uint64_t ns);
+    long (*random_bytes)(void *buf, size_t len);
+    /* segment bases */
+    void (*set_fs_base)(uint64_t base);
+    /* exceptions: handler gets the record the CPL0 stub saved */
+    void (*set_exception_handler)(void (*handler)(void *fault_record));
+    /* debug log */
+    void (*debug_log)(int level, const char *buf, size_t len);
+};
+
+extern const struct pal_ops *pal;
+
+/* Filled by pal-kvm before the library OS starts. */
+struct bootinfo;
+extern const struct bootinfo *pal_bootinfo;
+
+#endif

@@ -1,0 +1,80 @@
+/* The PAL for KVM hosts: the `pal` table and the guest's start. */
+#include "pal_kvm.h"
+#include "clock.h"
+#include "layout.h"
+#include "paging.h"
+#include "bootinfo.h"
+
+const struct pal_ops *pal;
+const struct bootinfo *pal_bootinfo;
+static void (*exception_handler)(void *record);
+
+static __attribute__((noreturn)) void kvm_process_exit(int status, const struct hc_crash *crash)
+{
+    for (;;)
+        hcall(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0);
+}
+
+static long kvm_vm_free(void *addr, size_t len) { return hcall(HC_VM_FREE, (uint64_t)addr, len, 0, 0); }
+static long kvm_vm_protect(void *addr, size_t len, int prot) { return paging_protect((uint64_t)addr, len, prot); }
+static long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
+static long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
+
+static void kvm_set_fs_base(uint64_t base)
+{
+    __asm__ volatile("wrfsbase %0" : : "r"(base));
+}
+
+static void kvm_set_exception_handler(void (*handler)(void *record)) { exception_handler = handler; }
+
+static void kvm_debug_log(int level, const char *buf, size_t len)
+{
+    hcall(HC_LOG, level, (uint64_t)buf, len, 0);
+}
+
+static const struct pal_ops kvm_pal = {
+    .process_exit = kvm_process_exit,
+    .stream_open = kvm_stream_open,
+    .stream_close = kvm_stream_close,
+    .stream_read = kvm_stream_read,
+    .stream_write = kvm_stream_write,
+    .stream_seek = kvm_stream_seek,
+    .stream_attr = kvm_stream_attr,
+    .stream_attr_uri = kvm_stream_attr_uri,
+    .stream_set_length = kvm_stream_set_length,
+    .stream_flush = kvm_stream_flush,
+    .stream_readdir = kvm_stream_readdir,
+    .stream_mkdir = kvm_stream_mkdir,
+    .stream_delete = kvm_stream_delete,
+    .stream_rename = kvm_stream_rename,
+    .stream_readlink = kvm_stream_readlink,
+    .stream_tty = kvm_stream_tty,
+    .vm_free = kvm_vm_free,
+    .vm_protect = kvm_vm_protect,
+    .time_realtime_ns = clock_realtime_ns,
+    .time_monotonic_ns = clock_monotonic_ns,
+    .sleep_ns = kvm_sleep_ns,
+    .random_bytes = kvm_random_bytes,
+    .set_fs_base = kvm_set_fs_base,
+    .set_exception_handler = kvm_set_exception_handler,
+    .debug_log = kvm_debug_log,
+};
+
+/* Entered from boot/exception.asm at CPL3 on the fault stack. */
+void pal_fault_dispatch(struct fault_record *rec)
+{
+    if (exception_handler)
+        exception_handler(rec);
+    struct hc_crash crash = { .signo = 11, .vector = rec->vector, .error = rec->error,
+                              .rip = rec->rip, .addr = rec->cr2 };
+    kvm_process_exit(128 + 11, &crash);
+}
+
+void pal_start(const struct bootinfo *bi)
+{
+    pal_bootinfo = bi;
+    clock_init(bi);
+    paging_init(bi->pt_pool, bi->ram_size);
+    pal = &kvm_pal;
+    libos_main();
+}
