@@ -56,9 +56,7 @@ static long load_segments(struct file *f, const Elf64_Phdr *ph, int n, uint64_t 
             log_error("%s: short read of a segment", path);
             return r < 0 ? r : -EIO;
         }
-        int prot = elf_prot(ph[i].p_flags);
-        if (prot != (PROT_READ | PROT_WRITE))
-            mm_protect(start, end - start, prot | PROT_READ);
+        mm_protect(start, end - start, elf_prot(ph[i].p_flags) | PROT_READ);
     }
     return 0;
 }

@@ -113,7 +113,11 @@ static uint64_t find_gap_top_down(uint64_t len)
     return 0;
 }
 
-static bool pte_default(int prot) { return (prot & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE); }
+/* Only PROT_NONE reaches the page tables: guard pages must fault, while
+ * read-only and no-exec are enforced for the library OS's own accesses to
+ * user memory (user_range_ok) but not for the program's, because every
+ * page-table change costs a TLB flush through a CPL0 stub, ~30 us on PVM. */
+static bool pte_default(int prot) { return (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0; }
 
 long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fixed)
 {

@@ -12,7 +12,7 @@ struct vma {
     int prot;                /* PROT_* */
     int flags;               /* MAP_* the program asked for (MAP_SHARED, MAP_ANONYMOUS, ...) */
     int kind;                /* enum vma_kind */
-    bool pte_custom;         /* page tables differ from the default read-write mapping */
+    bool pte_custom;         /* page tables differ from the default read-write mapping (PROT_NONE) */
 };
 
 void mm_init(uint64_t pool_start, uint64_t pool_end);

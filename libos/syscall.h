@@ -13,4 +13,7 @@ struct syscall_frame {
 };
 
 void syscall_dispatch(struct syscall_frame *f);
+
+/* Site rewriting (syscall_patch.c). */
+void syscall_patch_site(const struct syscall_frame *f, uint64_t nr);
 #endif

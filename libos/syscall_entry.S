@@ -11,6 +11,7 @@
 syscall_entry:
     mov %rsp, %gs:PERCPU_USER_RSP
     mov %gs:PERCPU_KSTACK_TOP, %rsp
+syscall_common:
     pushq %gs:PERCPU_USER_RSP
     push %rcx
     push %r11
@@ -53,3 +54,15 @@ syscall_entry:
     jmp *%rcx
 1:  pop %rsp
     sysretq
+
+/* Entered by a jmp from a rewritten call site (syscall_patch.c) with
+ * rax = number and rcx = return address, at CPL3 on every host: make the
+ * frame look as if `syscall` had run (r11 = flags, DF clear). */
+    .globl syscall_entry_fast
+syscall_entry_fast:
+    mov %rsp, %gs:PERCPU_USER_RSP
+    mov %gs:PERCPU_KSTACK_TOP, %rsp
+    pushfq
+    pop %r11
+    cld
+    jmp syscall_common

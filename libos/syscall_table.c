@@ -58,4 +58,5 @@ void syscall_dispatch(struct syscall_frame *f)
     if (log_level >= LOG_TRACE)
         trace(nr, f, ret);
     f->rax = ret;
+    syscall_patch_site(f, nr);
 }
