@@ -20,13 +20,13 @@ GUEST_C   := $(wildcard guest/*.c pal-kvm/*.c libos/*.c libos/*/*.c)
 GUEST_S   := $(wildcard guest/*.S pal-kvm/*.S libos/*.S)
 BOOT_ASM  := $(wildcard boot/*.asm)
 GUEST_OBJ := $(patsubst %,$(B)/%.o,$(BOOT_ASM) $(GUEST_S) $(GUEST_C))
-MON_C     := $(filter-out monitor/fuzz_%.c,$(wildcard monitor/*.c))
+MON_C     := $(wildcard monitor/*.c)
 MON_OBJ   := $(patsubst %,$(B)/%.o,$(MON_C))
 
 TEST_C    := $(wildcard tests/guest/*.c)
 TEST_BIN  := $(patsubst tests/guest/%.c,$(B)/tests/%,$(TEST_C))
 
-.PHONY: all demo test bench clean unit fuzz
+.PHONY: all demo test bench clean unit tests-bin
 all: $(B)/picovm tests-bin
 
 $(B)/%.asm.o: %.asm
@@ -69,13 +69,19 @@ $(B)/tests/%: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) -static -O2 -Wall -Wextra -Werror -Ipal-kvm -Iguest -o $@ $<
 
-demo: all
-	$(B)/picovm run examples/hello.manifest
+# demo, test and bench install missing Debian packages before building,
+# so they work on a fresh machine.
+demo:
+	scripts/deps.sh
+	$(MAKE) all
+	$(B)/picovm run tests/examples/hello.manifest
 
-test: all
+test:
 	scripts/run-tests.sh
 
-bench: all
+bench:
+	scripts/deps.sh
+	$(MAKE) all
 	scripts/bench.sh
 
 unit:

@@ -13,7 +13,8 @@
 
 #define GPA_GDT             0x1000ull   /* Linux-like GDT, see SEL_* */
 #define GPA_IDT             0x2000ull   /* 256 gates -> boot/ stubs */
-#define GPA_TSS             0x3000ull   /* one 0x80-byte TSS per vCPU */
+#define GPA_TSS             0x3000ull   /* one TSS (with its I/O bitmap) per vCPU, TSS_STRIDE apart */
+#define TSS_STRIDE          0x200ull
 #define GPA_PML4            0x4000ull
 #define GPA_PDPT            0x5000ull
 #define GPA_PT_LOW          0x6000ull   /* 4K page table of the first 2 MB: page 0 stays unmapped */

@@ -31,6 +31,7 @@ static void on_fault(void *record)
     const struct fault_record *r = record;
     struct hc_crash crash = { .signo = signal_of_vector(r->vector), .vector = r->vector,
                               .error = r->error, .rip = r->rip, .addr = r->cr2 };
+    log_debug("fault: vector %lu error 0x%lx rip 0x%lx cs 0x%lx rsp 0x%lx cr2 0x%lx", (unsigned long)r->vector, (unsigned long)r->error, (unsigned long)r->rip, (unsigned long)r->cs, (unsigned long)r->rsp, (unsigned long)r->cr2);
     if (r->rip >= GPA_IMAGE && r->rip < GPA_IMAGE_LIMIT)
         log_error("fault inside the library OS: vector %lu at rip 0x%lx (address 0x%lx)",
                   (unsigned long)r->vector, (unsigned long)r->rip, (unsigned long)r->cr2);

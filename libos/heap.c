@@ -88,9 +88,10 @@ void kfree(void *p)
         mm_free_pages(h, h->npages);
         return;
     }
+    size_t cls = h->cls;   /* the free-list link overwrites the header */
     struct free_block *b = (struct free_block *)h;
-    b->next = free_lists[h->cls];
-    free_lists[h->cls] = b;
+    b->next = free_lists[cls];
+    free_lists[cls] = b;
 }
 
 void *krealloc(void *p, size_t size)

@@ -28,7 +28,7 @@ static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
                      "xor %%edx, %%edx\n"
                      "xor %%eax, %%eax\n"
                      "jmp *%1\n"
-                     : : "r"(sp), "r"(entry) : "memory");
+                     : : "D"(sp), "S"(entry) : "memory");
     __builtin_unreachable();
 }
 

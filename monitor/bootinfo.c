@@ -1,9 +1,11 @@
 /* Filling the boot-info page: the program's argv, environment, mounts and
  * limits, and a TSC/clock pair the guest keeps time from without exits. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "vm.h"
 #include "monitor.h"
 #include "bootinfo.h"
@@ -51,7 +53,7 @@ static bool env_overridden(const struct pv_config *cfg, const char *entry)
     return false;
 }
 
-static uint64_t put_environment(struct strings *s, const struct pv_config *cfg, uint64_t *count)
+static uint64_t put_environment(struct strings *s, const struct pv_config *cfg, unsigned long long *count)
 {
     size_t nhost = 0;
     if (cfg->use_host_env)
@@ -64,13 +66,16 @@ static uint64_t put_environment(struct strings *s, const struct pv_config *cfg, 
         if (!env_overridden(cfg, environ[i]))
             envv[n++] = environ[i];
     for (size_t i = 0; i < cfg->nenv; i++) {
-        size_t len = strlen(cfg->env[i].name) + strlen(cfg->env[i].value) + 2;
-        owned[i] = alloca(len);
-        snprintf(owned[i], len, "%s=%s", cfg->env[i].name, cfg->env[i].value);
-        envv[n++] = owned[i];
+        if (asprintf(&owned[i], "%s=%s", cfg->env[i].name, cfg->env[i].value) < 0)
+            owned[i] = NULL;
+        else
+            envv[n++] = owned[i];
     }
     *count = n;
-    return put_vector(s, envv, n);
+    uint64_t at = put_vector(s, envv, n);
+    for (size_t i = 0; i < cfg->nenv; i++)
+        free(owned[i]);
+    return at;
 }
 
 static uint64_t ns_of(clockid_t c)

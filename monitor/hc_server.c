@@ -14,6 +14,7 @@
 #include "vm.h"
 #include "monitor.h"
 #include "hypercall.h"
+#include "bootinfo.h"
 
 #define SPIN_NS 50000
 

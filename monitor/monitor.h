@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "manifest.h"
+#include "bootinfo.h"   /* LOG_* levels, MOUNT_* types */
 
 struct vm;
 

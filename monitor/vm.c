@@ -46,6 +46,12 @@
 #define EFER_LMA 0x400ull
 #define EFER_NXE 0x800ull
 
+/* The I/O bitmap follows the 104-byte TSS and covers ports up to PORT_FATAL
+ * (plus the terminating byte the CPU reads past the last port). */
+#define TSS_IOMAP 0x68
+#define TSS_LIMIT (TSS_IOMAP + PORT_FATAL / 8 + 1)
+_Static_assert(TSS_LIMIT < TSS_STRIDE, "TSS and I/O bitmap must fit in their slot");
+
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len)
@@ -90,15 +96,21 @@ static void build_descriptor_tables(struct vm *vm)
     gdt[SEL_UDATA / 8] = 0x00cff3000000ffffull;
     gdt[SEL_UCODE / 8] = 0x00affb000000ffffull;
     uint64_t tss = GPA_TSS;
-    gdt[SEL_TSS / 8] = 0x67 | ((tss & 0xffffff) << 16) | (0x89ull << 40) | ((tss >> 24 & 0xff) << 56);
+    gdt[SEL_TSS / 8] = (TSS_LIMIT & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
+                       ((tss >> 24 & 0xff) << 56);
     gdt[SEL_TSS / 8 + 1] = tss >> 32;
-    /* TSS: rsp0 and IST1 both point at vCPU 0's exception stack; iomap base past the limit. */
+    /* TSS: rsp0 and IST1 both point at vCPU 0's exception stack.  PVM checks
+     * CPL3 port I/O against the I/O bitmap whatever IOPL says, so the bitmap
+     * allows exactly picovm's ports; any other port faults, as on Linux. */
     uint8_t *t = vm->ram + GPA_TSS;
     uint64_t top = GPA_CPL0_STACK_TOP;
     memcpy(t + 4, &top, 8);
     memcpy(t + 36, &top, 8);
-    uint16_t iomap = 0x68;
+    uint16_t iomap = TSS_IOMAP;
     memcpy(t + 0x66, &iomap, 2);
+    memset(t + TSS_IOMAP, 0xff, TSS_LIMIT + 1 - TSS_IOMAP);
+    for (unsigned port = PORT_DOORBELL; port <= PORT_FATAL; port++)
+        t[TSS_IOMAP + port / 8] &= ~(1u << (port % 8));
     for (int v = 0; v < 32; v++) {
         uint64_t h = vm->image.idt_stubs + 16 * v;
         uint64_t dpl = (v == 3 || v == 4) ? 3 : 0;   /* int3 and into may come from CPL3 */
@@ -185,7 +197,7 @@ static int setup_cpu_state(struct vm *vm, char *err, size_t errlen)
     memset(&s.tr, 0, sizeof(s.tr));
     s.tr.selector = SEL_TSS;
     s.tr.base = GPA_TSS;
-    s.tr.limit = 0x67;
+    s.tr.limit = TSS_LIMIT;
     s.tr.type = 11;
     s.tr.present = 1;
     if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &s) < 0)
