@@ -16,7 +16,7 @@
 #include "hypercall.h"
 #include "bootinfo.h"
 
-#define SPIN_NS 50000
+#define SPIN_NS 1000000
 
 static uint64_t now_ns(void)
 {

@@ -1,0 +1,278 @@
+// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c
+/* libFuzzer target for the host side of PAL calls: each input is one call
+ * with hostile arguments over a fake guest RAM, under a policy of one
+ * temporary tree (a writable mount with a read-only one nested inside, a
+ * read-only mount, and an outside directory that symlinks point at).
+ *
+ * Input: a count byte (1 + n % MAX_CALLS calls), then per call nr (1 byte),
+ * pointer mask (1 byte) and args[6] (8 bytes each, little endian), then bytes
+ * copied into guest RAM at DATA_GPA with each '@' replaced by the temporary
+ * directory, so uris like "file:@/w/x" reach the mounts.  Bit i of a mask
+ * turns args[i] into an address inside that data.  Handles opened by one call
+ * (0, 1, ... : the guest's stdio is closed) serve the later ones; all are
+ * closed after the input.
+ *
+ * Oracles besides the sanitizers: the outside directory and file never
+ * change, no read returns the outside file's content, no host fd leaks. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "monitor.h"
+#include "hypercall.h"
+#include "bootinfo.h"
+
+struct vm {
+    uint8_t *ram;
+    uint64_t size;
+};
+
+#define RAM_SIZE   (8ull << 20)
+#define DATA_GPA   0x10000ull
+#define DATA_SIZE  0x10000ull
+#define SECRET     "TOPSECRET-CONTENT"
+#define RESET_EVERY 4096   /* inputs between rebuilding the writable tree */
+#define MAX_CALLS  8
+#define NMOUNTS    3
+
+static struct vm vm;
+static char tmp[64];
+static struct stat outside_dir, outside_file;
+int monitor_log_level = -1;   /* HC_LOG validates but prints nothing */
+
+void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
+{
+    if (len > v->size || gpa > v->size - len)
+        return NULL;
+    return v->ram + gpa;
+}
+
+static void die(const char *what)
+{
+    perror(what);
+    abort();
+}
+
+static char *path(const char *rel)
+{
+    static char p[256];
+    snprintf(p, sizeof p, "%s%s", tmp, rel);
+    return p;
+}
+
+static void make_file(const char *rel, const char *text)
+{
+    int fd = open(path(rel), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, text, strlen(text)) < 0)
+        die(rel);
+    close(fd);
+}
+
+static void make_dir(const char *rel)
+{
+    if (mkdir(path(rel), 0755) && errno != EEXIST)
+        die(rel);
+}
+
+static void make_link(const char *target, const char *rel)
+{
+    if (symlink(target, path(rel)) && errno != EEXIST)
+        die(rel);
+}
+
+static int remove_entry(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    if (ftw->level > 0)
+        remove(p);
+    return 0;
+}
+
+/* The writable mount's tree; rebuilt now and then, since inputs rename and delete in it. */
+static void build_tree(void)
+{
+    nftw(path("/w"), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    make_dir("/w");
+    make_dir("/w/sub");
+    make_file("/w/file", "hello");
+    make_link("file", "/w/link_in");
+    make_link("../outside/secret", "/w/link_out");
+    char abs[128];
+    snprintf(abs, sizeof abs, "%s/outside/secret", tmp);
+    make_link(abs, "/w/link_abs");
+    make_link("../..", "/w/link_up");
+    make_link("/", "/w/link_root");
+    make_link("nested", "/w/to_nested");
+    make_dir("/w/nested");
+    make_file("/w/nested/keep", "keep");
+}
+
+static void cleanup(void)
+{
+    nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rmdir(tmp);
+}
+
+/* Mounts: /w writable, /w/nested read-only inside it, /r read-only.  Redone
+ * after each rebuild, since the nested root directory is recreated. */
+static void set_policy(void)
+{
+    static char w[128], r[128], n[128];
+    snprintf(w, sizeof w, "file:%s/w", tmp);
+    snprintf(r, sizeof r, "file:%s/r", tmp);
+    snprintf(n, sizeof n, "file:%s/w/nested", tmp);
+    static struct pv_mount mounts[NMOUNTS];
+    mounts[0] = (struct pv_mount){ .path = "/w", .uri = w, .type = MOUNT_CHROOT, .writable = true };
+    mounts[1] = (struct pv_mount){ .path = "/r", .uri = r, .type = MOUNT_CHROOT };
+    mounts[2] = (struct pv_mount){ .path = "/w/nested", .uri = n, .type = MOUNT_CHROOT };
+    struct pv_config cfg = { .mounts = mounts, .nmounts = NMOUNTS };
+    char err[256];
+    if (policy_init(&cfg, err, sizeof err)) {
+        fprintf(stderr, "policy_init: %s\n", err);
+        abort();
+    }
+}
+
+static void init(void)
+{
+    strcpy(tmp, "/tmp/picovm-fuzz-XXXXXX");
+    if (!mkdtemp(tmp))
+        die("mkdtemp");
+    atexit(cleanup);
+    make_dir("/outside");
+    make_file("/outside/secret", SECRET);
+    make_dir("/r");
+    make_file("/r/data", "readonly");
+    build_tree();
+    if (stat(path("/outside"), &outside_dir) || stat(path("/outside/secret"), &outside_file))
+        die("stat outside");
+    set_policy();
+    /* No guest stdio: inputs must not write to the terminal or block on stdin. */
+    for (int h = 0; h < 3; h++)
+        handle_free(h);
+    /* Files the inputs write stay small; past the limit write fails with EFBIG. */
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &(struct rlimit){ 1 << 20, 1 << 20 });
+
+    vm.size = RAM_SIZE;
+    vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (vm.ram == MAP_FAILED)
+        die("mmap");
+}
+
+static void check_oracles(void)
+{
+    struct stat d, f;
+    if (stat(path("/outside"), &d) || stat(path("/outside/secret"), &f) ||
+        d.st_mtim.tv_nsec != outside_dir.st_mtim.tv_nsec ||
+        d.st_mtim.tv_sec != outside_dir.st_mtim.tv_sec || f.st_size != outside_file.st_size ||
+        f.st_mtim.tv_nsec != outside_file.st_mtim.tv_nsec || f.st_ino != outside_file.st_ino) {
+        fprintf(stderr, "outside directory changed\n");
+        abort();
+    }
+    /* Policy only ever opens things inside the tree: past the mount roots,
+     * any fd still there leaked.  (Counting all fds would trip over the
+     * sanitizer's symbolizer pipes.) */
+    int inside = 0;
+    DIR *fds = opendir("/proc/self/fd");
+    for (struct dirent *e; (e = readdir(fds));) {
+        char link[64], target[256];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            inside += strncmp(target, tmp, strlen(tmp)) == 0;
+        }
+    }
+    closedir(fds);
+    if (inside != NMOUNTS) {
+        fprintf(stderr, "host fd leaked: %d fds inside the tree, %d mounts\n", inside, NMOUNTS);
+        abort();
+    }
+}
+
+struct call {
+    int nr;
+    uint64_t a[6];
+};
+
+/* Takes one call's record from the input; missing bytes read as zero. */
+static struct call parse_call(const uint8_t **data, size_t *size)
+{
+    uint8_t rec[2 + 6 * 8] = { 0 };
+    size_t n = *size < sizeof rec ? *size : sizeof rec;
+    memcpy(rec, *data, n);
+    *data += n;
+    *size -= n;
+    struct call c = { .nr = rec[0] % HC_NR_CALLS };
+    for (int i = 0; i < 6; i++) {
+        for (int b = 0; b < 8; b++)
+            c.a[i] |= (uint64_t)rec[2 + 8 * i + b] << (8 * b);
+        if (rec[1] & (1u << i))
+            c.a[i] = DATA_GPA + c.a[i] % DATA_SIZE;
+    }
+    /* Short sleeps only; the bound check itself still sees huge values. */
+    if (c.nr == HC_SLEEP && c.a[0] <= 86400ull * 1000000000ull)
+        c.a[0] %= 1000;
+    return c;
+}
+
+static void put_data(const uint8_t *data, size_t size)
+{
+    uint8_t *dst = vm.ram + DATA_GPA;
+    memset(dst, 0, DATA_SIZE);
+    size_t tlen = strlen(tmp), n = 0;
+    for (size_t i = 0; i < size && n + tlen < DATA_SIZE; i++) {
+        if (data[i] == '@') {
+            memcpy(dst + n, tmp, tlen);
+            n += tlen;
+        } else {
+            dst[n++] = data[i];
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static unsigned long runs;
+    if (!vm.ram)
+        init();
+    if (++runs % RESET_EVERY == 0) {
+        build_tree();
+        set_policy();
+    }
+    if (size < 1)
+        return 0;
+    int ncalls = 1 + data[0] % MAX_CALLS;
+    data++;
+    size--;
+    struct call calls[MAX_CALLS];
+    for (int i = 0; i < ncalls; i++)
+        calls[i] = parse_call(&data, &size);
+    put_data(data, size);
+    for (int i = 0; i < ncalls; i++) {
+        const hc_handler fn = hc_handlers[calls[i].nr];
+        if (!fn)
+            continue;
+        int64_t ret = fn(&vm, calls[i].a);
+        if (ret < -4095)
+            abort();   /* neither a result nor an errno */
+        if (calls[i].nr == HC_READ && ret > 0 &&
+            memmem(vm.ram + calls[i].a[1], (size_t)ret, "TOPSECRET", 9)) {
+            fprintf(stderr, "HC_READ returned the outside file\n");
+            abort();
+        }
+    }
+    handles_close_all();
+    check_oracles();
+    return 0;
+}

@@ -1,0 +1,657 @@
+// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c
+/* Host side of PAL calls: the handlers run against a fake guest RAM and a
+ * policy over temporary directories, with hostile arguments; confinement
+ * (no escape, read-only mounts) and fd hygiene are checked on the host. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "monitor.h"
+#include "hypercall.h"
+#include "layout.h"
+#include "bootinfo.h"
+
+struct vm {
+    uint8_t *ram;
+    uint64_t size;
+};
+
+#define RAM_SIZE (8ull << 20)   /* above GPA_RAM_POOL, so HC_VM_FREE has room */
+#define URI1     0x10000ull
+#define URI2     0x12000ull
+#define BUF      0x20000ull
+#define BUFSIZE  0x10000ull
+#define STAT     0x40000ull
+#define SECRET   "TOPSECRET-CONTENT"
+
+static struct vm vm;
+static char tmp[256];
+int monitor_log_level = LOG_INFO;
+
+void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
+{
+    if (len > v->size || gpa > v->size - len)
+        return NULL;
+    return v->ram + gpa;
+}
+
+static const char *cur;
+static int cur_fail, total_fail;
+
+#define EXPECT(cond, ...)                                       \
+    do {                                                        \
+        if (!(cond)) {                                          \
+            printf("FAIL %s: line %d: ", cur, __LINE__);        \
+            printf(__VA_ARGS__);                                \
+            printf("\n");                                       \
+            cur_fail = 1;                                       \
+        }                                                       \
+    } while (0)
+#define EXPECT_EQ(got, want)                                                            \
+    do {                                                                                \
+        long long g_ = (long long)(got), w_ = (long long)(want);                        \
+        EXPECT(g_ == w_, "%s = %lld, want %lld", #got, g_, w_);                         \
+    } while (0)
+
+static int64_t hc(int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    const uint64_t a[6] = { a0, a1, a2, a3, a4, 0 };
+    return hc_handlers[nr](&vm, a);
+}
+
+/* Puts "file:<tmp><rel>" at gpa; -> its length. */
+static uint64_t put_uri(uint64_t gpa, const char *rel)
+{
+    return (uint64_t)snprintf((char *)vm.ram + gpa, 0x2000, "file:%s%s", tmp, rel);
+}
+
+/* A call whose first two arguments are a uri under tmp. */
+static int64_t hc_uri(int nr, const char *rel, uint64_t a2, uint64_t a3)
+{
+    uint64_t len = put_uri(URI1, rel);
+    return hc(nr, URI1, len, a2, a3, 0);
+}
+
+static int64_t open_rel(const char *rel, int flags, int mode)
+{
+    return hc_uri(HC_OPEN, rel, (uint32_t)flags, (uint64_t)mode);
+}
+
+static char *host_path(const char *rel)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s%s", tmp, rel);
+    return p;
+}
+
+static char *host_read(const char *rel)
+{
+    static char buf[256];
+    memset(buf, 0, sizeof buf);
+    int fd = open(host_path(rel), O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n < 0 ? NULL : buf;
+}
+
+static void host_write(const char *rel, const char *text)
+{
+    int fd = open(host_path(rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+        perror(rel);
+        exit(2);
+    }
+    close(fd);
+}
+
+static void host_mkdir(const char *rel)
+{
+    if (mkdir(host_path(rel), 0755)) {
+        perror(rel);
+        exit(2);
+    }
+}
+
+static void host_symlink(const char *target, const char *rel)
+{
+    if (symlink(target, host_path(rel))) {
+        perror(rel);
+        exit(2);
+    }
+}
+
+static bool host_exists(const char *rel)
+{
+    struct stat st;
+    return lstat(host_path(rel), &st) == 0;
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+/* The mounts: /data (rw) with a read-only mount nested inside it, /ro, and a
+ * tmpfs that the monitor must ignore. */
+static struct pv_mount mounts[4];
+static char uri_rw[300], uri_ro[300], uri_nested[300];
+
+static int init_policy(bool nested)
+{
+    snprintf(uri_rw, sizeof uri_rw, "file:%s/rw/", tmp);   /* trailing '/' is normalized away */
+    snprintf(uri_ro, sizeof uri_ro, "file:%s//ro", tmp);
+    snprintf(uri_nested, sizeof uri_nested, "file:%s/rw/nested_ro", tmp);
+    mounts[0] = (struct pv_mount){ .path = "/data", .uri = uri_rw, .type = MOUNT_CHROOT,
+                                   .writable = true };
+    mounts[1] = (struct pv_mount){ .path = "/ro", .uri = uri_ro, .type = MOUNT_CHROOT };
+    mounts[2] = (struct pv_mount){ .path = "/tmp", .uri = NULL, .type = MOUNT_TMPFS,
+                                   .writable = true };
+    mounts[3] = (struct pv_mount){ .path = "/data/nested", .uri = uri_nested,
+                                   .type = MOUNT_CHROOT };
+    struct pv_config cfg = { .mounts = mounts, .nmounts = nested ? 4 : 3 };
+    char err[256];
+    if (policy_init(&cfg, err, sizeof err)) {
+        printf("FAIL policy_init: %s\n", err);
+        exit(1);
+    }
+    return 0;
+}
+
+static void setup_tree(void)
+{
+    strcpy(tmp, "/tmp/picovm-test-hc-XXXXXX");
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    host_mkdir("/outside");
+    host_write("/outside/secret.txt", SECRET "\n");
+    host_mkdir("/rw");
+    host_mkdir("/rw/sub");
+    host_write("/rw/file.txt", "hello");
+    host_symlink("file.txt", "/rw/link_in");
+    host_symlink("../outside/secret.txt", "/rw/link_out");
+    char abs[400];
+    snprintf(abs, sizeof abs, "%s/outside/secret.txt", tmp);
+    host_symlink(abs, "/rw/link_abs");
+    host_symlink("../..", "/rw/link_up");
+    host_symlink("/", "/rw/link_root");
+    host_symlink("../../outside", "/rw/sub/up2");
+    host_mkdir("/rw/nested_ro");
+    host_write("/rw/nested_ro/keep.txt", "keep");
+    host_symlink("nested_ro", "/rw/to_nested");
+    host_mkdir("/ro");
+    host_write("/ro/data.txt", "readonly");
+}
+
+static void test_table(void)
+{
+    EXPECT(hc_handlers[HC_EXIT] == NULL, "HC_EXIT belongs to the lead");
+    for (int nr = HC_EXIT + 1; nr < HC_NR_CALLS; nr++)
+        EXPECT(hc_handlers[nr] != NULL, "no handler for %d", nr);
+}
+
+static void test_open_read(void)
+{
+    int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT(h >= 3, "open -> %lld", (long long)h);
+    memset(vm.ram + BUF, 0, 16);
+    EXPECT_EQ(hc(HC_READ, h, BUF, 100, -1, 0), 5);
+    EXPECT(memcmp(vm.ram + BUF, "hello", 5) == 0, "read content");
+    EXPECT_EQ(hc(HC_READ, h, BUF, 100, -1, 0), 0);
+    EXPECT_EQ(hc(HC_READ, h, BUF, 3, 1, 0), 3);
+    EXPECT(memcmp(vm.ram + BUF, "ell", 3) == 0, "pread content");
+    EXPECT_EQ(hc(HC_READ, h, BUF, 0, -1, 0), 0);
+    EXPECT_EQ(hc(HC_READ, h, BUF, 10, -2, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_SEEK, h, 1, SEEK_SET, 0, 0), 1);
+    EXPECT_EQ(hc(HC_SEEK, h, 0, 99, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_SEEK, h, 0, 1ull << 40, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_READ, h, BUF, 2, -1, 0), 2);
+    EXPECT(memcmp(vm.ram + BUF, "el", 2) == 0, "read after seek");
+    EXPECT_EQ(hc(HC_WRITE, h, BUF, 2, -1, 0), -EBADF);   /* opened read-only */
+    EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_READ, h, BUF, 1, -1, 0), -EBADF);
+    /* A uri may count its NUL or not. */
+    uint64_t len = put_uri(URI1, "/rw/file.txt");
+    h = hc(HC_OPEN, URI1, len + 1, O_RDONLY, 0, 0);
+    EXPECT(h >= 3, "open with NUL counted -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    /* Reading a mount root as a directory works, opening it for write does not. */
+    h = open_rel("/ro", O_RDONLY | O_DIRECTORY, 0);
+    EXPECT(h >= 3, "open ro root -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+static void test_write(void)
+{
+    int64_t h = open_rel("/rw/new.txt", O_CREAT | O_WRONLY | O_TRUNC | O_EXCL, 06755);
+    EXPECT(h >= 3, "create -> %lld", (long long)h);
+    memcpy(vm.ram + BUF, "abcde", 5);
+    EXPECT_EQ(hc(HC_WRITE, h, BUF, 3, -1, 0), 3);
+    EXPECT_EQ(hc(HC_WRITE, h, BUF + 3, 2, 3, 0), 2);
+    EXPECT_EQ(hc(HC_WRITE, h, BUF, 1, INT64_MAX, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_FSYNC, h, 0, 0, 0, 0), 0);
+    char *got = host_read("/rw/new.txt");
+    EXPECT(got && strcmp(got, "abcde") == 0, "host sees '%s'", got ? got : "(null)");
+    struct stat st;
+    EXPECT(stat(host_path("/rw/new.txt"), &st) == 0 && (st.st_mode & 07000) == 0,
+           "set-id bits dropped: mode %o", st.st_mode);
+    EXPECT_EQ(hc(HC_FSTAT, h, STAT, 0, 0, 0), 0);
+    struct hc_stat *hs = (struct hc_stat *)(vm.ram + STAT);
+    EXPECT_EQ(hs->size, 5);
+    EXPECT_EQ(hs->ino, st.st_ino);
+    EXPECT_EQ(hc(HC_TRUNCATE, h, 2, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FSTAT, h, STAT, 0, 0, 0), 0);
+    EXPECT_EQ(hs->size, 2);
+    EXPECT_EQ(hc(HC_TRUNCATE, h, (uint64_t)-1, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), 0);
+    EXPECT_EQ(open_rel("/rw/new.txt", O_CREAT | O_EXCL | O_WRONLY, 0644), -EEXIST);
+    /* Truncating a handle opened read-only fails at the host. */
+    h = open_rel("/rw/new.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_TRUNCATE, h, 0, 0, 0, 0), -EINVAL);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    h = open_rel("/rw/file.txt", (int)0x80000000u | O_RDONLY, 0);   /* unknown bits are dropped */
+    EXPECT(h >= 3, "open with junk flags -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    h = hc(HC_OPEN, URI1, put_uri(URI1, "/rw/file.txt"), 0xffffffff00000000ull | O_RDONLY, 0, 0);
+    EXPECT(h >= 3, "flags are an int: upper bits ignored -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+static void test_stat(void)
+{
+    struct hc_stat *hs = (struct hc_stat *)(vm.ram + STAT);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/file.txt", STAT, 0), 0);
+    EXPECT(S_ISREG(hs->mode) && hs->size == 5, "file.txt mode %o size %lld", hs->mode, hs->size);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/link_in", STAT, 1), 0);
+    EXPECT(S_ISLNK(hs->mode), "nofollow sees the link: mode %o", hs->mode);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/link_in", STAT, 0), 0);
+    EXPECT(S_ISREG(hs->mode), "follow sees the file: mode %o", hs->mode);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw", STAT, 1), 0);
+    EXPECT(S_ISDIR(hs->mode), "mount root, nofollow: mode %o", hs->mode);
+    EXPECT_EQ(hc_uri(HC_STAT, "/ro/", STAT, 0), 0);
+    EXPECT(S_ISDIR(hs->mode), "mount root, follow: mode %o", hs->mode);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/./sub/../file.txt", STAT, 0), 0);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/missing", STAT, 0), -ENOENT);
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/file.txt", RAM_SIZE - 8, 0), -EFAULT);
+}
+
+static void test_getdents(void)
+{
+    int64_t h = open_rel("/rw", O_RDONLY | O_DIRECTORY, 0);
+    EXPECT(h >= 3, "open dir -> %lld", (long long)h);
+    int64_t n = hc(HC_GETDENTS, h, BUF, BUFSIZE, 0, 0);
+    EXPECT(n > 0, "getdents -> %lld", (long long)n);
+    bool file = false, sub = false;
+    for (int64_t off = 0; off < n;) {
+        struct dirent64 *d = (struct dirent64 *)(vm.ram + BUF + off);
+        file |= strcmp(d->d_name, "file.txt") == 0;
+        sub |= strcmp(d->d_name, "sub") == 0;
+        off += d->d_reclen;
+    }
+    EXPECT(file && sub, "entries file.txt=%d sub=%d", file, sub);
+    EXPECT_EQ(hc(HC_GETDENTS, h, BUF, BUFSIZE, 0, 0), 0);
+    EXPECT_EQ(hc(HC_GETDENTS, h, RAM_SIZE - 16, 4096, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_GETDENTS, h, BUF, HC_MAX_IO + 1, 0, 0), -EINVAL);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_GETDENTS, h, BUF, BUFSIZE, 0, 0), -ENOTDIR);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+static void test_names(void)
+{
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw/d1", 0755, 0), 0);
+    EXPECT(host_exists("/rw/d1"), "d1 made");
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw/d1", 0755, 0), -EEXIST);
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw", 0755, 0), -EBUSY);
+    uint64_t l1 = put_uri(URI1, "/rw/new.txt"), l2 = put_uri(URI2, "/rw/d1/moved.txt");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), 0);
+    EXPECT(host_exists("/rw/d1/moved.txt") && !host_exists("/rw/new.txt"), "renamed");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -ENOENT);
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2 + RAM_SIZE, l2, 0), -EFAULT);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/d1", 1, 0), -ENOTEMPTY);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/d1/moved.txt", 0, 0), 0);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/d1", 0, 0), -EISDIR);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/d1", 1, 0), 0);
+    EXPECT(!host_exists("/rw/d1"), "d1 removed");
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw", 1, 0), -EBUSY);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/link_in", BUF, 100), 8);
+    EXPECT(memcmp(vm.ram + BUF, "file.txt", 8) == 0, "readlink content");
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/link_in", BUF, 0), -EINVAL);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/link_in", RAM_SIZE - 2, 100), -EFAULT);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/file.txt", BUF, 100), -EINVAL);
+}
+
+/* No way out of a mount: "..", absolute and relative symlinks, and paths
+ * that belong to no mount. */
+static void test_escapes(void)
+{
+    static const char *const outside[] = {
+        "/rw/link_out", "/rw/link_abs", "/rw/link_up/outside/secret.txt",
+        "/rw/link_root/etc/passwd", "/rw/sub/up2/secret.txt", "/rw/../outside/secret.txt",
+        "/outside/secret.txt", "/rw/sub/../../outside/secret.txt",
+    };
+    for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+        EXPECT_EQ(open_rel(outside[i], O_RDONLY, 0), -EACCES);
+        EXPECT_EQ(hc_uri(HC_STAT, outside[i], STAT, 0), -EACCES);
+    }
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/link_up/outside", STAT, 1), -EACCES);
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw/link_up/evil", 0755, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/link_up/outside/secret.txt", 0, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/link_up/outside/x", BUF, 100), -EACCES);
+    uint64_t l1 = put_uri(URI1, "/rw/file.txt"), l2 = put_uri(URI2, "/rw/link_up/outside/stolen");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -EACCES);
+    l1 = put_uri(URI1, "/rw/link_up/outside/secret.txt");
+    l2 = put_uri(URI2, "/rw/stolen");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -EACCES);
+    EXPECT(host_exists("/outside/secret.txt") && !host_exists("/outside/evil") &&
+           !host_exists("/rw/stolen"), "outside untouched");
+    /* The link itself (not its target) is inside: lstat and readlink see it. */
+    EXPECT_EQ(hc_uri(HC_STAT, "/rw/link_out", STAT, 1), 0);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/link_out", BUF, 100), 21);
+    /* Not a file: uri, or not absolute, or no mount owns it. */
+    strcpy((char *)vm.ram + URI1, "dir:/etc");
+    EXPECT_EQ(hc(HC_OPEN, URI1, 8, O_RDONLY, 0, 0), -EINVAL);
+    strcpy((char *)vm.ram + URI1, "file:etc/passwd");
+    EXPECT_EQ(hc(HC_OPEN, URI1, 15, O_RDONLY, 0, 0), -EINVAL);
+    strcpy((char *)vm.ram + URI1, "file:/etc/passwd");
+    EXPECT_EQ(hc(HC_OPEN, URI1, 16, O_RDONLY, 0, 0), -EACCES);
+    strcpy((char *)vm.ram + URI1, "file:/");
+    EXPECT_EQ(hc(HC_OPEN, URI1, 6, O_RDONLY, 0, 0), -EACCES);
+    /* A mount root is matched by whole components only. */
+    EXPECT_EQ(open_rel("/rwx", O_RDONLY, 0), -EACCES);
+    EXPECT(!memmem(vm.ram, RAM_SIZE, "TOPSECRET", 9), "secret reached guest memory");
+}
+
+static void test_readonly(void)
+{
+    EXPECT_EQ(open_rel("/ro/data.txt", O_WRONLY, 0), -EROFS);
+    EXPECT_EQ(open_rel("/ro/data.txt", O_RDWR, 0), -EROFS);
+    EXPECT_EQ(open_rel("/ro/data.txt", O_RDONLY | O_TRUNC, 0), -EROFS);
+    EXPECT_EQ(open_rel("/ro/data.txt", O_RDONLY | O_APPEND, 0), -EROFS);
+    EXPECT_EQ(open_rel("/ro/new", O_RDONLY | O_CREAT, 0644), -EROFS);
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/ro/d", 0755, 0), -EROFS);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/ro/data.txt", 0, 0), -EROFS);
+    uint64_t l1 = put_uri(URI1, "/ro/data.txt"), l2 = put_uri(URI2, "/rw/taken");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -EROFS);
+    l1 = put_uri(URI1, "/rw/file.txt");
+    l2 = put_uri(URI2, "/ro/planted");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -EROFS);
+    /* The nested read-only mount, by its own path and through the writable parent. */
+    EXPECT_EQ(open_rel("/rw/nested_ro/keep.txt", O_WRONLY, 0), -EROFS);
+    EXPECT_EQ(open_rel("/rw/sub/../nested_ro/keep.txt", O_WRONLY, 0), -EROFS);
+    EXPECT_EQ(open_rel("/rw/to_nested/keep.txt", O_WRONLY, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/to_nested/keep.txt", 0, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_UNLINK, "/rw/nested_ro", 1, 0), -EROFS);
+    l1 = put_uri(URI1, "/rw/nested_ro");
+    l2 = put_uri(URI2, "/rw/moved_ro");
+    EXPECT_EQ(hc(HC_RENAME, URI1, l1, URI2, l2, 0), -EROFS);
+    int64_t h = open_rel("/rw/to_nested/keep.txt", O_RDONLY, 0);
+    EXPECT(h >= 3, "reading through the symlink is fine: %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    h = open_rel("/ro/data.txt", O_RDONLY, 0);
+    EXPECT(h >= 3, "ro read -> %lld", (long long)h);
+    EXPECT_EQ(hc(HC_WRITE, h, BUF, 1, -1, 0), -EBADF);
+    EXPECT_EQ(hc(HC_TRUNCATE, h, 0, 0, 0, 0), -EINVAL);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    char *got = host_read("/ro/data.txt");
+    EXPECT(got && strcmp(got, "readonly") == 0, "ro file changed: %s", got ? got : "(null)");
+    got = host_read("/rw/nested_ro/keep.txt");
+    EXPECT(got && strcmp(got, "keep") == 0, "nested ro file changed");
+    EXPECT(!host_exists("/ro/planted") && !host_exists("/ro/new") && !host_exists("/ro/d"),
+           "ro mount written");
+}
+
+/* Without a read-only mount beneath it, a writable mount follows symlinks for writes. */
+static void test_writable_symlink(void)
+{
+    init_policy(false);
+    int64_t h = open_rel("/rw/link_in", O_WRONLY | O_APPEND, 0);
+    EXPECT(h >= 3, "write through inner link -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    EXPECT_EQ(open_rel("/rw/link_out", O_WRONLY, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw/link_up/evil", 0755, 0), -EACCES);
+    EXPECT_EQ(hc_uri(HC_MKDIR, "/rw/link_root/evil", 0755, 0), -EACCES);
+    EXPECT(!host_exists("/evil"), "mkdir escaped");
+    init_policy(true);
+}
+
+static void test_hostile_args(void)
+{
+    const uint64_t wild[] = { 0, RAM_SIZE, RAM_SIZE - 1, UINT64_MAX, UINT64_MAX - 4095,
+                              1ull << 63 };
+    int64_t h = open_rel("/rw/file.txt", O_RDWR, 0);
+    for (size_t i = 0; i < sizeof wild / sizeof *wild; i++) {
+        uint64_t p = wild[i];
+        if (p == 0)
+            continue;   /* GPA 0 is inside the fake RAM */
+        EXPECT_EQ(hc(HC_OPEN, p, 10, O_RDONLY, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_READ, h, p, 10, -1, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_WRITE, h, p, 10, -1, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_FSTAT, h, p, 0, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_RANDOM, p, 10, 0, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_LOG, LOG_ERROR, p, 10, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -EFAULT);
+    }
+    /* Ranges that start inside RAM and run off its end, or wrap around. */
+    EXPECT_EQ(hc(HC_READ, h, BUF, RAM_SIZE, -1, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_WRITE, h, RAM_SIZE - 4, 5, -1, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_READ, h, BUF, HC_MAX_IO + 1, -1, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_WRITE, h, BUF, UINT64_MAX, -1, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_RANDOM, BUF, UINT64_MAX, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_OPEN, URI1, 1ull << 40, O_RDONLY, 0, 0), -ENAMETOOLONG);
+    EXPECT_EQ(hc(HC_OPEN, URI1, HC_MAX_URI, O_RDONLY, 0, 0), -ENAMETOOLONG);
+    EXPECT_EQ(hc(HC_OPEN, URI1, 0, O_RDONLY, 0, 0), -ENOENT);
+    EXPECT_EQ(hc(HC_STAT, URI1, UINT64_MAX, STAT, 0, 0), -ENAMETOOLONG);
+    EXPECT_EQ(hc(HC_MKDIR, RAM_SIZE - 3, 8, 0755, 0, 0), -EFAULT);
+    /* A path longer than the host allows, or a component longer than NAME_MAX. */
+    memset(vm.ram + URI1, 'a', HC_MAX_URI);
+    memcpy(vm.ram + URI1, "file:/", 6);
+    EXPECT_EQ(hc(HC_OPEN, URI1, HC_MAX_URI - 1, O_RDONLY, 0, 0), -EACCES);
+    char name[400];
+    memset(name, 'n', sizeof name);
+    strcpy(name, "/rw/");
+    name[sizeof name - 1] = '\0';
+    name[4] = 'n';
+    EXPECT_EQ(hc_uri(HC_MKDIR, name, 0755, 0), -ENAMETOOLONG);
+    /* Bad handles. */
+    const uint64_t bad[] = { (uint64_t)-1, HC_MAX_HANDLES, HC_MAX_HANDLES - 1, 1ull << 40,
+                             UINT64_MAX / 2 };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        EXPECT_EQ(hc(HC_READ, bad[i], BUF, 1, -1, 0), -EBADF);
+        EXPECT_EQ(hc(HC_WRITE, bad[i], BUF, 1, -1, 0), -EBADF);
+        EXPECT_EQ(hc(HC_CLOSE, bad[i], 0, 0, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_FSTAT, bad[i], STAT, 0, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_TRUNCATE, bad[i], 0, 0, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_GETDENTS, bad[i], BUF, 100, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_TTY, bad[i], HC_TTY_ISATTY, 0, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_FSYNC, bad[i], 0, 0, 0, 0), -EBADF);
+        EXPECT_EQ(hc(HC_SEEK, bad[i], 0, SEEK_SET, 0, 0), -EBADF);
+    }
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+static void test_tty(void)
+{
+    int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_ISATTY, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, BUF, 0, 0), -ENOTTY);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, BUF, 0, 0), -ENOTTY);
+    EXPECT_EQ(hc(HC_TTY, h, 99, BUF, 0, 0), -EINVAL);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    int pty = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (pty < 0)
+        return;   /* no ptys here: the non-tty paths above still ran */
+    h = handle_alloc(pty);
+    memset(vm.ram + BUF, 0xAA, 64);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_ISATTY, 0, 0, 0), 1);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, BUF, 0, 0), 0);
+    EXPECT(vm.ram[BUF + 36] == 0xAA, "TCGETS wrote past the kernel's 36-byte termios");
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, BUF, 0, 0), 0);
+    EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), 0);
+    EXPECT(fcntl(pty, F_GETFD) < 0, "closing the handle closes its fd");
+}
+
+static void test_misc(void)
+{
+    memset(vm.ram + BUF, 0, 64);
+    EXPECT_EQ(hc(HC_RANDOM, BUF, 64, 0, 0, 0), 64);
+    static const uint8_t zero[64];
+    EXPECT(memcmp(vm.ram + BUF, zero, 64) != 0, "random bytes are all zero");
+    EXPECT_EQ(hc(HC_RANDOM, UINT64_MAX, 0, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_SLEEP, 1000000, 0, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_SLEEP, UINT64_MAX, 0, 0, 0, 0), -EINVAL);
+    const char msg[] = "unit test log line";
+    memcpy(vm.ram + BUF, msg, sizeof msg - 1);
+    EXPECT_EQ(hc(HC_LOG, LOG_INFO, BUF, sizeof msg - 1, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LOG, LOG_TRACE, BUF, sizeof msg - 1, 0, 0), 0);   /* filtered */
+    EXPECT_EQ(hc(HC_LOG, 5, BUF, 4, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_LOG, LOG_TRACE, BUF, UINT64_MAX, 0, 0), 0);   /* cut, then filtered */
+    /* VM_FREE: only whole pages at or above the pool, inside RAM. */
+    memset(vm.ram + GPA_RAM_POOL, 0x5A, 2 * GUEST_PAGE_SIZE);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, GUEST_PAGE_SIZE, 0, 0, 0), 0);
+    EXPECT(vm.ram[GPA_RAM_POOL] == 0 && vm.ram[GPA_RAM_POOL + GUEST_PAGE_SIZE] == 0x5A,
+           "freed page reads zero, the next one is kept");
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL - GUEST_PAGE_SIZE, GUEST_PAGE_SIZE, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL + 1, GUEST_PAGE_SIZE, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, 100, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_FREE, RAM_SIZE, GUEST_PAGE_SIZE, 0, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, UINT64_MAX & ~(GUEST_PAGE_SIZE - 1), 0, 0, 0), -EFAULT);
+}
+
+/* A close that races a call in progress defers the host close. */
+static void test_handle_refs(void)
+{
+    int fd = open(host_path("/rw/file.txt"), O_RDONLY | O_CLOEXEC);
+    int h = handle_alloc(fd);
+    EXPECT_EQ(handle_get(h), fd);
+    EXPECT_EQ(handle_free(h), 0);
+    EXPECT(fcntl(fd, F_GETFD) >= 0, "fd closed while in use");
+    EXPECT_EQ(handle_get(h), -EBADF);
+    int fd2 = open(host_path("/rw/file.txt"), O_RDONLY | O_CLOEXEC);
+    int h2 = handle_alloc(fd2);
+    EXPECT(h2 != h, "slot reused while in use");
+    handle_put(h);
+    EXPECT(fcntl(fd, F_GETFD) < 0, "fd not closed after the last put");
+    EXPECT_EQ(handle_free(h2), 0);
+}
+
+/* Filling the table: -EMFILE, and the fd policy opened is not leaked. */
+static void test_emfile(void)
+{
+    int before = count_fds();
+    int64_t last = 0;
+    int opened = 0;
+    for (int i = 0; i < HC_MAX_HANDLES + 5; i++) {
+        last = open_rel("/rw/file.txt", O_RDONLY, 0);
+        if (last < 0)
+            break;
+        opened++;
+    }
+    EXPECT_EQ(last, -EMFILE);
+    EXPECT_EQ(opened, HC_MAX_HANDLES - 3);
+    for (int h = 3; h < HC_MAX_HANDLES; h++)
+        hc(HC_CLOSE, h, 0, 0, 0, 0);
+    EXPECT_EQ(count_fds(), before);
+}
+
+/* The guest may close its stdio; the monitor's stays open. */
+static void test_stdio(void)
+{
+    memcpy(vm.ram + BUF, "# handle 2 writes to stderr\n", 28);
+    EXPECT_EQ(hc(HC_WRITE, 2, BUF, 28, -1, 0), 28);
+    EXPECT_EQ(hc(HC_CLOSE, 2, 0, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_WRITE, 2, BUF, 28, -1, 0), -EBADF);
+    EXPECT(fcntl(2, F_GETFD) >= 0, "monitor's stderr closed");
+    EXPECT_EQ(hc(HC_CLOSE, 0, 0, 0, 0, 0), 0);
+    EXPECT(fcntl(0, F_GETFD) >= 0, "monitor's stdin closed");
+    int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(h, 0);   /* the lowest free slot */
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+static int rm_tree(const char *rel)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s%s'", tmp, rel);
+    return system(cmd);
+}
+
+int main(void)
+{
+    vm.size = RAM_SIZE;
+    vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (vm.ram == MAP_FAILED)
+        return 2;
+    setup_tree();
+
+    cur = "policy_init_missing";
+    cur_fail = 0;
+    {
+        struct pv_mount m = { .path = "/x", .uri = "file:/nonexistent/picovm-y",
+                              .type = MOUNT_CHROOT };
+        struct pv_config cfg = { .mounts = &m, .nmounts = 1 };
+        char err[200] = "";
+        EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
+        EXPECT(strcmp(err, "mount '/x': host path '/nonexistent/picovm-y' does not exist") == 0,
+               "err '%s'", err);
+        m.uri = "file:relative/dir";
+        EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
+        strcpy((char *)vm.ram + URI1, "file:/");
+        EXPECT_EQ(hc(HC_OPEN, URI1, 6, O_RDONLY, 0, 0), -EACCES);   /* a failed init grants nothing */
+    }
+    if (!cur_fail)
+        printf("ok %s\n", cur);
+    else
+        total_fail++;
+
+    init_policy(true);
+    int fds_before = count_fds();
+    struct { const char *name; void (*fn)(void); } tests[] = {
+        { "table", test_table },         { "open_read", test_open_read },
+        { "write", test_write },         { "stat", test_stat },
+        { "getdents", test_getdents },   { "names", test_names },
+        { "escapes", test_escapes },     { "readonly", test_readonly },
+        { "writable_symlink", test_writable_symlink },
+        { "hostile_args", test_hostile_args },
+        { "tty", test_tty },             { "misc", test_misc },
+        { "handle_refs", test_handle_refs },
+        { "emfile", test_emfile },       { "stdio", test_stdio },
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+        cur = tests[i].name;
+        cur_fail = 0;
+        tests[i].fn();
+        if (!cur_fail)
+            printf("ok %s\n", cur);
+        else
+            total_fail++;
+    }
+    cur = "no_fd_leak";
+    cur_fail = 0;
+    handles_close_all();
+    EXPECT_EQ(count_fds(), fds_before);
+    EXPECT(fcntl(1, F_GETFD) >= 0 && fcntl(2, F_GETFD) >= 0, "monitor stdio closed");
+    if (!cur_fail)
+        printf("ok %s\n", cur);
+    else
+        total_fail++;
+    rm_tree("");
+    return total_fail ? 1 : 0;
+}
