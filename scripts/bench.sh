@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# What `make bench` runs: picovm against native Linux, side by side in one run.
+#   spawn      `picovm run` of build/tests/hello vs running it natively: median wall
+#              time of BENCH_SPAWN_RUNS runs, and the median peak RSS (ru_maxrss from
+#              wait4) of the process started: the monitor vs the native program
+#              (Linux >= 6.2 counts RSS in per-CPU batches: a tiny native program
+#              may show 0 KB)
+#   getpid     system call round trip, ns/call (b_getpid, 1e6 calls)
+#   write      write 1 byte to /dev/null, ns/call (b_write)
+#   pwrite     pwrite 1 byte to a file in a writable mount, ns/call (b_pwrite)
+#   read       sequential read of a 64 MB file on a mounted directory with 64 KiB
+#              reads, MB/s (b_read)
+# The last four are timed inside the program (start-up excluded); each figure is
+# the median of BENCH_REPS (>= 7) runs.  The table goes to stdout and, as markdown
+# with the date and the host kind, is appended to BENCH_OUT (default build/bench.md).
+# ratio = picovm / native (for MB/s, below 1 is slower).
+# env: PICOVM (default build/picovm), BENCH_REPS (7), BENCH_SPAWN_RUNS (21),
+#      BENCH_ITER (calls per run for write and pwrite, 200000).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/manifest.sh
+. scripts/lib/manifest.sh
+PICOVM=${PICOVM:-$ROOT/build/picovm}
+REPS=${BENCH_REPS:-7}
+[ "$REPS" -ge 7 ] || REPS=7
+SPAWN_RUNS=${BENCH_SPAWN_RUNS:-21}
+ITER=${BENCH_ITER:-200000}
+OUT=${BENCH_OUT:-$ROOT/build/bench.md}
+HELLO=$ROOT/build/tests/hello
+B=$ROOT/build/bench
+
+scripts/deps.sh
+mkdir -p "$B"
+for c in tests/bench/*.c; do
+  musl-gcc -O2 -static -Wall -Wextra -Werror -o "$B/$(basename "$c" .c)" "$c"
+done
+[ -x "$HELLO" ] || { echo "bench: $HELLO is missing: run make first" >&2; exit 1; }
+[ -x "$PICOVM" ] || { echo "bench: $PICOVM is missing: run make first" >&2; exit 1; }
+
+if [ -d /sys/module/kvm_pvm ]; then HOST="PVM (kvm_pvm)"
+elif [ -d /sys/module/kvm_intel ]; then HOST="VMX (kvm_intel)"
+elif [ -d /sys/module/kvm_amd ]; then HOST="SVM (kvm_amd)"
+else HOST="VMX/SVM"
+fi
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-bench.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+mkdir -p "$W/data" "$W/rw" "$W/m"
+head -c $((64 * 1000 * 1000)) /dev/urandom >"$W/data/file64"
+MF_ENV=(PATH=/usr/bin:/bin)
+MF_MOUNTS=("ro:$B" "ro:$ROOT/build/tests" "ro:$W/data" "rw:$W/rw")
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v n="$1" -v p="$2" 'BEGIN { if (n + 0 > 0 && p ~ /^[0-9.]+$/) printf "%.2f", p / n; else print "-" }'; }
+
+ROWS=()
+FAILED=0
+row() { ROWS+=("$1|$2|$3|$(ratio "$2" "$3")"); printf '%-28s | %12s | %12s | %s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
+
+# figure MODE ARGV...: median over REPS runs of the first word a program prints.
+figure() {
+  local mode=$1 i v name vals=
+  shift
+  name=$(basename "$1")
+  [ "$mode" = native ] || write_manifest "$W/m/$name.manifest" "$@"
+  for ((i = 0; i < REPS; i++)); do
+    if [ "$mode" = native ]; then
+      v=$(cd / && env -i "${MF_ENV[@]}" "$@" </dev/null) || return 1
+    else
+      v=$(cd / && "$PICOVM" run "$W/m/$name.manifest" </dev/null) || return 1
+    fi
+    vals+="${v%% *}"$'\n'
+  done
+  printf '%s' "$vals" | median
+}
+
+# both LABEL ARGV...: the native and the picovm figure of one program, one row.
+both() {
+  local label=$1 n p
+  shift
+  n=$(figure native "$@") || n=FAILED
+  p=$(figure picovm "$@") || p=FAILED
+  [ "$n" != FAILED ] && [ "$p" != FAILED ] || FAILED=1
+  row "$label" "$n" "$p"
+}
+
+printf '%-28s | %12s | %12s | %s\n' name native picovm ratio
+write_manifest "$W/m/hello.manifest" "$HELLO"
+read -r n_us n_rss < <("$B/spawn" "$SPAWN_RUNS" "$HELLO" || echo FAILED FAILED)
+read -r p_us p_rss < <("$B/spawn" "$SPAWN_RUNS" "$PICOVM" run "$W/m/hello.manifest" || echo FAILED FAILED)
+[ "$n_us" != FAILED ] && [ "$p_us" != FAILED ] || FAILED=1
+row "spawn hello, wall (us)" "$n_us" "$p_us"
+row "spawn hello, peak RSS (KB)" "$n_rss" "$p_rss"
+both "getpid (ns/call)" "$B/b_getpid" 1000000
+both "write /dev/null (ns/call)" "$B/b_write" "$ITER"
+both "pwrite rw mount (ns/call)" "$B/b_pwrite" "$W/rw/pwrite.dat" "$ITER"
+both "read 64 MB, 64 KiB (MB/s)" "$B/b_read" "$W/data/file64"
+
+mkdir -p "$(dirname "$OUT")"
+{
+  echo
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), host $HOST, $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  echo
+  echo "median of $REPS runs (spawn: of $SPAWN_RUNS); ratio = picovm / native"
+  echo
+  echo "| name | native | picovm | ratio |"
+  echo "|---|---:|---:|---:|"
+  for r in "${ROWS[@]}"; do echo "| ${r//|/ | } |"; done
+} >>"$OUT"
+echo "appended to ${OUT#"$ROOT"/}"
+[ "$FAILED" = 0 ] || { echo "bench: some runs FAILED" >&2; exit 1; }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Unmodified static Debian programs (busybox-static's /bin/busybox, /bin/bash-static)
+# natively vs under picovm: the cases of tests/integration/busybox-cases.txt (format
+# there).  The programs' own directory is mounted read-only at its host path; the
+# inputs are:
+#   T_RO     the guest tests' fixture (tests/guest/make-fixture.sh), read-only
+#   T_DATA   small text inputs made here, read-only (beside T_RO, in one mount whose
+#            root is their parent, so `ls -la $T_RO` shows a real "..")
+#   T_RW     an empty writable host mount, shared by the steps of one case
+#   T_TMPFS  a tmpfs mount under picovm, an empty directory natively
+# env: PICOVM (default build/picovm), PICOVM_TEST_TIMEOUT (s per run, default 60),
+#      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/lib/results.sh
+. "$ROOT/scripts/lib/results.sh"
+# shellcheck source=scripts/lib/kvm.sh
+. "$ROOT/scripts/lib/kvm.sh"
+# shellcheck source=scripts/lib/manifest.sh
+. "$ROOT/scripts/lib/manifest.sh"
+# shellcheck source=scripts/lib/fixture.sh
+. "$ROOT/scripts/lib/fixture.sh"
+# shellcheck source=scripts/lib/pair.sh
+. "$ROOT/scripts/lib/pair.sh"
+PICOVM=${PICOVM:-$ROOT/build/picovm}
+CASES=$ROOT/tests/integration/busybox-cases.txt
+results_init
+kvm_check
+ulimit -c 0
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-busybox.XXXXXX")
+trap 'if [ -n "${PICOVM_KEEP_TMP:-}" ]; then echo "kept $W" >&2; else rm -rf "$W"; fi' EXIT
+T_RO=$W/ro/fixture T_DATA=$W/ro/data T_RW=$W/rw T_TMPFS=$W/tmpfs
+make_fixture "$T_RO"
+mkdir -p "$T_DATA"
+printf '%s\n' pear apple fig fig banana apple fig cherry >"$T_DATA/words.txt"
+printf '%s\n' root:0:/bin/sh daemon:1:/usr/sbin/nologin bin:2:/usr/sbin/nologin \
+  sys:3:/bin/sh games:5:/bin/sync >"$T_DATA/table.txt"
+
+# The programs, by their real path (/bin is a symlink to usr/bin on Debian).
+declare -A PROG=()
+for p in busybox bash-static; do
+  PROG[$p]=$(readlink -f "/bin/$p" 2>/dev/null || true)
+done
+G_ENV=(PATH=/usr/bin:/bin "T_RO=$T_RO" "T_DATA=$T_DATA" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
+MF_MOUNTS=("ro:$W/ro" "rw:$T_RW" "tmpfs:$T_TMPFS")
+for d in $(for p in "${PROG[@]}"; do [ -n "$p" ] && dirname "$p"; done | sort -u); do
+  MF_MOUNTS=("ro:$d" "${MF_MOUNTS[@]}")
+done
+
+# run_case MODE NAME: all steps of case NAME (from the arrays STEP_CMD) into $W/out/NAME/MODE.
+run_case() {
+  local mode=$1 name=$2 cmd in out i
+  rm -rf "$T_RW" "$T_TMPFS"
+  mkdir -p "$T_RW" "$T_TMPFS"
+  for i in "${!STEP_CMD[@]}"; do
+    cmd=${STEP_CMD[$i]} in=/dev/null out=
+    # Trailing "< FILE" / "> FILE" are the host's redirections.
+    while [[ $cmd =~ ^(.*[^[:space:]])[[:space:]]+([<>])[[:space:]]*([^[:space:]<>]+)[[:space:]]*$ ]]; do
+      cmd=${BASH_REMATCH[1]}
+      if [ "${BASH_REMATCH[2]}" = '<' ]; then eval "in=${BASH_REMATCH[3]}"; else eval "out=${BASH_REMATCH[3]}"; fi
+    done
+    eval "argv=($cmd)"
+    argv[0]=${PROG[${argv[0]}]:-${argv[0]}}
+    run_step "$mode" "$W/out/$name/$mode" "$in" "$out" "${argv[@]}"
+  done
+}
+
+# finish_case: runs and judges the case gathered in CASE_NAME / STEP_CMD.
+finish_case() {
+  [ -n "$CASE_NAME" ] || return 0
+  local name=bb:$CASE_NAME p
+  if [ "$PICOVM_KVM_OK" != 1 ]; then
+    t_skip "$name" "$PICOVM_KVM_WHY"
+  else
+    for p in "${STEP_CMD[@]}"; do
+      p=${p%% *}
+      if [ -z "${PROG[$p]:-}" ] || [ ! -x "${PROG[$p]}" ]; then
+        t_fail "$name" "/bin/$p is missing (scripts/deps.sh installs it)"
+        CASE_NAME=; return 0
+      fi
+    done
+    run_case native "$CASE_NAME"
+    run_case picovm "$CASE_NAME"
+    compare_pair "$name" "$W/out/$CASE_NAME/native" "$W/out/$CASE_NAME/picovm"
+  fi
+  CASE_NAME=
+}
+
+for p in "${PROG[@]}"; do
+  if [ -n "$p" ] && ! file -L "$p" | grep -q 'statically linked'; then
+    echo "WARNING: $p is not statically linked: picovm runs static programs only" >&2
+  fi
+done
+
+CASE_NAME=
+STEP_CMD=()
+while IFS= read -r line || [ -n "$line" ]; do
+  case $line in '' | '#'*) continue ;; esac
+  name=${line%%|*} cmd=${line#*|}
+  if [ "$name" != "$CASE_NAME" ]; then
+    finish_case
+    CASE_NAME=$name STEP_CMD=()
+  fi
+  STEP_CMD+=("$cmd")
+done <"$CASES"
+finish_case
+
+results_summary

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Guest programs: each tests/guest/NAME.c (built by make as build/tests/NAME) runs
+# natively and under picovm with the same argv, environment and stdin, and the two
+# must print the same and exit the same; PICOVM-ONLY programs run under picovm alone
+# against tests/guest/NAME.expected.  Header conventions: scripts/lib/headers.sh.
+# Each run sees (also as environment variables):
+#   T_RO     a read-only mount of the fixture (tests/guest/make-fixture.sh)
+#   T_RW     an empty writable host mount, fresh for every run; for PICOVM-ONLY
+#            (hostile) programs it holds escape-link -> /etc/passwd,
+#            escape-rel -> ../../../../../../etc/passwd and escape-dir -> /etc
+#   T_TMPFS  a tmpfs mount under picovm, an empty directory natively
+# env: PICOVM (default build/picovm), PICOVM_TEST_TIMEOUT (s per run, default 60),
+#      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/lib/results.sh
+. "$ROOT/scripts/lib/results.sh"
+# shellcheck source=scripts/lib/kvm.sh
+. "$ROOT/scripts/lib/kvm.sh"
+# shellcheck source=scripts/lib/manifest.sh
+. "$ROOT/scripts/lib/manifest.sh"
+# shellcheck source=scripts/lib/fixture.sh
+. "$ROOT/scripts/lib/fixture.sh"
+# shellcheck source=scripts/lib/headers.sh
+. "$ROOT/scripts/lib/headers.sh"
+# shellcheck source=scripts/lib/pair.sh
+. "$ROOT/scripts/lib/pair.sh"
+PICOVM=${PICOVM:-$ROOT/build/picovm}
+results_init
+kvm_check
+ulimit -c 0
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-guest.XXXXXX")
+trap 'if [ -n "${PICOVM_KEEP_TMP:-}" ]; then echo "kept $W" >&2; else rm -rf "$W"; fi' EXIT
+T_RO=$W/fixture/ro T_RW=$W/rw T_TMPFS=$W/tmpfs
+make_fixture "$T_RO"
+G_ENV=(PATH=/usr/bin:/bin "T_RO=$T_RO" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
+MF_MOUNTS=("ro:$ROOT/build/tests" "ro:$T_RO" "rw:$T_RW" "tmpfs:$T_TMPFS")
+
+# fresh_dirs [hostile]: empty T_RW and T_TMPFS before each run; for a hostile
+# program, T_RW holds the escape links (scripts/lib/fixture.sh).
+fresh_dirs() {
+  rm -rf "$T_RW" "$T_TMPFS"
+  mkdir -p "$T_RW" "$T_TMPFS"
+  if [ -n "${1:-}" ]; then escape_links "$T_RW"; fi
+}
+
+for src in "$ROOT"/tests/guest/*.c; do
+  [ -e "$src" ] || continue
+  name=$(basename "$src" .c)
+  bin=$ROOT/build/tests/$name
+  if [ "$PICOVM_KVM_OK" != 1 ]; then t_skip "$name" "$PICOVM_KVM_WHY"; continue; fi
+  if [ ! -x "$bin" ]; then t_fail "$name" "not built: $bin"; continue; fi
+  args=()
+  eval "args=($(header_value "$src" ARGS))"
+  stdin=/dev/null
+  if header_flag "$src" STDIN:; then
+    stdin=$W/stdin
+    printf '%b\n' "$(header_value "$src" STDIN)" >"$stdin"
+  fi
+  nd=$W/out/$name/native pd=$W/out/$name/picovm
+  rm -rf "$W/out/$name"
+
+  if header_flag "$src" PICOVM-ONLY; then
+    fresh_dirs hostile
+    run_step picovm "$pd" "$stdin" "" "$bin" "${args[@]}"
+    want=$(header_value "$src" EXPECT-EXIT); want=${want:-0}
+    expected=${src%.c}.expected
+    [ -f "$expected" ] || expected=/dev/null
+    got=$(status_words "$pd")
+    if [ ! -x "$PICOVM" ]; then
+      t_fail "$name" "no picovm binary at $PICOVM"
+    elif [ "$got" != "$want" ]; then
+      t_fail "$name" "exit status $got, expected $want$(timeout_note "$got")" "$(cat "$pd/stderr" "$pd/stdout" | head -n 12)"
+    elif ! cmp -s "$expected" "$pd/stdout"; then
+      t_fail "$name" "stdout differs from ${expected#"$ROOT"/}" "$(show_diff "$expected" "$pd/stdout")"
+    else
+      t_pass "$name"
+    fi
+    continue
+  fi
+
+  fresh_dirs
+  run_step native "$nd" "$stdin" "" "$bin" "${args[@]}"
+  fresh_dirs
+  run_step picovm "$pd" "$stdin" "" "$bin" "${args[@]}"
+  if is_crash_status "$(status_words "$nd")"; then
+    compare_pair "$name" "$nd" "$pd" crash
+  else
+    compare_pair "$name" "$nd" "$pd"
+  fi
+done
+
+results_summary
