@@ -5,6 +5,7 @@
 #include "mm.h"
 #include "vfs.h"
 #include "hypercall.h"
+#include "syscall.h"
 
 struct process proc;
 void fault_init(void);
@@ -16,7 +17,8 @@ __attribute__((noreturn)) void libos_exit(int status)
 
 __attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash)
 {
-    struct hc_crash c = { .signo = signo };
+    /* A signal the program sent itself (abort()): report where it asked. */
+    struct hc_crash c = { .signo = signo, .vector = ~0ull, .rip = current_syscall ? current_syscall->rip : 0 };
     pal->process_exit(128 + signo, crash ? crash : &c);
 }
 

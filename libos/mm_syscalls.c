@@ -28,6 +28,11 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
         return -EINVAL;
     bool anon = flags & MAP_ANONYMOUS;
     if (!anon && type != MAP_PRIVATE && (prot & PROT_WRITE)) {
+        struct file *f = fd_file(fd);
+        if (!f)
+            return -EBADF;
+        if ((f->flags & O_ACCMODE) != O_RDWR)
+            return -EACCES;
         /* Writes would have to reach the host file: not supported yet. */
         log_warning("mmap: shared writable file mappings are not supported");
         return -ENOSYS;

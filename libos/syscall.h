@@ -13,6 +13,7 @@ struct syscall_frame {
 };
 
 void syscall_dispatch(struct syscall_frame *f);
+extern const struct syscall_frame *current_syscall;
 
 /* Site rewriting (syscall_patch.c). */
 void syscall_patch_site(const struct syscall_frame *f, uint64_t nr);

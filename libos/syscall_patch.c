@@ -3,9 +3,11 @@
  * On a PVM host `syscall` costs about 1 us (the host traps and redirects it);
  * a jump costs nothing.  When a `syscall` reaches the library OS through
  * LSTAR, its site is known exactly: the two bytes before the return address.
- * If the five bytes before those are `mov $imm32, %eax` with imm32 == the
- * number just called, that mov is replaced by `jmp stub`, and the stub does
- * the mov, loads the return address into rcx and enters the library OS.
+ * If the five bytes before those are an instruction we recognise exactly and
+ * can run anywhere (no RIP-relative operand): `mov $imm32, %eax` (imm32 must
+ * equal the number just called) or glibc's `mov 8(%rsp), %r9`, it is
+ * replaced by `jmp stub`; the stub runs that instruction, loads the return
+ * address into rcx and enters the library OS.
  *
  * Why this shape: the `syscall` itself stays in place, so a branch that
  * lands on it directly still works (through LSTAR); nothing is pushed on the
@@ -35,7 +37,19 @@ static void put_rel32(uint8_t *at, const void *target)
     memcpy(at, &rel, 4);
 }
 
-static uint8_t *new_stub(uint32_t nr, uint64_t ret)
+/* Five-byte instructions that may stand before a `syscall`. */
+static bool relocatable_before_syscall(const uint8_t *insn, uint64_t nr)
+{
+    static const uint8_t mov_r9_from_stack[5] = { 0x4c, 0x8b, 0x4c, 0x24, 0x08 };
+    if (insn[0] == 0xb8) {
+        uint32_t imm;
+        memcpy(&imm, insn + 1, 4);
+        return imm == nr;
+    }
+    return !memcmp(insn, mov_r9_from_stack, 5);
+}
+
+static uint8_t *new_stub(const uint8_t *insn, uint64_t ret)
 {
     if (!stubs) {
         stubs = mm_alloc_pages(STUB_AREA_PAGES);
@@ -47,8 +61,7 @@ static uint8_t *new_stub(uint32_t nr, uint64_t ret)
     if (next_stub + STUB_SIZE > stubs_end)
         return NULL;
     uint8_t *s = next_stub;
-    s[0] = 0xb8;                           /* mov $nr, %eax */
-    memcpy(s + 1, &nr, 4);
+    memcpy(s, insn, 5);                    /* the displaced instruction */
     s[5] = 0x48;                           /* movabs $ret, %rcx */
     s[6] = 0xb9;
     memcpy(s + 7, &ret, 8);
@@ -64,11 +77,9 @@ void syscall_patch_site(const struct syscall_frame *f, uint64_t nr)
     const struct vma *v = mm_find((uint64_t)site - 1);
     if (!v || v != mm_find(f->rip - 1) || v->kind != VMA_USER || !(v->prot & PROT_EXEC))
         return;
-    uint32_t imm;
-    memcpy(&imm, site + 1, 4);
-    if (site[0] != 0xb8 || imm != nr || site[5] != 0x0f || site[6] != 0x05 || is_prefix_or_rex(site[-1]))
+    if (site[5] != 0x0f || site[6] != 0x05 || is_prefix_or_rex(site[-1]) || !relocatable_before_syscall(site, nr))
         return;
-    uint8_t *stub = new_stub(imm, f->rip);
+    uint8_t *stub = new_stub(site, f->rip);
     if (!stub)
         return;
     site[0] = 0xe9;

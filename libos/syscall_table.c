@@ -40,9 +40,13 @@ static void trace(uint64_t nr, const struct syscall_frame *f, long ret)
     log_printf(LOG_TRACE, "[%d] %s(%s) = %ld", proc.pid, syscall_name(nr), args, ret);
 }
 
+/* The system call being served, for reports of where a program died. */
+const struct syscall_frame *current_syscall;
+
 void syscall_dispatch(struct syscall_frame *f)
 {
     uint64_t nr = f->rax;
+    current_syscall = f;
     long ret;
     if (nr < NSYSCALLS && table[nr].fn) {
         ret = table[nr].fn(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);

@@ -35,7 +35,10 @@ static void describe(struct vm *vm, const struct hc_crash *c)
     const char *sig = c->signo < 65 ? sigabbrev_np((int)c->signo) : NULL;
     char where[256] = "";
     if (c->rip) {
-        if (c->vector == 14)
+        if (c->vector == ~0ull)
+            snprintf(where, sizeof(where), ": raised by the program itself (system call returning to rip 0x%llx)",
+                     c->rip);
+        else if (c->vector == 14)
             snprintf(where, sizeof(where), ": %s at address 0x%llx (%s, %s), rip 0x%llx",
                      vector_reason(c->vector), c->addr, c->error & 2 ? "write" : c->error & 16 ? "exec" : "read",
                      c->error & 1 ? "protection" : "not mapped", c->rip);

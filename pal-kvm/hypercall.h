@@ -56,7 +56,8 @@ struct hc_stat {
     long long reserved[3];
 };
 
-/* How a program died, for the monitor's report. */
+/* How a program died, for the monitor's report.  vector is the CPU
+ * exception, or ~0 for a signal the program raised itself. */
 struct hc_crash {
     unsigned long long signo, vector, error, rip, addr;
 };
