@@ -15,7 +15,8 @@ struct file;
 struct mount;
 
 /* Attribute changes (chmod, chown, utimens); times are nanoseconds since the epoch. */
-enum { ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_ATIME = 8, ATTR_MTIME = 16 };
+enum { ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_ATIME = 8, ATTR_MTIME = 16,
+       ATTR_TOUCH = 32 /* both times set to now: write access is enough */ };
 struct vfs_attr {
     unsigned int valid;  /* ATTR_* */
     unsigned int mode;   /* permission bits only */

@@ -1,0 +1,108 @@
+/* The console: files over the monitor's own standard streams (PAL handles
+ * 0, 1 and 2).  Nothing is buffered here, so what the program writes to
+ * stdout and stderr reaches the host in the order it was written. */
+#include "fs.h"
+#include "hypercall.h"
+#include <asm/ioctls.h>
+#include <asm/termbits.h>
+#include <asm/termios.h>
+
+struct console {
+    long rd, wr;   /* handles for reading and for writing, stat and ioctl */
+    int tty;       /* is wr a terminal: -1 not asked yet, 0, 1 */
+};
+
+static long console_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+    (void)pos;
+    struct console *c = f->priv;
+    return pal->stream_read(c->rd, buf, MIN(len, HC_MAX_IO), -1);
+}
+
+static long console_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+    (void)pos;
+    struct console *c = f->priv;
+    return pal->stream_write(c->wr, buf, MIN(len, HC_MAX_IO), -1);
+}
+
+static long console_stat(struct file *f, struct stat *st)
+{
+    struct console *c = f->priv;
+    return pal->stream_attr(c->wr, (struct hc_stat *)st);
+}
+
+static bool is_tty(struct console *c)
+{
+    if (c->tty < 0)
+        c->tty = pal->stream_tty(c->wr, HC_TTY_ISATTY, NULL) > 0;
+    return c->tty;
+}
+
+/* Only the questions programs ask to decide how to format output (isatty,
+ * the window size) go to the host; the terminal is not ours to reconfigure. */
+static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
+{
+    struct console *c = f->priv;
+    int op;
+    size_t size;
+    if (req == TCGETS) {
+        op = HC_TTY_TCGETS;
+        size = sizeof(struct termios);
+    } else if (req == TIOCGWINSZ) {
+        op = HC_TTY_WINSZ;
+        size = sizeof(struct winsize);
+    } else {
+        return -ENOTTY;
+    }
+    if (!is_tty(c))
+        return -ENOTTY;
+    if (!user_range_ok((void *)arg, size, true))
+        return -EFAULT;
+    return pal->stream_tty(c->wr, op, (void *)arg);
+}
+
+static void console_release(struct file *f)
+{
+    kfree(f->priv);
+}
+
+static const struct file_ops console_ops = {
+    .read = console_read,
+    .write = console_write,
+    .stat = console_stat,
+    .ioctl = console_ioctl,
+    .release = console_release,
+};
+
+long console_open(long rd, long wr, int flags, struct file **out)
+{
+    struct console *c = kmalloc(sizeof(*c));
+    if (!c)
+        return -ENOMEM;
+    *c = (struct console){ .rd = rd, .wr = wr, .tty = -1 };
+    struct file *f = file_new(&console_ops, fs_file_flags(flags), NULL, "/dev/tty");
+    if (!f) {
+        kfree(c);
+        return -ENOMEM;
+    }
+    f->priv = c;
+    f->seekable = false;
+    *out = f;
+    return 0;
+}
+
+/* /dev/tty: the terminal among the host's standard streams; a program run
+ * without one gets ENXIO, as it would from Linux without a controlling tty. */
+long console_open_tty(int flags, struct file **out)
+{
+    long tty = -1;
+    for (long h = 0; h < 3 && tty < 0; h++)
+        if (pal->stream_tty(h, HC_TTY_ISATTY, NULL) > 0)
+            tty = h;
+    if (tty < 0)
+        return -ENXIO;
+    long rd = pal->stream_tty(0, HC_TTY_ISATTY, NULL) > 0 ? 0 : tty;
+    long wr = tty == 0 && pal->stream_tty(1, HC_TTY_ISATTY, NULL) > 0 ? 1 : tty;
+    return console_open(rd, wr, flags, out);
+}
