@@ -51,7 +51,7 @@ $(B)/gen/syscall_names.h: scripts/gen-syscall-names.sh
 $(B)/libos/syscall_table.c.o: $(B)/gen/syscall_names.h
 
 $(B)/guest.elf: $(GUEST_OBJ) guest/guest.ld
-	$(LD) -nostdlib -static -T guest/guest.ld -o $@ $(GUEST_OBJ)
+	$(LD) -nostdlib -static -z noexecstack --no-warn-rwx-segments -T guest/guest.ld -o $@ $(GUEST_OBJ)
 $(B)/guest.bin: $(B)/guest.elf
 	objcopy -O binary $< $@
 

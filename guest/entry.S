@@ -9,3 +9,4 @@ guest_entry:
     call pal_start
 1:  ud2
     jmp 1b
+    .section .note.GNU-stack, "", @progbits

@@ -66,3 +66,4 @@ syscall_entry_fast:
     pop %r11
     cld
     jmp syscall_common
+    .section .note.GNU-stack, "", @progbits

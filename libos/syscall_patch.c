@@ -3,32 +3,150 @@
  * On a PVM host `syscall` costs about 1 us (the host traps and redirects it);
  * a jump costs nothing.  When a `syscall` reaches the library OS through
  * LSTAR, its site is known exactly: the two bytes before the return address.
- * If the five bytes before those are an instruction we recognise exactly and
- * can run anywhere (no RIP-relative operand): `mov $imm32, %eax` (imm32 must
- * equal the number just called) or glibc's `mov 8(%rsp), %r9`, it is
- * replaced by `jmp stub`; the stub runs that instruction, loads the return
- * address into rcx and enters the library OS.
+ * The few instructions just before it (the "span") are moved into a stub
+ * that ends by loading the return address into rcx and entering the library
+ * OS like `syscall` would; the span's first five bytes become `jmp stub`.
  *
- * Why this shape: the `syscall` itself stays in place, so a branch that
- * lands on it directly still works (through LSTAR); nothing is pushed on the
- * program's stack, so its red zone is never touched (zpoline's `call *%rax`
- * would push a return address into it). */
+ * Why it is safe:
+ *  - the span is decoded forward from its start and must land exactly on the
+ *    `syscall`, using only a short list of instructions that do not depend
+ *    on where they run (RIP-relative LEAs are re-aimed in the stub);
+ *  - its first instruction is at least five bytes long, so no other
+ *    instruction starts inside the bytes the jump overwrites; a branch into
+ *    the span past them, or straight to the `syscall` (left in place), runs
+ *    the original code and still works, through LSTAR;
+ *  - the decoding must show the number just called moving from an immediate
+ *    into rax, which confirms it (sites whose number comes from a register,
+ *    like generic syscall() wrappers, keep the LSTAR path);
+ *  - nothing is pushed on the program's stack, so its red zone is never
+ *    touched (zpoline's `call *%rax` would push a return address into it). */
 #include "libos.h"
 #include "mm.h"
 #include "syscall.h"
 #include <asm-generic/mman-common.h>
 
-#define STUB_SIZE 20
+#define MAX_SPAN 24
+#define STUB_SIZE 48
 #define STUB_AREA_PAGES 16
 
 extern char syscall_entry_fast[];
 
 static uint8_t *stubs, *stubs_end, *next_stub;
 
-static bool is_prefix_or_rex(uint8_t b)
+/* Sites already rewritten (their return addresses), so that a later trip
+ * through LSTAR from the same `syscall` (a branch straight to it) never
+ * decodes our own jump as program code. */
+#define PATCHED_SLOTS 2048
+static uint64_t patched[PATCHED_SLOTS];
+
+static uint64_t *patched_slot(uint64_t ret)
 {
-    return (b >= 0x40 && b <= 0x4f) || b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3 ||
-           b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65;
+    uint64_t i = (ret * 0x9e3779b97f4a7c15ull) >> 53;
+    while (patched[i] && patched[i] != ret)
+        i = (i + 1) % PATCHED_SLOTS;
+    return &patched[i];
+}
+
+/* One decoded instruction of a span and what it does to registers. */
+struct insn {
+    uint8_t len;
+    int8_t rip_disp_at;   /* offset of a RIP-relative disp32, or -1 */
+    int8_t dst;           /* register written (0 = rax .. 15), or -1 */
+    int8_t src;           /* register copied into dst, or -1 */
+    bool has_imm;         /* dst = imm */
+    uint32_t imm;
+};
+
+static bool modrm_reg_reg(uint8_t m) { return (m & 0xc0) == 0xc0; }
+
+/* Decodes the instructions a compiler puts next to a `syscall`; false for
+ * anything else. */
+static bool decode(const uint8_t *p, struct insn *in)
+{
+    *in = (struct insn){ .rip_disp_at = -1, .dst = -1, .src = -1 };
+    uint8_t rex = 0;
+    int n = 0;
+    if ((p[0] & 0xf0) == 0x40)
+        rex = p[n++];
+    int r = (rex & 4) << 1, b = (rex & 1) << 3;
+    uint8_t op = p[n], m = p[n + 1];
+    int reg = ((m >> 3) & 7) | r, rm = (m & 7) | b;
+    if (op >= 0xb8 && op <= 0xbf && !(rex & 0x08)) {    /* mov $imm32, r32 */
+        in->len = n + 5;
+        in->dst = (op & 7) | b;
+        in->has_imm = true;
+        memcpy(&in->imm, p + n + 1, 4);
+        return true;
+    }
+    if (op == 0xc7 && (rex & 0x08) && (m & 0xf8) == 0xc0) {   /* mov $simm32, r64 */
+        in->len = n + 6;
+        in->dst = rm;
+        in->has_imm = true;
+        memcpy(&in->imm, p + n + 2, 4);
+        return true;
+    }
+    switch (op) {
+    case 0x89:                                           /* mov reg, r/m */
+    case 0x8b:                                           /* mov r/m, reg */
+        if (modrm_reg_reg(m)) {
+            in->len = n + 2;
+            in->dst = op == 0x89 ? rm : reg;
+            in->src = op == 0x89 ? reg : rm;
+            return true;
+        }
+        if ((m & 0xc7) == 0x44 && p[n + 2] == 0x24) {    /* disp8(%rsp) */
+            in->len = n + 4;
+            in->dst = op == 0x8b ? reg : -1;
+            return true;
+        }
+        return false;
+    case 0x31:                                           /* xor */
+    case 0x33:
+    case 0x63:                                           /* movslq */
+        if (!modrm_reg_reg(m) || (op == 0x63 && !(rex & 0x08)))
+            return false;
+        in->len = n + 2;
+        in->dst = op == 0x31 ? rm : reg;
+        return true;
+    case 0x8d:                                           /* lea disp32(%rip), reg */
+        if ((m & 0xc7) != 0x05 || !(rex & 0x08))
+            return false;
+        in->len = n + 6;
+        in->rip_disp_at = n + 2;
+        in->dst = reg;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Finds the shortest span ending at the `syscall` at site whose decoding
+ * proves that rax holds nr when the `syscall` runs (an immediate equal to
+ * nr reaches rax through the span): a decoding that starts in the middle of
+ * an instruction is all but certain to fail that proof.  Returns the start or
+ * NULL. */
+static uint8_t *find_span(uint8_t *site, uint64_t nr, const struct vma *v)
+{
+    for (int back = 5; back <= MAX_SPAN; back++) {
+        uint8_t *start = site - back;
+        if ((uint64_t)start < v->start)
+            return NULL;
+        struct insn in;
+        if (!decode(start, &in) || in.len < 5)
+            continue;
+        uint16_t holds_nr = 0;   /* registers known to hold nr */
+        uint8_t *p = start;
+        while (p < site && decode(p, &in)) {
+            if (in.dst >= 0) {
+                bool nr_now = in.has_imm ? in.imm == nr : in.src >= 0 && (holds_nr >> in.src & 1);
+                holds_nr = (holds_nr & ~(1u << in.dst)) | (nr_now ? 1u << in.dst : 0);
+            }
+            p += in.len;
+        }
+        if (p == site && (holds_nr & 1))
+            return start;
+    }
+    return NULL;
 }
 
 static void put_rel32(uint8_t *at, const void *target)
@@ -37,19 +155,9 @@ static void put_rel32(uint8_t *at, const void *target)
     memcpy(at, &rel, 4);
 }
 
-/* Five-byte instructions that may stand before a `syscall`. */
-static bool relocatable_before_syscall(const uint8_t *insn, uint64_t nr)
-{
-    static const uint8_t mov_r9_from_stack[5] = { 0x4c, 0x8b, 0x4c, 0x24, 0x08 };
-    if (insn[0] == 0xb8) {
-        uint32_t imm;
-        memcpy(&imm, insn + 1, 4);
-        return imm == nr;
-    }
-    return !memcmp(insn, mov_r9_from_stack, 5);
-}
-
-static uint8_t *new_stub(const uint8_t *insn, uint64_t ret)
+/* The stub: the span (RIP-relative operands re-aimed), then
+ * `movabs $return, %rcx; jmp syscall_entry_fast`. */
+static uint8_t *new_stub(const uint8_t *span, size_t len, uint64_t ret)
 {
     if (!stubs) {
         stubs = mm_alloc_pages(STUB_AREA_PAGES);
@@ -58,30 +166,51 @@ static uint8_t *new_stub(const uint8_t *insn, uint64_t ret)
         next_stub = stubs;
         stubs_end = stubs + STUB_AREA_PAGES * 4096;
     }
-    if (next_stub + STUB_SIZE > stubs_end)
+    /* Full (the table must keep free slots to end its probes): stop rewriting. */
+    if (next_stub + STUB_SIZE > stubs_end || (size_t)(next_stub - stubs) / STUB_SIZE >= PATCHED_SLOTS / 2)
         return NULL;
     uint8_t *s = next_stub;
-    memcpy(s, insn, 5);                    /* the displaced instruction */
-    s[5] = 0x48;                           /* movabs $ret, %rcx */
-    s[6] = 0xb9;
-    memcpy(s + 7, &ret, 8);
-    s[15] = 0xe9;                          /* jmp syscall_entry_fast */
-    put_rel32(s + 16, syscall_entry_fast);
+    memcpy(s, span, len);
+    struct insn in;
+    for (size_t off = 0; off < len; off += in.len) {
+        decode(span + off, &in);
+        if (in.rip_disp_at >= 0) {
+            int32_t disp;
+            memcpy(&disp, span + off + in.rip_disp_at, 4);
+            const uint8_t *target = span + off + in.len + disp;
+            int64_t rel = target - (s + off + in.len);
+            if (rel != (int32_t)rel)
+                return NULL;
+            int32_t rel32 = (int32_t)rel;
+            memcpy(s + off + in.rip_disp_at, &rel32, 4);
+        }
+    }
+    s[len] = 0x48;                         /* movabs $ret, %rcx */
+    s[len + 1] = 0xb9;
+    memcpy(s + len + 2, &ret, 8);
+    s[len + 10] = 0xe9;                    /* jmp syscall_entry_fast */
+    put_rel32(s + len + 11, syscall_entry_fast);
     next_stub += STUB_SIZE;
     return s;
 }
 
 void syscall_patch_site(const struct syscall_frame *f, uint64_t nr)
 {
-    uint8_t *site = (uint8_t *)f->rip - 7;
-    const struct vma *v = mm_find((uint64_t)site - 1);
-    if (!v || v != mm_find(f->rip - 1) || v->kind != VMA_USER || !(v->prot & PROT_EXEC))
+    uint8_t *site = (uint8_t *)f->rip - 2;
+    const struct vma *v = mm_find((uint64_t)site);
+    if (!v || v->kind != VMA_USER || !(v->prot & PROT_EXEC) || f->rip > v->end || site[0] != 0x0f ||
+        site[1] != 0x05)
         return;
-    if (site[5] != 0x0f || site[6] != 0x05 || is_prefix_or_rex(site[-1]) || !relocatable_before_syscall(site, nr))
+    uint64_t *slot = patched_slot(f->rip);
+    if (*slot)
         return;
-    uint8_t *stub = new_stub(site, f->rip);
+    uint8_t *start = find_span(site, nr, v);
+    if (!start)
+        return;
+    uint8_t *stub = new_stub(start, site - start, f->rip);
     if (!stub)
         return;
-    site[0] = 0xe9;
-    put_rel32(site + 1, stub);
+    *slot = f->rip;
+    start[0] = 0xe9;
+    put_rel32(start + 1, stub);
 }

@@ -7,3 +7,4 @@ fault_entry:
     call pal_fault_dispatch
 1:  ud2
     jmp 1b
+    .section .note.GNU-stack, "", @progbits

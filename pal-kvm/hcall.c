@@ -11,7 +11,7 @@
 #include "bootinfo.h"
 #include "pal.h"
 
-#define WAIT_AFTER_US 200
+#define WAIT_AFTER_US 100
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -19,6 +19,11 @@ static inline void outb(uint16_t port, uint8_t v)
 }
 
 long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return hcall_parked(nr, a0, a1, a2, a3, false);
+}
+
+long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park)
 {
     struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
     struct hc_slot *s = &page->slot[this_cpu()->vcpu_id];
@@ -33,7 +38,7 @@ long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (!__atomic_load_n(&page->server_awake, __ATOMIC_ACQUIRE))
         outb(PORT_DOORBELL, 0);
-    uint64_t deadline = rdtsc() + pal_bootinfo->tsc_khz * WAIT_AFTER_US / 1000;
+    uint64_t deadline = park ? 0 : rdtsc() + pal_bootinfo->tsc_khz * WAIT_AFTER_US / 1000;
     while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != HC_DONE) {
         if (rdtsc() > deadline) {
             outb(PORT_WAIT, 0);
