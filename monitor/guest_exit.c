@@ -60,5 +60,5 @@ void guest_exit(struct vm *vm, int status, uint64_t crash_gpa)
         } else
             report_crash(vm, "died (crash record at a bad address)");
     }
-    _exit(status & 0xff);
+    monitor_exit(status & 0xff);
 }

@@ -16,7 +16,7 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: picovm run FILE.manifest [-- ARGS...]\n"
+    fprintf(out, "usage: picovm run [--stats] FILE.manifest [-- ARGS...]\n"
                  "       picovm info\n"
                  "       picovm --version\n");
 }
@@ -58,7 +58,7 @@ static char **program_argv(const struct pv_config *cfg, int nextra, char **extra
     return argv;
 }
 
-static int cmd_run(const char *manifest, int nextra, char **extra)
+static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
 {
     struct pv_config cfg;
     char err[1024];
@@ -76,15 +76,16 @@ static int cmd_run(const char *manifest, int nextra, char **extra)
         fprintf(stderr, "picovm: %s: %s\n", manifest, err);
         return EXIT_USAGE;
     }
+    launcher_split(stats);
     static struct vm vm;
     vm.program = cfg.entrypoint;
     if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 ||
         bootinfo_write(&vm, &cfg, program_argv(&cfg, nextra, extra), err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s\n", err);
-        return EXIT_SETUP;
+        monitor_exit(EXIT_SETUP);
     }
     hc_server_start(&vm);
-    return vcpu_run(&vm);
+    monitor_exit(vcpu_run(&vm));
 }
 
 int main(int argc, char **argv)
@@ -100,17 +101,15 @@ int main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[1], "info"))
         return cmd_info();
     if (argc >= 3 && !strcmp(argv[1], "run")) {
-        int nextra = 0;
-        char **extra = NULL;
-        if (argc > 3) {
-            if (strcmp(argv[3], "--")) {
-                usage(stderr);
-                return EXIT_USAGE;
-            }
-            nextra = argc - 4;
-            extra = argv + 4;
+        int i = 2;
+        bool stats = !strcmp(argv[i], "--stats");
+        i += stats;
+        if (i >= argc || (i + 1 < argc && strcmp(argv[i + 1], "--"))) {
+            usage(stderr);
+            return EXIT_USAGE;
         }
-        return cmd_run(argv[2], nextra, extra);
+        int nextra = i + 1 < argc ? argc - i - 2 : 0;
+        return cmd_run(argv[i], nextra, argv + i + 2, stats);
     }
     usage(stderr);
     return EXIT_USAGE;

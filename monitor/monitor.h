@@ -52,6 +52,12 @@ extern const hc_handler hc_handlers[];   /* indexed by enum hc_nr */
 typedef int64_t (*hc_fd_op)(struct vm *vm, int fd, const uint64_t args[6]);
 int64_t hc_on_handle(struct vm *vm, const uint64_t args[6], hc_fd_op op);
 
+/* Splits picovm into the process its caller waits for and the monitor; the
+ * caller's process never returns from here (launcher.c). */
+void launcher_split(bool stats);
+/* Ends the monitor with the program's status, handing it to the caller first. */
+__attribute__((noreturn)) void monitor_exit(int status);
+
 /* Reports a crash of the guest and the exit status picovm will use. */
 void report_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
