@@ -108,6 +108,37 @@ static long host_fsync(struct file *f)
     return pal->stream_flush(host_handle(f));
 }
 
+/* struct vfs_attr is the PAL's struct hc_attr, so attribute changes pass through as is. */
+_Static_assert(sizeof(struct vfs_attr) == sizeof(struct hc_attr), "hc_attr size");
+_Static_assert(offsetof(struct vfs_attr, mode) == offsetof(struct hc_attr, mode), "hc_attr mode");
+_Static_assert(offsetof(struct vfs_attr, uid) == offsetof(struct hc_attr, uid), "hc_attr uid");
+_Static_assert(offsetof(struct vfs_attr, gid) == offsetof(struct hc_attr, gid), "hc_attr gid");
+_Static_assert(offsetof(struct vfs_attr, atime_ns) == offsetof(struct hc_attr, atime_ns), "hc_attr atime");
+_Static_assert(offsetof(struct vfs_attr, mtime_ns) == offsetof(struct hc_attr, mtime_ns), "hc_attr mtime");
+_Static_assert((int)ATTR_MODE == HC_ATTR_MODE && (int)ATTR_UID == HC_ATTR_UID &&
+               (int)ATTR_GID == HC_ATTR_GID && (int)ATTR_ATIME == HC_ATTR_ATIME &&
+               (int)ATTR_MTIME == HC_ATTR_MTIME && (int)ATTR_TOUCH == HC_ATTR_TOUCH,
+               "ATTR_* are HC_ATTR_*");
+
+/* The host follows a final link itself, beneath the mount, as for open and stat. */
+static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow)
+{
+    char uri[HC_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_set_attr(uri, (const struct hc_attr *)a, nofollow);
+}
+
+/* fchmod, fchown and futimens go by the path the file was opened by (the PAL
+ * changes attributes by uri only): after a rename or unlink of that path they
+ * reach another file or none. */
+static long host_fsetattr(struct file *f, const struct vfs_attr *a)
+{
+    if (!f->path)
+        return -EPERM;
+    const char *rel = f->path + (f->mnt->path_len == 1 ? 0 : f->mnt->path_len);
+    return host_setattr(f->mnt, *rel == '/' ? rel + 1 : rel, a, false);
+}
+
 static void host_release(struct file *f)
 {
     pal->stream_close(host_handle(f));
@@ -121,6 +152,7 @@ static const struct file_ops host_file_ops = {
     .getdents64 = host_getdents64,
     .truncate = host_truncate,
     .fsync = host_fsync,
+    .setattr = host_fsetattr,
     .release = host_release,
 };
 
@@ -187,8 +219,13 @@ static long host_readlink(struct mount *m, const char *rel, char *buf, size_t le
     return r < 0 ? r : pal->stream_readlink(uri, buf, len);
 }
 
-/* No symlink, chmod, chown or utimens on host files: the PAL has no calls for
- * them yet, so the VFS answers -EPERM on writable host mounts. */
+static long host_symlink(struct mount *m, const char *rel, const char *target)
+{
+    char uri[HC_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_symlink(target, uri);
+}
+
 const struct fs_type fs_host = {
     .name = "chroot",
     .open = host_open,
@@ -197,4 +234,6 @@ const struct fs_type fs_host = {
     .unlink = host_unlink,
     .rename = host_rename,
     .readlink = host_readlink,
+    .symlink = host_symlink,
+    .setattr = host_setattr,
 };

@@ -26,6 +26,11 @@ static_assert(offsetof(struct stat, st_atim) == offsetof(struct hc_stat, atime),
 static_assert(offsetof(struct stat, st_mtim) == offsetof(struct hc_stat, mtime), "hc_stat mtime");
 static_assert(offsetof(struct stat, st_ctim) == offsetof(struct hc_stat, ctime), "hc_stat ctime");
 
+/* As policy.c creates files: the guest never makes set-user/group-id files on the host. */
+#define GUEST_MODE_MASK 01777
+#define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
+#define NSEC 1000000000ull
+
 /* Host view of a guest buffer; an empty one needs no guest memory. */
 static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -33,14 +38,14 @@ static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
     return len ? gpa_range(vm, gpa, len) : &empty;
 }
 
-/* Copies the uri of len bytes at gpa into out (HC_MAX_URI bytes) before
+/* Copies the string of len bytes at gpa into out (size bytes) before
  * anything looks at it: the guest may rewrite it while we work.  A NUL within
  * len ends it, so len may count the terminator or not. */
-static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
+static int copy_string(struct vm *vm, uint64_t gpa, uint64_t len, char *out, size_t size)
 {
     if (len == 0)
         return -ENOENT;
-    if (len >= HC_MAX_URI)
+    if (len >= size)
         return -ENAMETOOLONG;
     const void *p = gpa_range(vm, gpa, len);
     if (!p)
@@ -48,6 +53,12 @@ static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
     memcpy(out, p, len);
     out[len] = '\0';
     return 0;
+}
+
+/* out has HC_MAX_URI bytes. */
+static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
+{
+    return copy_string(vm, gpa, len, out, HC_MAX_URI);
 }
 
 int64_t hc_open(struct vm *vm, const uint64_t a[6])
@@ -246,7 +257,7 @@ static int64_t on_name(struct vm *vm, const uint64_t a[6], bool want_write, name
 static int64_t do_mkdir(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
 {
     (void)vm;
-    return mkdirat(dirfd, name, (mode_t)(a[2] & 01777)) ? -errno : 0;
+    return mkdirat(dirfd, name, (mode_t)(a[2] & GUEST_MODE_MASK)) ? -errno : 0;
 }
 
 int64_t hc_mkdir(struct vm *vm, const uint64_t a[6])
@@ -300,6 +311,113 @@ int64_t hc_rename(struct vm *vm, const uint64_t a[6])
         close(tdir);
     }
     close(fdir);
+    return err;
+}
+
+int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
+{
+    /* The target is only text here: what it names is confined when something
+     * is opened through it, since policy resolves links beneath the mount. */
+    char target[PATH_MAX], uri[HC_MAX_URI], name[NAME_MAX + 1];
+    int err = copy_string(vm, a[0], a[1], target, sizeof target);
+    if (!err)
+        err = copy_uri(vm, a[2], a[3], uri);
+    if (err)
+        return err;
+    int dirfd;
+    err = policy_parent(uri, true, &dirfd, name, sizeof name);
+    if (err)
+        return err;
+    err = symlinkat(target, dirfd, name) ? -errno : 0;
+    close(dirfd);
+    return err;
+}
+
+/* The parent directory and name of the file a metadata change acts on, as
+ * for a write (policy_parent with want_write), following a final symlink
+ * unless nofollow.  The host must not follow it: an *at() call would follow
+ * it anywhere.  So each hop becomes a uri of its own ("<uri>/../<target>",
+ * which normalizes to the link's directory), checked by policy like any uri
+ * the guest sends: a link reaches nothing the guest could not name itself,
+ * and one into a read-only mount gives -EROFS.  An absolute target is
+ * refused, as RESOLVE_BENEATH refuses it for open and stat.  uri (HC_MAX_URI
+ * bytes) is rewritten in place; name has NAME_MAX + 1 bytes. */
+static int setattr_target(char *uri, bool follow, int *dirfd, char *name)
+{
+    for (int links = 0;; links++) {
+        int err = policy_parent(uri, true, dirfd, name, NAME_MAX + 1);
+        if (err || !follow)
+            return err;
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(*dirfd, name, target, sizeof target);
+        if (n < 0)
+            return 0;   /* not a link, or missing: the change itself reports that */
+        close(*dirfd);
+        if (links == MAX_LINKS)
+            return -ELOOP;
+        if (target[0] == '/')
+            return -EACCES;
+        size_t len = strlen(uri);
+        if (len + 4 + (size_t)n >= HC_MAX_URI)
+            return -ENAMETOOLONG;
+        memcpy(uri + len, "/../", 4);
+        memcpy(uri + len + 4, target, (size_t)n);
+        uri[len + 4 + (size_t)n] = '\0';
+    }
+}
+
+static struct timespec attr_time(const struct hc_attr *at, unsigned int bit, uint64_t ns)
+{
+    if (!(at->valid & bit))
+        return (struct timespec){ .tv_nsec = UTIME_OMIT };
+    return (struct timespec){ .tv_sec = (time_t)(ns / NSEC), .tv_nsec = (long)(ns % NSEC) };
+}
+
+/* Never follows name: setattr_target did that.  Whether the caller may make
+ * the change is the host's to say (its errno comes back as is). */
+static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
+{
+    unsigned int v = at->valid;
+    /* A change of nothing still checks that the file is there, as chown(path, -1, -1) does. */
+    if ((v & (HC_ATTR_UID | HC_ATTR_GID)) || !v) {
+        uid_t uid = (v & HC_ATTR_UID) ? at->uid : (uid_t)-1;
+        gid_t gid = (v & HC_ATTR_GID) ? at->gid : (gid_t)-1;
+        if (fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW))
+            return -errno;
+    }
+    /* On a symlink itself this is -EOPNOTSUPP, as lchmod is on Linux. */
+    if ((v & HC_ATTR_MODE) && fchmodat(dirfd, name, at->mode & GUEST_MODE_MASK, AT_SYMLINK_NOFOLLOW))
+        return -errno;
+    if (v & HC_ATTR_TOUCH)
+        return utimensat(dirfd, name, NULL, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+    if (v & (HC_ATTR_ATIME | HC_ATTR_MTIME)) {
+        const struct timespec ts[2] = { attr_time(at, HC_ATTR_ATIME, at->atime_ns),
+                                        attr_time(at, HC_ATTR_MTIME, at->mtime_ns) };
+        return utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+    }
+    return 0;
+}
+
+int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
+{
+    char uri[HC_MAX_URI], name[NAME_MAX + 1];
+    int err = copy_uri(vm, a[0], a[1], uri);
+    if (err)
+        return err;
+    const struct hc_attr *guest = gpa_range(vm, a[2], sizeof *guest);
+    if (!guest)
+        return -EFAULT;
+    struct hc_attr at;
+    memcpy(&at, guest, sizeof at);
+    if (at.valid & ~(unsigned int)(HC_ATTR_MODE | HC_ATTR_UID | HC_ATTR_GID | HC_ATTR_ATIME |
+                                   HC_ATTR_MTIME | HC_ATTR_TOUCH))
+        return -EINVAL;
+    int dirfd;
+    err = setattr_target(uri, !a[3], &dirfd, name);
+    if (err)
+        return err;
+    err = set_attr(dirfd, name, &at);
+    close(dirfd);
     return err;
 }
 

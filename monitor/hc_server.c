@@ -17,7 +17,7 @@
 #include "hypercall.h"
 #include "bootinfo.h"
 
-#define SPIN_NS 5000000
+#define SPIN_NS 1000000
 
 static uint64_t now_ns(void)
 {

@@ -36,6 +36,9 @@ enum hc_nr {
     HC_VM_FREE,       /* (addr, len): give the pages back to the host, they read as zero after */
     HC_FSYNC,         /* (handle) */
     HC_SEEK,          /* (handle, offset, whence) -> new offset (stream position of a host file) */
+    HC_SYMLINK,       /* (target, targetlen, uri, urilen): a symlink at uri whose content is
+                       * target, any text shorter than PATH_MAX (4096) bytes */
+    HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
     HC_NR_CALLS
 };
 
@@ -54,6 +57,18 @@ struct hc_stat {
     long long size, blksize, blocks;
     unsigned long long atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
     long long reserved[3];
+};
+
+/* What HC_SETATTR changes: the library OS's struct vfs_attr, passed through.
+ * Times are nanoseconds since the epoch.  HC_ATTR_TOUCH sets both times to
+ * the host's now (the times given are ignored), for which write access to the
+ * file is enough; mode keeps only its permission bits, never set-user/group-id. */
+enum { HC_ATTR_MODE = 1, HC_ATTR_UID = 2, HC_ATTR_GID = 4, HC_ATTR_ATIME = 8, HC_ATTR_MTIME = 16,
+       HC_ATTR_TOUCH = 32 };
+struct hc_attr {
+    unsigned int valid;   /* HC_ATTR_* */
+    unsigned int mode, uid, gid;
+    unsigned long long atime_ns, mtime_ns;
 };
 
 /* How a program died, for the monitor's report.  vector is the CPU

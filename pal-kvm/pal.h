@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct hc_stat;
+struct hc_attr;
 struct hc_crash;
 
 /* Stream open flags are Linux O_* values: the PAL passes them through policy. */
@@ -32,6 +33,8 @@ struct pal_ops {
     long (*stream_delete)(const char *uri, int is_dir);
     long (*stream_rename)(const char *uri, const char *new_uri);
     long (*stream_readlink)(const char *uri, char *buf, size_t len);
+    long (*stream_symlink)(const char *target, const char *uri);   /* makes uri a link to target */
+    long (*stream_set_attr)(const char *uri, const struct hc_attr *attr, int nofollow);
     long (*stream_tty)(long handle, int op, void *buf);
     /* memory */
     long (*vm_free)(void *addr, size_t len);

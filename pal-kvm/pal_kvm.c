@@ -12,7 +12,7 @@ static void (*exception_handler)(void *record);
 static __attribute__((noreturn)) void kvm_process_exit(int status, const struct hc_crash *crash)
 {
     for (;;)
-        hcall(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0);
+        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0, true);
 }
 
 static long kvm_vm_free(void *addr, size_t len) { return hcall(HC_VM_FREE, (uint64_t)addr, len, 0, 0); }
@@ -48,6 +48,8 @@ static const struct pal_ops kvm_pal = {
     .stream_delete = kvm_stream_delete,
     .stream_rename = kvm_stream_rename,
     .stream_readlink = kvm_stream_readlink,
+    .stream_symlink = kvm_stream_symlink,
+    .stream_set_attr = kvm_stream_set_attr,
     .stream_tty = kvm_stream_tty,
     .vm_free = kvm_vm_free,
     .vm_protect = kvm_vm_protect,

@@ -20,6 +20,8 @@ long kvm_stream_mkdir(const char *uri, int mode);
 long kvm_stream_delete(const char *uri, int is_dir);
 long kvm_stream_rename(const char *uri, const char *new_uri);
 long kvm_stream_readlink(const char *uri, char *buf, size_t len);
+long kvm_stream_symlink(const char *target, const char *uri);
+long kvm_stream_set_attr(const char *uri, const struct hc_attr *attr, int nofollow);
 long kvm_stream_tty(long h, int op, void *buf);
 
 /* The library OS's start routine, called once the PAL is ready. */

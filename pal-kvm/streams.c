@@ -50,4 +50,14 @@ long kvm_stream_readlink(const char *uri, char *buf, size_t len)
     return hcall(HC_READLINK, (uint64_t)uri, strlen(uri) + 1, (uint64_t)buf, len);
 }
 
+long kvm_stream_symlink(const char *target, const char *uri)
+{
+    return hcall(HC_SYMLINK, (uint64_t)target, strlen(target) + 1, (uint64_t)uri, strlen(uri) + 1);
+}
+
+long kvm_stream_set_attr(const char *uri, const struct hc_attr *attr, int nofollow)
+{
+    return hcall(HC_SETATTR, (uint64_t)uri, strlen(uri) + 1, (uint64_t)attr, nofollow);
+}
+
 long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }

@@ -12,8 +12,9 @@
  * (0, 1, ... : the guest's stdio is closed) serve the later ones; all are
  * closed after the input.
  *
- * Oracles besides the sanitizers: the outside directory and file never
- * change, no read returns the outside file's content, no host fd leaks. */
+ * Oracles besides the sanitizers: the outside directory and file, the
+ * read-only mounts and what they hold never change (content, mode, owner,
+ * times), no read returns the outside file's content, no host fd leaks. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +46,11 @@ struct vm {
 
 static struct vm vm;
 static char tmp[64];
-static struct stat outside_dir, outside_file;
+/* What no input may change: checked after each one against a snapshot. */
+static const char *const watched[] = { "/outside", "/outside/secret", "/r", "/r/data",
+                                       "/w/nested", "/w/nested/keep" };
+#define NWATCHED (sizeof watched / sizeof *watched)
+static struct stat watched_st[NWATCHED];
 int monitor_log_level = -1;   /* HC_LOG validates but prints nothing */
 
 void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
@@ -116,6 +121,19 @@ static void build_tree(void)
     make_file("/w/nested/keep", "keep");
 }
 
+/* Taken again after each rebuild, which makes /w/nested anew. */
+static void snapshot(void)
+{
+    for (size_t i = 0; i < NWATCHED; i++)
+        if (lstat(path(watched[i]), &watched_st[i]))
+            die(watched[i]);
+}
+
+static bool same_ts(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
 static void cleanup(void)
 {
     nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -153,8 +171,7 @@ static void init(void)
     make_dir("/r");
     make_file("/r/data", "readonly");
     build_tree();
-    if (stat(path("/outside"), &outside_dir) || stat(path("/outside/secret"), &outside_file))
-        die("stat outside");
+    snapshot();
     set_policy();
     /* No guest stdio: inputs must not write to the terminal or block on stdin. */
     for (int h = 0; h < 3; h++)
@@ -171,13 +188,16 @@ static void init(void)
 
 static void check_oracles(void)
 {
-    struct stat d, f;
-    if (stat(path("/outside"), &d) || stat(path("/outside/secret"), &f) ||
-        d.st_mtim.tv_nsec != outside_dir.st_mtim.tv_nsec ||
-        d.st_mtim.tv_sec != outside_dir.st_mtim.tv_sec || f.st_size != outside_file.st_size ||
-        f.st_mtim.tv_nsec != outside_file.st_mtim.tv_nsec || f.st_ino != outside_file.st_ino) {
-        fprintf(stderr, "outside directory changed\n");
-        abort();
+    /* ctime moves on any change of content, name, mode, owner or times. */
+    for (size_t i = 0; i < NWATCHED; i++) {
+        struct stat st;
+        const struct stat *was = &watched_st[i];
+        if (lstat(path(watched[i]), &st) || st.st_ino != was->st_ino || st.st_size != was->st_size ||
+            st.st_mode != was->st_mode || st.st_uid != was->st_uid || st.st_gid != was->st_gid ||
+            !same_ts(st.st_mtim, was->st_mtim) || !same_ts(st.st_ctim, was->st_ctim)) {
+            fprintf(stderr, "%s changed\n", watched[i]);
+            abort();
+        }
     }
     /* Policy only ever opens things inside the tree: past the mount roots,
      * any fd still there leaked.  (Counting all fds would trip over the
@@ -248,6 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         init();
     if (++runs % RESET_EVERY == 0) {
         build_tree();
+        snapshot();
         set_policy();
     }
     if (size < 1)

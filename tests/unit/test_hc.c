@@ -5,11 +5,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "monitor.h"
 #include "hypercall.h"
@@ -27,6 +29,7 @@ struct vm {
 #define BUF      0x20000ull
 #define BUFSIZE  0x10000ull
 #define STAT     0x40000ull
+#define ATTR     0x48000ull
 #define SECRET   "TOPSECRET-CONTENT"
 
 static struct vm vm;
@@ -430,6 +433,143 @@ static void test_writable_symlink(void)
     init_policy(true);
 }
 
+/* HC_SETATTR on the uri rel with the change at ATTR. */
+static int64_t set_attr(const char *rel, struct hc_attr at, bool nofollow)
+{
+    memcpy(vm.ram + ATTR, &at, sizeof at);
+    return hc_uri(HC_SETATTR, rel, ATTR, nofollow);
+}
+
+static int64_t make_symlink(const char *target, const char *rel)
+{
+    uint64_t tlen = (uint64_t)snprintf((char *)vm.ram + URI2, 0x2000, "%s", target);
+    uint64_t len = put_uri(URI1, rel);
+    return hc(HC_SYMLINK, URI2, tlen + 1, URI1, len, 0);
+}
+
+static mode_t host_mode(const char *rel)
+{
+    struct stat st;
+    return lstat(host_path(rel), &st) ? (mode_t)-1 : st.st_mode & 07777;
+}
+
+static void test_symlink(void)
+{
+    int fds = count_fds();
+    EXPECT_EQ(make_symlink("file.txt", "/rw/made_link"), 0);
+    char got[64] = "";
+    EXPECT(readlink(host_path("/rw/made_link"), got, sizeof got - 1) == 8 && !strcmp(got, "file.txt"),
+           "host readlink '%s'", got);
+    EXPECT_EQ(hc_uri(HC_READLINK, "/rw/made_link", BUF, 100), 8);
+    EXPECT(memcmp(vm.ram + BUF, "file.txt", 8) == 0, "readlink back");
+    int64_t h = open_rel("/rw/made_link", O_RDONLY, 0);
+    EXPECT(h >= 3, "open through the new link -> %lld", (long long)h);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    EXPECT_EQ(make_symlink("other", "/rw/made_link"), -EEXIST);
+    EXPECT_EQ(make_symlink("x", "/rw"), -EBUSY);
+    /* Any text is a target; what it names stays out of reach. */
+    EXPECT_EQ(make_symlink("../outside/secret.txt", "/rw/made_out"), 0);
+    EXPECT_EQ(make_symlink("/etc/passwd", "/rw/made_abs"), 0);
+    EXPECT_EQ(open_rel("/rw/made_out", O_RDONLY, 0), -EACCES);
+    EXPECT_EQ(open_rel("/rw/made_abs", O_RDONLY, 0), -EACCES);
+    EXPECT_EQ(make_symlink("x", "/rw/link_up/outside/planted"), -EACCES);
+    EXPECT(!host_exists("/outside/planted"), "symlink made outside");
+    EXPECT_EQ(make_symlink("x", "/ro/planted"), -EROFS);
+    EXPECT_EQ(make_symlink("x", "/rw/nested_ro/planted"), -EROFS);
+    EXPECT(!host_exists("/ro/planted") && !host_exists("/rw/nested_ro/planted"), "ro mount written");
+    /* The target: copied with a bound, from guest memory only. */
+    uint64_t len = put_uri(URI1, "/rw/made_long");
+    memset(vm.ram + BUF, 'a', PATH_MAX + 1);
+    EXPECT_EQ(hc(HC_SYMLINK, BUF, PATH_MAX, URI1, len, 0), -ENAMETOOLONG);
+    EXPECT_EQ(hc(HC_SYMLINK, BUF, UINT64_MAX, URI1, len, 0), -ENAMETOOLONG);
+    EXPECT_EQ(hc(HC_SYMLINK, BUF, 0, URI1, len, 0), -ENOENT);
+    EXPECT_EQ(hc(HC_SYMLINK, RAM_SIZE - 2, 4, URI1, len, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_SYMLINK, BUF, 4, RAM_SIZE - 2, 4, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_SYMLINK, BUF, 4, URI1, 0, 0), -ENOENT);
+    EXPECT(!host_exists("/rw/made_long"), "bad symlink made");
+    EXPECT_EQ(count_fds(), fds);
+}
+
+static void test_setattr(void)
+{
+    int fds = count_fds();
+    struct hc_attr mode = { .valid = HC_ATTR_MODE, .mode = 0600 };
+    EXPECT_EQ(set_attr("/rw/file.txt", mode, false), 0);
+    EXPECT_EQ(host_mode("/rw/file.txt"), 0600);
+    mode.mode = 06755;
+    EXPECT_EQ(set_attr("/rw/file.txt", mode, false), 0);
+    EXPECT_EQ(host_mode("/rw/file.txt"), 0755);   /* never set-user/group-id */
+    mode.mode = 0640;
+    EXPECT_EQ(set_attr("/rw/link_in", mode, false), 0);   /* follows to file.txt */
+    EXPECT_EQ(host_mode("/rw/file.txt"), 0640);
+    EXPECT_EQ(set_attr("/rw/link_in", mode, true), -EOPNOTSUPP);   /* no lchmod */
+    EXPECT_EQ(set_attr("/rw/sub", (struct hc_attr){ .valid = HC_ATTR_MODE, .mode = 0700 }, false), 0);
+    EXPECT_EQ(host_mode("/rw/sub"), 0700);
+
+    struct hc_attr times = { .valid = HC_ATTR_ATIME | HC_ATTR_MTIME,
+                             .atime_ns = 1000000000ull * 1000000000ull + 5,
+                             .mtime_ns = 1200000000ull * 1000000000ull + 250000000 };
+    EXPECT_EQ(set_attr("/rw/file.txt", times, false), 0);
+    struct stat st;
+    stat(host_path("/rw/file.txt"), &st);
+    EXPECT(st.st_atim.tv_sec == 1000000000 && st.st_atim.tv_nsec == 5, "atime %ld", (long)st.st_atim.tv_sec);
+    EXPECT(st.st_mtim.tv_sec == 1200000000 && st.st_mtim.tv_nsec == 250000000, "mtime %ld",
+           (long)st.st_mtim.tv_sec);
+    times.valid = HC_ATTR_ATIME;
+    times.atime_ns = 0;
+    EXPECT_EQ(set_attr("/rw/file.txt", times, false), 0);
+    stat(host_path("/rw/file.txt"), &st);
+    EXPECT(st.st_atim.tv_sec == 0 && st.st_mtim.tv_sec == 1200000000, "atime only");
+    time_t before = time(NULL);
+    EXPECT_EQ(set_attr("/rw/file.txt", (struct hc_attr){ .valid = HC_ATTR_TOUCH }, false), 0);
+    stat(host_path("/rw/file.txt"), &st);
+    EXPECT(st.st_mtim.tv_sec >= before && st.st_atim.tv_sec >= before, "touch: mtime %ld",
+           (long)st.st_mtim.tv_sec);
+    /* The link itself, not its target. */
+    times = (struct hc_attr){ .valid = HC_ATTR_MTIME, .mtime_ns = 1300000000ull * 1000000000ull };
+    EXPECT_EQ(set_attr("/rw/link_in", times, true), 0);
+    EXPECT(lstat(host_path("/rw/link_in"), &st) == 0 && st.st_mtim.tv_sec == 1300000000, "link mtime");
+    EXPECT(stat(host_path("/rw/file.txt"), &st) == 0 && st.st_mtim.tv_sec != 1300000000,
+           "nofollow reached the target");
+
+    /* Ownership: what the host allows this process, no more. */
+    struct hc_attr own = { .valid = HC_ATTR_UID | HC_ATTR_GID, .uid = getuid(), .gid = getgid() };
+    EXPECT_EQ(set_attr("/rw/file.txt", own, false), 0);
+    own.uid = 12345;
+    EXPECT_EQ(set_attr("/rw/file.txt", own, false), getuid() == 0 ? 0 : -EPERM);
+    EXPECT_EQ(set_attr("/rw/link_in", (struct hc_attr){ .valid = HC_ATTR_UID, .uid = getuid() }, true), 0);
+    EXPECT_EQ(set_attr("/rw/file.txt", (struct hc_attr){ 0 }, false), 0);
+    EXPECT_EQ(set_attr("/rw/missing", (struct hc_attr){ 0 }, false), -ENOENT);
+    EXPECT_EQ(set_attr("/rw/missing", mode, false), -ENOENT);
+
+    /* Links followed only where policy would let the guest go by name. */
+    mode_t secret = host_mode("/outside/secret.txt");
+    static const char *const out[] = { "/rw/link_out", "/rw/link_abs", "/rw/link_up/outside/secret.txt",
+                                       "/rw/sub/up2/secret.txt", "/rw/link_root/etc/passwd" };
+    for (size_t i = 0; i < sizeof out / sizeof *out; i++)
+        EXPECT_EQ(set_attr(out[i], mode, false), -EACCES);
+    EXPECT_EQ(set_attr("/rw/link_out", times, false), -EACCES);
+    EXPECT_EQ(host_mode("/outside/secret.txt"), secret);
+    EXPECT_EQ(set_attr("/ro/data.txt", mode, false), -EROFS);
+    EXPECT_EQ(set_attr("/ro/data.txt", times, true), -EROFS);
+    EXPECT_EQ(set_attr("/rw/nested_ro/keep.txt", mode, false), -EROFS);
+    mode_t nested = host_mode("/rw/nested_ro");
+    EXPECT_EQ(set_attr("/rw/to_nested", mode, false), -EROFS);   /* the link leads into it */
+    EXPECT_EQ(host_mode("/rw/nested_ro"), nested);
+    EXPECT_EQ(set_attr("/rw", mode, false), -EBUSY);
+    host_symlink("loop_b", "/rw/loop_a");
+    host_symlink("loop_a", "/rw/loop_b");
+    EXPECT_EQ(set_attr("/rw/loop_a", mode, false), -ELOOP);
+
+    /* Hostile arguments. */
+    EXPECT_EQ(set_attr("/rw/file.txt", (struct hc_attr){ .valid = 64 }, false), -EINVAL);
+    EXPECT_EQ(hc_uri(HC_SETATTR, "/rw/file.txt", RAM_SIZE - 8, 0), -EFAULT);
+    EXPECT_EQ(hc_uri(HC_SETATTR, "/rw/file.txt", UINT64_MAX, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_SETATTR, RAM_SIZE - 3, 8, ATTR, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_SETATTR, URI1, 0, ATTR, 0, 0), -ENOENT);
+    EXPECT_EQ(count_fds(), fds);
+}
+
 static void test_hostile_args(void)
 {
     const uint64_t wild[] = { 0, RAM_SIZE, RAM_SIZE - 1, UINT64_MAX, UINT64_MAX - 4095,
@@ -447,6 +587,10 @@ static void test_hostile_args(void)
         EXPECT_EQ(hc(HC_LOG, LOG_ERROR, p, 10, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_SYMLINK, p, 4, URI1, put_uri(URI1, "/rw/wild"), 0), -EFAULT);
+        EXPECT_EQ(hc(HC_SYMLINK, URI2, 4, p, 10, 0), -EFAULT);
+        EXPECT_EQ(hc(HC_SETATTR, p, 10, ATTR, 0, 0), -EFAULT);
+        EXPECT_EQ(hc_uri(HC_SETATTR, "/rw/file.txt", p, 0), -EFAULT);
     }
     /* Ranges that start inside RAM and run off its end, or wrap around. */
     EXPECT_EQ(hc(HC_READ, h, BUF, RAM_SIZE, -1, 0), -EFAULT);
@@ -629,6 +773,7 @@ int main(void)
         { "getdents", test_getdents },   { "names", test_names },
         { "escapes", test_escapes },     { "readonly", test_readonly },
         { "writable_symlink", test_writable_symlink },
+        { "symlink", test_symlink },     { "setattr", test_setattr },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
         { "handle_refs", test_handle_refs },
