@@ -15,9 +15,7 @@
  *    instruction starts inside the bytes the jump overwrites; a branch into
  *    the span past them, or straight to the `syscall` (left in place), runs
  *    the original code and still works, through LSTAR;
- *  - the decoding must show the number just called moving from an immediate
- *    into rax, which confirms it (sites whose number comes from a register,
- *    like generic syscall() wrappers, keep the LSTAR path);
+ *  - the decoding must be confirmed (see find_span);
  *  - nothing is pushed on the program's stack, so its red zone is never
  *    touched (zpoline's `call *%rax` would push a return address into it). */
 #include "libos.h"
@@ -54,6 +52,7 @@ struct insn {
     int8_t dst;           /* register written (0 = rax .. 15), or -1 */
     int8_t src;           /* register copied into dst, or -1 */
     bool has_imm;         /* dst = imm */
+    bool stack_mov;       /* mov between a register and disp8(%rsp) */
     uint32_t imm;
 };
 
@@ -97,6 +96,7 @@ static bool decode(const uint8_t *p, struct insn *in)
         if ((m & 0xc7) == 0x44 && p[n + 2] == 0x24) {    /* disp8(%rsp) */
             in->len = n + 4;
             in->dst = op == 0x8b ? reg : -1;
+            in->stack_mov = rex & 0x08;
             return true;
         }
         return false;
@@ -120,11 +120,14 @@ static bool decode(const uint8_t *p, struct insn *in)
     }
 }
 
-/* Finds the shortest span ending at the `syscall` at site whose decoding
- * proves that rax holds nr when the `syscall` runs (an immediate equal to
- * nr reaches rax through the span): a decoding that starts in the middle of
- * an instruction is all but certain to fail that proof.  Returns the start or
- * NULL. */
+/* Finds the shortest span ending at the `syscall` at site whose decoding is
+ * confirmed: either it proves that rax holds nr when the `syscall` runs (an
+ * immediate equal to nr reaches rax), or it leaves rax alone and starts with
+ * a 64-bit move between a register and disp8(%rsp), the shape of the last
+ * instruction of the generic wrappers (musl's __syscall_cp_asm, glibc's
+ * syscall()), whose number arrives in a register.  A decoding that starts in
+ * the middle of an instruction is all but certain to fail both.  Returns the
+ * start or NULL. */
 static uint8_t *find_span(uint8_t *site, uint64_t nr, const struct vma *v)
 {
     for (int back = 5; back <= MAX_SPAN; back++) {
@@ -134,16 +137,18 @@ static uint8_t *find_span(uint8_t *site, uint64_t nr, const struct vma *v)
         struct insn in;
         if (!decode(start, &in) || in.len < 5)
             continue;
+        bool stack_first = in.stack_mov, rax_written = false;
         uint16_t holds_nr = 0;   /* registers known to hold nr */
         uint8_t *p = start;
         while (p < site && decode(p, &in)) {
+            rax_written |= in.dst == 0;
             if (in.dst >= 0) {
                 bool nr_now = in.has_imm ? in.imm == nr : in.src >= 0 && (holds_nr >> in.src & 1);
                 holds_nr = (holds_nr & ~(1u << in.dst)) | (nr_now ? 1u << in.dst : 0);
             }
             p += in.len;
         }
-        if (p == site && (holds_nr & 1))
+        if (p == site && ((holds_nr & 1) || (stack_first && !rax_written)))
             return start;
     }
     return NULL;
