@@ -26,9 +26,13 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* vCPUs sleeping in hc_wait_slot: only those need a futex wake (a system
+ * call the server skips on every other answer). */
+static int parked[GUEST_MAX_VCPUS];
+
 static struct hc_page *call_page(struct vm *vm) { return (struct hc_page *)(vm->ram + GPA_CALLPAGE); }
 
-static void serve(struct vm *vm, struct hc_slot *s)
+static void serve(struct vm *vm, struct hc_slot *s, int vcpu)
 {
     unsigned int expected = HC_REQ;
     if (!__atomic_compare_exchange_n(&s->state, &expected, HC_BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -49,8 +53,9 @@ static void serve(struct vm *vm, struct hc_slot *s)
     else
         ret = -ENOSYS;
     s->ret = ret;
-    __atomic_store_n(&s->state, HC_DONE, __ATOMIC_RELEASE);
-    syscall(SYS_futex, &s->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    __atomic_store_n(&s->state, HC_DONE, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&parked[vcpu], __ATOMIC_SEQ_CST))
+        syscall(SYS_futex, &s->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static bool serve_all(struct vm *vm)
@@ -59,7 +64,7 @@ static bool serve_all(struct vm *vm)
     bool any = false;
     for (int i = 0; i < GUEST_MAX_VCPUS; i++)
         if (__atomic_load_n(&p->slot[i].state, __ATOMIC_ACQUIRE) == HC_REQ) {
-            serve(vm, &p->slot[i]);
+            serve(vm, &p->slot[i], i);
             any = true;
         }
     return any;
@@ -134,10 +139,13 @@ void hc_wait_slot(struct vm *vm, int vcpu)
     if (write(vm->doorbell_fd, &one, sizeof(one)) < 0)
         mlog(LOG_DEBUG, "doorbell write: %m");
     struct timespec tmo = { 0, 100 * 1000 * 1000 };
+    __atomic_store_n(&parked[vcpu], 1, __ATOMIC_SEQ_CST);
     for (;;) {
         unsigned int st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
-        if (st != HC_REQ && st != HC_BUSY)
+        if (st != HC_REQ && st != HC_BUSY) {
+            __atomic_store_n(&parked[vcpu], 0, __ATOMIC_SEQ_CST);
             return;
+        }
         if (st == HC_BUSY && s->nr == HC_EXIT)
             guest_exit(vm, (int)s->args[0], s->args[1]);
         syscall(SYS_futex, &s->state, FUTEX_WAIT_PRIVATE, st, &tmo, NULL, 0);
