@@ -65,7 +65,7 @@ $(B)/picovm: $(MON_OBJ) $(B)/monitor/guest_image.o
 
 # Guest test programs: unmodified static Linux binaries built with musl.
 tests-bin: $(TEST_BIN)
-$(B)/tests/%: tests/guest/%.c $(wildcard tests/guest/*.h)
+$(B)/tests/%: tests/guest/%.c $(wildcard tests/guest/*.h pal-kvm/*.h guest/*.h)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) -static -O2 -Wall -Wextra -Werror -Ipal-kvm -Iguest -o $@ $<
 

@@ -1,6 +1,5 @@
-/* umask, chmod, chown and the time setters.  They work on tmpfs; host mounts
- * answer -EROFS when read-only and -EPERM otherwise, because the PAL has no
- * call yet to change a host file's mode, owner or times. */
+/* umask, chmod, chown and the time setters, on every file system that
+ * implements setattr (tmpfs, and writable host mounts through the PAL). */
 #include "fs.h"
 #include <linux/time.h>
 #include <linux/utime.h>
