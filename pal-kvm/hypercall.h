@@ -39,7 +39,15 @@ enum hc_nr {
     HC_SYMLINK,       /* (target, targetlen, uri, urilen): a symlink at uri whose content is
                        * target, any text shorter than PATH_MAX (4096) bytes */
     HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
-    HC_NR_CALLS
+    /* Multi-process calls, in ranges so their owners can add calls independently. */
+    HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
+    HC_PROC_WAIT,     /* (handle, nohang) -> Linux wait status of that child; -EAGAIN if nohang and alive */
+    HC_PROC_KILL,     /* (handle, host signal) for a child that does not answer (SIGKILL) */
+    HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
+    HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
+    HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC) host pipe */
+    HC_POLL,          /* (struct hc_pollfd *, n, timeout_ns or -1) -> number ready */
+    HC_NR_CALLS = 128
 };
 
 enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };

@@ -14,10 +14,32 @@ struct hc_stat;
 struct hc_attr;
 struct hc_crash;
 
+/* One stream to wait on with stream_poll (POLLIN/POLLOUT/POLLHUP/POLLERR bits). */
+struct pal_poll {
+    long handle;
+    short events, revents;
+};
+
 /* Stream open flags are Linux O_* values: the PAL passes them through policy. */
 struct pal_ops {
     /* processes */
     void (*process_exit)(int status, const struct hc_crash *crash) __attribute__((noreturn));
+    long (*process_fork)(void);                     /* parent: process handle (> 0); child: 0 */
+    long (*process_wait)(long handle, int nohang);  /* Linux wait status; -EAGAIN if nohang and alive */
+    long (*process_kill)(long handle, int host_signal);
+    /* pipes and waiting on several streams */
+    long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC */
+    long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
+    /* vsock: streams between the picoprocesses of one application; use
+     * stream_read/write/close/poll on the handles they return */
+    long (*vsock_listen)(uint32_t port);
+    long (*vsock_accept)(long listener, uint32_t *peer_cid);
+    long (*vsock_connect)(uint32_t cid, uint32_t port);
+    /* asynchronous events (signals, timers, incoming messages): the PAL calls
+     * the handler at a point where the library OS may run, with the
+     * interrupted program context */
+    void (*set_upcall_handler)(void (*handler)(void *context));
+    long (*set_alarm)(uint64_t ns, uint64_t interval_ns);     /* 0: cancel */
     /* streams: uri is "file:/host/path" */
     long (*stream_open)(const char *uri, int flags, int mode);
     long (*stream_close)(long handle);
