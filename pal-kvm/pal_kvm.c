@@ -34,6 +34,16 @@ static void kvm_debug_log(int level, const char *buf, size_t len)
 
 static const struct pal_ops kvm_pal = {
     .process_exit = kvm_process_exit,
+    .process_fork = kvm_process_fork,
+    .process_wait = kvm_process_wait,
+    .process_kill = kvm_process_kill,
+    .stream_pipe = kvm_stream_pipe,
+    .stream_poll = kvm_stream_poll,
+    .vsock_listen = kvm_vsock_listen,
+    .vsock_accept = kvm_vsock_accept,
+    .vsock_connect = kvm_vsock_connect,
+    .set_upcall_handler = kvm_set_upcall_handler,
+    .set_alarm = kvm_set_alarm,
     .stream_open = kvm_stream_open,
     .stream_close = kvm_stream_close,
     .stream_read = kvm_stream_read,
