@@ -33,19 +33,14 @@ long sys_chdir(const char *path)
 
 long sys_fchdir(int fd)
 {
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
     struct stat st;
-    long r = file_stat(f, &st);
-    if (r < 0)
-        return r;
-    if (!S_ISDIR(st.st_mode) || !f->path || f->path[0] != '/')
-        return -ENOTDIR;
-    if ((r = fs_permission(&st, X_OK)) < 0)
-        return r;
-    strlcpy(proc.cwd, f->path, sizeof(proc.cwd));
-    return 0;
+    const char *path;
+    long r = fd_dir(fd, &st, &path);
+    if (r == 0)
+        r = fs_permission(&st, X_OK);
+    if (r == 0)
+        strlcpy(proc.cwd, path, sizeof(proc.cwd));
+    return r;
 }
 
 long sys_mkdirat(int dirfd, const char *path, int mode)

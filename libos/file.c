@@ -18,6 +18,22 @@ struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, co
     return f;
 }
 
+long file_open(const struct file_ops *ops, int flags, struct mount *m, const char *path, void *priv,
+               struct file **out)
+{
+    struct file *f = file_new(ops, fs_file_flags(flags), m, path);
+    if (!f)
+        return -ENOMEM;
+    f->priv = priv;
+    *out = f;
+    return 0;
+}
+
+void file_free_priv(struct file *f)
+{
+    kfree(f->priv);
+}
+
 void file_get(struct file *f)
 {
     f->refcount++;

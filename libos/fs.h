@@ -43,11 +43,17 @@ struct lookup {
     char path[PATH_MAX_LEN];  /* absolute and normalised */
 };
 
+/* abs (normalised, within m) relative to m's root: "" for the root itself. */
+const char *mount_rel(const struct mount *m, const char *abs);
+
 /* Fills *lk (on the caller's stack: the library OS heap gives large blocks back
  * to the host on free, too dear for every path); dirfd as in openat(2). */
 long lookup_path(int dirfd, const char *path, struct lookup *lk);
 /* The last component is a link: replace it by its target and look up again. */
 long lookup_follow(struct lookup *lk);
+/* The directory fd has open, as a base for relative paths: its stat and
+ * absolute path (borrowed from the file). */
+long fd_dir(int fd, struct stat *st, const char **path);
 
 /* vfs.c: stat of a looked-up path, following links unless nofollow. */
 long vfs_stat_lookup(struct lookup *lk, struct stat *st, bool nofollow);
@@ -58,6 +64,13 @@ static inline int fs_file_flags(int flags)
 {
     return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
 }
+
+/* A new open file with open(2)'s flags, holding priv (still the caller's if
+ * this fails): 0 or -ENOMEM (file.c). */
+long file_open(const struct file_ops *ops, int flags, struct mount *m, const char *path, void *priv,
+               struct file **out);
+/* The release of files whose priv is one heap block and nothing more. */
+void file_free_priv(struct file *f);
 
 /* File systems. */
 extern const struct fs_type fs_host, fs_tmpfs, fs_dev, fs_proc;

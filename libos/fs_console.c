@@ -62,17 +62,12 @@ static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
     return pal->stream_tty(c->wr, op, (void *)arg);
 }
 
-static void console_release(struct file *f)
-{
-    kfree(f->priv);
-}
-
 static const struct file_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .stat = console_stat,
     .ioctl = console_ioctl,
-    .release = console_release,
+    .release = file_free_priv,
 };
 
 long console_open(long rd, long wr, int flags, struct file **out)
@@ -81,14 +76,12 @@ long console_open(long rd, long wr, int flags, struct file **out)
     if (!c)
         return -ENOMEM;
     *c = (struct console){ .rd = rd, .wr = wr, .tty = -1 };
-    struct file *f = file_new(&console_ops, fs_file_flags(flags), NULL, "/dev/tty");
-    if (!f) {
+    long r = file_open(&console_ops, flags, NULL, "/dev/tty", c, out);
+    if (r < 0) {
         kfree(c);
-        return -ENOMEM;
+        return r;
     }
-    f->priv = c;
-    f->seekable = false;
-    *out = f;
+    (*out)->seekable = false;
     return 0;
 }
 

@@ -134,12 +134,7 @@ static long dev_open(struct mount *m, const char *rel, int flags, int mode, stru
         return -ENOTDIR;
     if (d && d->kind == DEV_TTY)
         return console_open_tty(flags, out);
-    struct file *f = file_new(d ? &dev_ops : &devdir_ops, fs_file_flags(flags), m, NULL);
-    if (!f)
-        return -ENOMEM;
-    f->priv = (void *)d;
-    *out = f;
-    return 0;
+    return file_open(d ? &dev_ops : &devdir_ops, flags, m, NULL, (void *)d, out);
 }
 
 static long dev_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)

@@ -135,8 +135,7 @@ static long host_fsetattr(struct file *f, const struct vfs_attr *a)
 {
     if (!f->path)
         return -EPERM;
-    const char *rel = f->path + (f->mnt->path_len == 1 ? 0 : f->mnt->path_len);
-    return host_setattr(f->mnt, *rel == '/' ? rel + 1 : rel, a, false);
+    return host_setattr(f->mnt, mount_rel(f->mnt, f->path), a, false);
 }
 
 static void host_release(struct file *f)
@@ -165,10 +164,10 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
     struct host_file *hf = kzalloc(sizeof(*hf));
     if (!hf)
         return -ENOMEM;
-    struct file *f = file_new(&host_file_ops, fs_file_flags(flags), m, NULL);
-    if (!f) {
+    struct file *f;
+    if ((r = file_open(&host_file_ops, flags, m, NULL, hf, &f)) < 0) {
         kfree(hf);
-        return -ENOMEM;
+        return r;
     }
     long h = pal->stream_open(uri, flags & ~(O_CLOEXEC | O_APPEND), mode);
     if (h < 0) {
@@ -177,7 +176,6 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
         return h;
     }
     hf->handle = h;
-    f->priv = hf;
     *out = f;
     return 0;
 }

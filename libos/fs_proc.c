@@ -164,16 +164,11 @@ static long proc_fstat(struct file *f, struct stat *st)
     return 0;
 }
 
-static void proc_release(struct file *f)
-{
-    kfree(f->priv);
-}
-
 static const struct file_ops proc_dir_ops = {
     .read = fs_dir_read,
     .stat = proc_fstat,
     .getdents64 = proc_getdents64,
-    .release = proc_release,
+    .release = file_free_priv,
 };
 
 /* Opening fd/N: what has a path is opened again (its own position, as Linux
@@ -213,14 +208,10 @@ static long proc_open(struct mount *m, const char *rel, int flags, int mode, str
     if (!priv)
         return -ENOMEM;
     *priv = p;
-    struct file *f = file_new(&proc_dir_ops, fs_file_flags(flags), m, NULL);
-    if (!f) {
+    long r = file_open(&proc_dir_ops, flags, m, NULL, priv, out);
+    if (r < 0)
         kfree(priv);
-        return -ENOMEM;
-    }
-    f->priv = priv;
-    *out = f;
-    return 0;
+    return r;
 }
 
 const struct fs_type fs_proc = {

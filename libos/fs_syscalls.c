@@ -58,18 +58,29 @@ static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool wri
     return f->ops->read ? f->ops->read(f, buf, len, pos) : -EINVAL;
 }
 
-static long rw(int fd, void *buf, size_t count, const int64_t *off, bool write)
+/* Linux's checks before a read or write (at *off unless off is NULL), in its order. */
+static long io_file(int fd, const int64_t *off, bool write, struct file **out)
 {
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    uint64_t pos = off ? (uint64_t)*off : 0;
     if (off && *off < 0)
         return -EINVAL;
     if (off && !f->seekable)
         return -ESPIPE;
     if (!(write ? writable(f) : readable(f)))
         return -EBADF;
+    *out = f;
+    return 0;
+}
+
+static long rw(int fd, void *buf, size_t count, const int64_t *off, bool write)
+{
+    struct file *f;
+    long r = io_file(fd, off, write, &f);
+    if (r < 0)
+        return r;
+    uint64_t pos = off ? (uint64_t)*off : 0;
     count = MIN(count, MAX_RW_COUNT);
     if (!user_range_ok(buf, count, !write))
         return -EFAULT;
@@ -119,17 +130,12 @@ static long iov_check(const struct iovec *iov, int cnt, bool write)
 
 static long rwv(int fd, const struct iovec *iov, int cnt, const int64_t *off, bool write)
 {
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
+    struct file *f;
+    long total = io_file(fd, off, write, &f);
+    if (total < 0)
+        return total;
     uint64_t posv = off ? (uint64_t)*off : 0, *pos = off ? &posv : NULL;
-    if (off && *off < 0)
-        return -EINVAL;
-    if (off && !f->seekable)
-        return -ESPIPE;
-    if (!(write ? writable(f) : readable(f)))
-        return -EBADF;
-    long total = iov_check(iov, cnt, write);
+    total = iov_check(iov, cnt, write);
     if (total <= 0)
         return total;
     if (write && cnt > 1 && total <= GATHER_MAX) {

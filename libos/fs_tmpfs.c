@@ -87,6 +87,33 @@ static long walk(struct mount *m, const char *rel, struct walk *w)
     return 0;
 }
 
+static long walk_existing(struct mount *m, const char *rel, struct walk *w)
+{
+    long r = walk(m, rel, w);
+    return r < 0 ? r : w->node ? 0 : -ENOENT;
+}
+
+/* For a name about to be made: the root and taken names exist already. */
+static long walk_new(struct mount *m, const char *rel, struct walk *w)
+{
+    long r = walk(m, rel, w);
+    return r < 0 ? r : (w->node || !w->dir) ? -EEXIST : 0;
+}
+
+/* The node of an operation that follows a final link unless nofollow: the VFS
+ * does the following when told VFS_FOLLOW. */
+static long walk_node(struct mount *m, const char *rel, bool nofollow, struct tnode **out)
+{
+    struct walk w;
+    long r = walk_existing(m, rel, &w);
+    if (r < 0)
+        return r;
+    if (S_ISLNK(w.node->mode) && !nofollow)
+        return VFS_FOLLOW;
+    *out = w.node;
+    return 0;
+}
+
 static void touch_dir(struct tnode *dir)
 {
     dir->mtime = dir->ctime = pal->time_realtime_ns();
@@ -220,26 +247,19 @@ static long tmpfs_open(struct mount *m, const char *rel, int flags, int mode, st
 
 static long tmpfs_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
 {
-    struct walk w;
-    long r = walk(m, rel, &w);
-    if (r < 0)
-        return r;
-    if (!w.node)
-        return -ENOENT;
-    if (S_ISLNK(w.node->mode) && !nofollow)
-        return VFS_FOLLOW;
-    tmpfs_node_stat(w.node, st);
-    return 0;
+    struct tnode *n;
+    long r = walk_node(m, rel, nofollow, &n);
+    if (r == 0)
+        tmpfs_node_stat(n, st);
+    return r;
 }
 
 static long tmpfs_mkdir(struct mount *m, const char *rel, int mode)
 {
     struct walk w;
-    long r = walk(m, rel, &w);
+    long r = walk_new(m, rel, &w);
     if (r < 0)
         return r;
-    if (w.node || !w.dir)
-        return -EEXIST;
     struct tnode *n;
     return create(m, &w, S_IFDIR | ((unsigned int)mode & 07777), &n);
 }
@@ -247,11 +267,9 @@ static long tmpfs_mkdir(struct mount *m, const char *rel, int mode)
 static long tmpfs_symlink(struct mount *m, const char *rel, const char *target)
 {
     struct walk w;
-    long r = walk(m, rel, &w);
+    long r = walk_new(m, rel, &w);
     if (r < 0)
         return r;
-    if (w.node || !w.dir)
-        return -EEXIST;
     char *t = kstrdup(target);
     if (!t)
         return -ENOMEM;
@@ -267,12 +285,10 @@ static long tmpfs_symlink(struct mount *m, const char *rel, const char *target)
 static long tmpfs_unlink(struct mount *m, const char *rel, bool is_dir)
 {
     struct walk w;
-    long r = walk(m, rel, &w);
+    long r = walk_existing(m, rel, &w);
     if (r < 0)
         return r;
     struct tnode *n = w.node;
-    if (!n)
-        return -ENOENT;
     if (!w.dir)
         return is_dir ? -EBUSY : -EISDIR;
     if (is_dir && !S_ISDIR(n->mode))
@@ -291,11 +307,9 @@ static long tmpfs_unlink(struct mount *m, const char *rel, bool is_dir)
 static long tmpfs_rename(struct mount *m, const char *old_rel, const char *new_rel)
 {
     struct walk o, n;
-    long r = walk(m, old_rel, &o);
+    long r = walk_existing(m, old_rel, &o);
     if (r < 0)
         return r;
-    if (!o.node)
-        return -ENOENT;
     if ((r = walk(m, new_rel, &n)) < 0)
         return r;
     if (!o.dir || !n.dir)
@@ -341,30 +355,22 @@ static long tmpfs_rename(struct mount *m, const char *old_rel, const char *new_r
 
 static long tmpfs_readlink(struct mount *m, const char *rel, char *buf, size_t len)
 {
-    struct walk w;
-    long r = walk(m, rel, &w);
+    struct tnode *node;
+    long r = walk_node(m, rel, true, &node);
     if (r < 0)
         return r;
-    if (!w.node)
-        return -ENOENT;
-    if (!S_ISLNK(w.node->mode))
+    if (!S_ISLNK(node->mode))
         return -EINVAL;
-    size_t n = MIN(len, strlen(w.node->lnk.target));
-    memcpy(buf, w.node->lnk.target, n);
+    size_t n = MIN(len, strlen(node->lnk.target));
+    memcpy(buf, node->lnk.target, n);
     return (long)n;
 }
 
 static long tmpfs_setattr(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow)
 {
-    struct walk w;
-    long r = walk(m, rel, &w);
-    if (r < 0)
-        return r;
-    if (!w.node)
-        return -ENOENT;
-    if (S_ISLNK(w.node->mode) && !nofollow)
-        return VFS_FOLLOW;
-    return tmpfs_node_setattr(w.node, a);
+    struct tnode *n;
+    long r = walk_node(m, rel, nofollow, &n);
+    return r == 0 ? tmpfs_node_setattr(n, a) : r;
 }
 
 const struct fs_type fs_tmpfs = {

@@ -10,35 +10,42 @@
 
 #define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
 
-static long base_dir(int dirfd, const char **base)
+long fd_dir(int fd, struct stat *st, const char **path)
 {
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    long r = file_stat(f, st);
+    if (r < 0)
+        return r;
+    if (!S_ISDIR(st->st_mode) || !f->path || f->path[0] != '/')
+        return -ENOTDIR;
+    *path = f->path;
+    return 0;
+}
+
+/* What a relative path starts from (NULL for an absolute one). */
+static long path_base(int dirfd, const char *path, const char **base)
+{
+    *base = NULL;
+    if (!path[0])
+        return -ENOENT;
+    if (path[0] == '/')
+        return 0;
     if (dirfd == AT_FDCWD) {
         *base = proc.cwd;
         return 0;
     }
-    struct file *f = fd_file(dirfd);
-    if (!f)
-        return -EBADF;
     struct stat st;
-    long r = file_stat(f, &st);
-    if (r < 0)
-        return r;
-    if (!S_ISDIR(st.st_mode) || !f->path || f->path[0] != '/')
-        return -ENOTDIR;
-    *base = f->path;
-    return 0;
+    return fd_dir(dirfd, &st, base);
 }
 
 long vfs_abspath(int dirfd, const char *path, char *out, size_t outlen)
 {
-    if (!path[0])
-        return -ENOENT;
-    const char *base = NULL;
-    if (path[0] != '/') {
-        long r = base_dir(dirfd, &base);
-        if (r < 0)
-            return r;
-    }
+    const char *base;
+    long r = path_base(dirfd, path, &base);
+    if (r < 0)
+        return r;
     bool dir_only;
     return path_normalize(base, path, out, outlen, &dir_only);
 }
@@ -51,11 +58,15 @@ struct mount *vfs_mount_of(const char *abs, const char **rel)
         if ((!best || m->path_len > best->path_len) && path_within(abs, m->path))
             best = m;
     }
-    if (best) {
-        const char *r = abs + (best->path_len == 1 ? 0 : best->path_len);
-        *rel = *r == '/' ? r + 1 : r;
-    }
+    if (best)
+        *rel = mount_rel(best, abs);
     return best;
+}
+
+const char *mount_rel(const struct mount *m, const char *abs)
+{
+    const char *r = abs + (m->path_len == 1 ? 0 : m->path_len);
+    return *r == '/' ? r + 1 : r;
 }
 
 /* lk->path holds the path of a link up to its end; rest is what followed it
@@ -80,8 +91,7 @@ static long splice_link(struct lookup *lk, struct mount *m, const char *rel, con
     }
     t[n] = 0;
     /* A relative target is resolved against the directory holding the link. */
-    char *slash = strrchr(lk->path, '/');
-    slash[slash == lk->path ? 1 : 0] = 0;
+    *path_parent_end(lk->path) = 0;
     bool dir_only;
     long r = path_normalize(t[0] == '/' ? NULL : lk->path, t, lk->path, PATH_MAX_LEN, &dir_only);
     if (r < 0)
@@ -125,17 +135,13 @@ static long resolve_parents(struct lookup *lk)
 
 long lookup_path(int dirfd, const char *path, struct lookup *lk)
 {
-    if (!path[0])
-        return -ENOENT;
-    const char *base = NULL;
-    if (path[0] != '/') {
-        long r = base_dir(dirfd, &base);
-        if (r < 0)
-            return r;
-    }
+    const char *base;
+    long r = path_base(dirfd, path, &base);
+    if (r < 0)
+        return r;
     lk->links = 0;
     lk->synthetic = false;
-    long r = path_normalize(base, path, lk->path, PATH_MAX_LEN, &lk->must_dir);
+    r = path_normalize(base, path, lk->path, PATH_MAX_LEN, &lk->must_dir);
     return r < 0 ? r : resolve_parents(lk);
 }
 

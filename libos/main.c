@@ -7,6 +7,8 @@
 #include "hypercall.h"
 #include "syscall.h"
 
+long program_load(const char *path, char *const argv[], char *const envp[], uint64_t *entry, uint64_t *sp);
+
 struct process proc;
 void fault_init(void);
 
@@ -51,22 +53,15 @@ __attribute__((noreturn)) void libos_main(void)
         libos_exit(126);
     }
     const char *entry = (const char *)bi->entrypoint;
-    struct elf_image img;
-    r = elf_load(entry, &img);
+    uint64_t pc, sp;
+    r = program_load(entry, (char *const *)bi->argv, (char *const *)bi->envp, &pc, &sp);
     if (r < 0) {
-        log_error("cannot load %s: %s (%ld)", entry,
+        log_error("cannot start %s: %s (%ld)", entry,
                   r == -ENOENT ? "no such file in the mounted file systems" :
                   r == -ENOEXEC ? "not a static x86-64 executable" :
                   r == -EACCES ? "permission denied" : "error", r);
         libos_exit(r == -ENOENT ? 127 : 126);
     }
-    strlcpy(proc.exe, entry, sizeof(proc.exe));
-    mm_brk_init(img.end, bi->brk_max_size);
-    long sp = initial_stack(&img, entry, (char *const *)bi->argv, (char *const *)bi->envp);
-    if (sp < 0) {
-        log_error("cannot build the initial stack (%ld)", sp);
-        libos_exit(126);
-    }
-    log_debug("starting %s at 0x%lx", entry, (unsigned long)img.entry);
-    start_program(img.entry, sp);
+    log_debug("starting %s at 0x%lx", entry, (unsigned long)pc);
+    start_program(pc, sp);
 }

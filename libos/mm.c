@@ -184,6 +184,14 @@ long mm_protect(uint64_t addr, uint64_t len, int prot)
     return 0;
 }
 
+void mm_unmap_user(void)
+{
+    for (int i = 0; i < nvmas;) {
+        if (vmas[i].kind != VMA_USER || unmap_range(vmas[i].start, vmas[i].end - vmas[i].start) < 0)
+            i++;
+    }
+}
+
 void *mm_alloc_pages(size_t npages)
 {
     long r = mm_map(0, npages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_LIBOS, false);

@@ -25,6 +25,8 @@ long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fix
 long mm_unmap(uint64_t addr, uint64_t len);
 long mm_protect(uint64_t addr, uint64_t len, int prot);
 const struct vma *mm_find(uint64_t addr);
+/* Drops every mapping of the program (execve). */
+void mm_unmap_user(void);
 /* Is [addr, addr+len) free of any mapping? */
 bool mm_range_free(uint64_t addr, uint64_t len);
 

@@ -83,9 +83,5 @@ long mountdir_open(const char *abs, int flags, struct file **out)
         return -EEXIST;
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
         return -EISDIR;
-    struct file *f = file_new(&mountdir_ops, fs_file_flags(flags), NULL, abs);
-    if (!f)
-        return -ENOMEM;
-    *out = f;
-    return 0;
+    return file_open(&mountdir_ops, flags, NULL, abs, NULL, out);
 }

@@ -95,3 +95,9 @@ bool path_within(const char *abs, const char *dir)
         return true;
     return strncmp(abs, dir, n) == 0 && (abs[n] == 0 || abs[n] == '/');
 }
+
+char *path_parent_end(char *abs)
+{
+    char *slash = strrchr(abs, '/');
+    return slash + (slash == abs);
+}

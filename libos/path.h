@@ -24,4 +24,8 @@ enum path_last path_last_kind(const char *path);
 /* Is abs (normalised) equal to dir or below it?  "/" contains everything. */
 bool path_within(const char *abs, const char *dir);
 
+/* Where the parent directory's name ends in abs (normalised): a NUL there
+ * leaves the parent ("/" for "/x" and for "/"). */
+char *path_parent_end(char *abs);
+
 #endif

@@ -13,8 +13,10 @@ struct syscall_frame {
 };
 
 void syscall_dispatch(struct syscall_frame *f);
-extern const struct syscall_frame *current_syscall;
+/* The system call being served: fork and execve change where it returns. */
+extern struct syscall_frame *current_syscall;
 
 /* Site rewriting (syscall_patch.c). */
 void syscall_patch_site(const struct syscall_frame *f, uint64_t nr);
+void syscall_patch_reset(void);
 #endif

@@ -99,6 +99,14 @@ SC(204, sched_getaffinity, 3)
 SC(309, getcpu, 3)
 SC(202, futex, 6)
 
+/* processes: proc_fork.c, wait_syscalls.c, exec.c */
+SC(56, clone, 5)
+SC(57, fork, 0)
+SC(58, vfork, 0)
+SC(59, execve, 3)
+SC(61, wait4, 4)
+SC(247, waitid, 5)
+
 /* time: time_syscalls.c */
 SC(35, nanosleep, 2)
 SC(96, gettimeofday, 2)

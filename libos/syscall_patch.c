@@ -219,3 +219,10 @@ void syscall_patch_site(const struct syscall_frame *f, uint64_t nr)
     start[0] = 0xe9;
     put_rel32(start + 1, stub);
 }
+
+/* A new program (execve): its call sites are not the old program's. */
+void syscall_patch_reset(void)
+{
+    next_stub = stubs;
+    memset(patched, 0, sizeof(patched));
+}

@@ -41,7 +41,7 @@ static void trace(uint64_t nr, const struct syscall_frame *f, long ret)
 }
 
 /* The system call being served, for reports of where a program died. */
-const struct syscall_frame *current_syscall;
+struct syscall_frame *current_syscall;
 
 void syscall_dispatch(struct syscall_frame *f)
 {

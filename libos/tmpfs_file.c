@@ -323,11 +323,8 @@ static const struct file_ops tmpfs_dir_ops = {
 
 long tmpfs_file_open(struct mount *m, struct tnode *n, int flags, struct file **out)
 {
-    struct file *f = file_new(S_ISDIR(n->mode) ? &tmpfs_dir_ops : &tmpfs_reg_ops, fs_file_flags(flags), m, NULL);
-    if (!f)
-        return -ENOMEM;
-    f->priv = n;
-    n->opens++;
-    *out = f;
-    return 0;
+    long r = file_open(S_ISDIR(n->mode) ? &tmpfs_dir_ops : &tmpfs_reg_ops, flags, m, NULL, n, out);
+    if (r == 0)
+        n->opens++;
+    return r;
 }

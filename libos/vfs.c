@@ -73,12 +73,11 @@ static void make_mount_points(void)
             memcpy(path, mp, len);
             path[len] = 0;
             strlcpy(dir, path, sizeof(dir));
-            char *slash = strrchr(dir, '/');
-            slash[slash == dir ? 1 : 0] = 0;
+            *path_parent_end(dir) = 0;
             const char *rel;
             struct mount *m = vfs_mount_of(dir, &rel);
             if (m && !m->host_uri && m->fs->mkdir)
-                m->fs->mkdir(m, path + (m->path_len == 1 ? 1 : m->path_len + 1), 0755);
+                m->fs->mkdir(m, mount_rel(m, path), 0755);
         }
     }
 }
@@ -161,7 +160,7 @@ static long outside_mounts(struct lookup *lk, long if_exists, bool creating)
         return if_exists;
     if (creating) {
         /* A new name in a directory above mount points: the parent is read-only. */
-        char *slash = strrchr(lk->path, '/'), *end = slash + (slash == lk->path);
+        char *end = path_parent_end(lk->path);
         char saved = *end;
         *end = 0;
         bool parent_covered = mountdir_covers(lk->path);

@@ -51,14 +51,21 @@ static void describe(struct vm *vm, const struct hc_crash *c)
 
 void guest_exit(struct vm *vm, int status, uint64_t crash_gpa)
 {
+    pidns_release();
     if (crash_gpa) {
         const struct hc_crash *c = gpa_range(vm, crash_gpa, sizeof(*c));
         struct hc_crash copy;
-        if (c) {
-            memcpy(&copy, c, sizeof(copy));
-            describe(vm, &copy);
-        } else
+        if (!c) {
             report_crash(vm, "died (crash record at a bad address)");
+            monitor_exit(status & 0xff);
+        }
+        memcpy(&copy, c, sizeof(copy));
+        /* The program the user started is reported; a child's death is its
+         * parent's business, as on Linux, where it shows in the wait status. */
+        if (launcher_is_first() || monitor_log_level >= LOG_DEBUG)
+            describe(vm, &copy);
+        if (copy.signo > 0 && copy.signo < 32 && copy.signo != SIGSTOP)
+            monitor_die_by_signal((int)copy.signo);
     }
     monitor_exit(status & 0xff);
 }

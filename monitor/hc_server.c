@@ -43,10 +43,11 @@ static void serve(struct vm *vm, struct hc_slot *s, int vcpu)
     for (int i = 0; i < 6; i++)
         args[i] = __atomic_load_n(&s->args[i], __ATOMIC_RELAXED);
     int64_t ret;
-    /* An exit is left to the vCPU thread (see hc_wait_slot): it is parked in
-     * the monitor by then, so the process dies without having to kick a vCPU
-     * out of guest mode, which can take a scheduler tick on PVM. */
-    if (nr == HC_EXIT)
+    /* An exit or a fork is left to the vCPU thread (see hc_wait_slot): it is
+     * parked in the monitor by then, so the process can die without having to
+     * kick a vCPU out of guest mode (a scheduler tick on PVM), and a fork
+     * sees a vCPU whose state is not moving. */
+    if (nr == HC_EXIT || nr == HC_FORK)
         return;
     if (nr < HC_NR_CALLS && hc_handlers[nr])
         ret = hc_handlers[nr](vm, args);
@@ -148,6 +149,10 @@ void hc_wait_slot(struct vm *vm, int vcpu)
         }
         if (st == HC_BUSY && s->nr == HC_EXIT)
             guest_exit(vm, (int)s->args[0], s->args[1]);
+        if (st == HC_BUSY && s->nr == HC_FORK) {
+            proc_fork(vm, s);
+            continue;
+        }
         syscall(SYS_futex, &s->state, FUTEX_WAIT_PRIVATE, st, &tmo, NULL, 0);
     }
 }

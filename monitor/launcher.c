@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "monitor.h"
@@ -89,6 +90,34 @@ void launcher_split(bool stats)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != front_pid)
         _exit(70);
+}
+
+static bool first = true;
+
+bool launcher_is_first(void) { return first; }
+
+void launcher_detach(void)
+{
+    first = false;
+    if (report_fd >= 0)
+        close(report_fd);
+    report_fd = -1;
+}
+
+void monitor_die_by_signal(int sig)
+{
+    if (report_fd >= 0)
+        monitor_exit(128 + sig);
+    /* No core file of the monitor: the program's crash was reported already. */
+    struct rlimit none = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &none);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 void monitor_exit(int status)

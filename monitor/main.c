@@ -1,4 +1,5 @@
 /* picovm: run a program described by a manifest in its own KVM VM. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,14 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
         fprintf(stderr, "picovm: %s: %s\n", manifest, err);
         return EXIT_USAGE;
     }
+    /* A write to a pipe or socket with no reader left fails with EPIPE, which
+     * goes back to the guest: its SIGPIPE is the library OS's to raise. */
+    signal(SIGPIPE, SIG_IGN);
     launcher_split(stats);
+    if (pidns_init((int)cfg.max_processes) < 0) {
+        fprintf(stderr, "picovm: cannot set up the process table\n");
+        monitor_exit(EXIT_SETUP);
+    }
     static struct vm vm;
     vm.program = cfg.entrypoint;
     if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 ||
@@ -85,6 +93,10 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
         monitor_exit(EXIT_SETUP);
     }
     hc_server_start(&vm);
+    if (monitor_lockdown(err, sizeof(err)) < 0) {
+        fprintf(stderr, "picovm: %s\n", err);
+        monitor_exit(EXIT_SETUP);
+    }
     monitor_exit(vcpu_run(&vm));
 }
 

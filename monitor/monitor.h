@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "manifest.h"
 #include "bootinfo.h"   /* LOG_* levels, MOUNT_* types */
 
@@ -15,6 +16,9 @@ struct vm;
 void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len);
 /* A guest string of at most max bytes including its NUL; NULL if it is not all inside RAM or not terminated. */
 const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len);
+/* An eventfd in every HC_POLL wait: writing 1 to it ends a blocked wait with
+ * -EINTR (a signal for the guest), or the next one if none is in progress. */
+int vm_wakeup_fd(struct vm *vm);
 
 /* Host handles the guest opened through policy.  0..2 are the monitor's stdio
  * (freeing them frees the slot, never the monitor's own fds).  Calls run on
@@ -57,6 +61,28 @@ int64_t hc_on_handle(struct vm *vm, const uint64_t args[6], hc_fd_op op);
 void launcher_split(bool stats);
 /* Ends the monitor with the program's status, handing it to the caller first. */
 __attribute__((noreturn)) void monitor_exit(int status);
+/* Ends it as the program ended, killed by sig: a parent monitor's waitpid()
+ * then sees exactly what a Linux parent would. */
+__attribute__((noreturn)) void monitor_die_by_signal(int sig);
+/* In a forked monitor: the caller waits for the first monitor only. */
+void launcher_detach(void);
+bool launcher_is_first(void);   /* the monitor of the program the user started */
+
+/* Processes (pidns.c, children.c, fork.c). */
+int pidns_init(int max_processes);
+int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
+void pidns_release(void);
+int children_add(int pid, pid_t host);
+void children_forget_all(void);
+struct hc_slot;
+void proc_fork(struct vm *vm, struct hc_slot *slot);
+/* A forked monitor's vsock device starts over with its own CID (vsock_dev.c). */
+void vsock_after_fork(struct vm *vm, int new_cid);
+
+/* The last step of setup, before the guest first runs: no new privileges and
+ * a seccomp allowlist for every thread of the monitor (lockdown.c).
+ * -> 0, or -1 with a message in err. */
+int monitor_lockdown(char *err, size_t errlen);
 
 /* Reports a crash of the guest and the exit status picovm will use. */
 void report_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

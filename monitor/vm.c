@@ -61,6 +61,11 @@ void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len)
     return vm->ram + gpa;
 }
 
+int vm_wakeup_fd(struct vm *vm)
+{
+    return vm->wakeup_fd;
+}
+
 const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len)
 {
     const char *s = gpa_range(vm, gpa, len);
@@ -173,8 +178,6 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 static int setup_cpu_state(struct vm *vm, char *err, size_t errlen)
 {
     struct kvm_cpuid2 *cpuid = supported_cpuid(vm->kvm_fd);
-    if (!cpuid || ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
-        FAIL("cannot set the vCPU's CPUID: %s", strerror(errno));
     struct kvm_sregs s;
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0)
         FAIL("KVM_GET_SREGS: %s", strerror(errno));
@@ -234,13 +237,55 @@ static int setup_cpu_state(struct vm *vm, char *err, size_t errlen)
 static int setup_doorbell(struct vm *vm, char *err, size_t errlen)
 {
     vm->doorbell_fd = eventfd(0, EFD_CLOEXEC);
-    if (vm->doorbell_fd < 0)
+    vm->wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (vm->doorbell_fd < 0 || vm->wakeup_fd < 0)
         FAIL("eventfd: %s", strerror(errno));
     struct kvm_ioeventfd io = { .addr = PORT_DOORBELL, .len = 1, .fd = vm->doorbell_fd,
                                 .flags = KVM_IOEVENTFD_FLAG_PIO };
     if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
         mlog(LOG_DEBUG, "KVM_IOEVENTFD unavailable (%s): doorbells will exit", strerror(errno));
     return 0;
+}
+
+/* A KVM VM and its vCPU over vm->ram, which already holds the guest: used at
+ * boot and by a forked monitor over the copy-on-write memory it inherited. */
+int vm_attach(struct vm *vm, char *err, size_t errlen)
+{
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0)
+        FAIL("KVM_CREATE_VM: %s", strerror(errno));
+    struct kvm_userspace_memory_region slot = { .slot = 0, .guest_phys_addr = 0,
+                                                .memory_size = vm->ram_size,
+                                                .userspace_addr = (uint64_t)vm->ram };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+        FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+    vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+    if (vm->vcpu_fd < 0)
+        FAIL("KVM_CREATE_VCPU: %s", strerror(errno));
+    int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (run_size <= 0)
+        FAIL("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+    vm->run_size = run_size;
+    vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
+    if (vm->run == MAP_FAILED)
+        FAIL("cannot map the vCPU run area: %s", strerror(errno));
+    int khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+    vm->tsc_khz = khz > 0 ? (uint64_t)khz : 1000000;
+    struct kvm_cpuid2 *cpuid = supported_cpuid(vm->kvm_fd);
+    if (!cpuid || ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
+        FAIL("cannot set the vCPU's CPUID: %s", strerror(errno));
+    return setup_doorbell(vm, err, errlen);
+}
+
+/* Lets go of the VM (not of guest memory): a forked monitor's inherited
+ * descriptors belong to its parent's VM. */
+void vm_detach(struct vm *vm)
+{
+    munmap(vm->run, vm->run_size);
+    close(vm->vcpu_fd);
+    close(vm->vm_fd);
+    close(vm->doorbell_fd);
+    close(vm->wakeup_fd);
 }
 
 int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errlen)
@@ -254,36 +299,17 @@ int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errl
         FAIL("cannot open /dev/kvm: %s", strerror(errno));
     if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
         FAIL("unsupported KVM API version");
-    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-    if (vm->vm_fd < 0)
-        FAIL("KVM_CREATE_VM: %s", strerror(errno));
+    /* Private, so that a fork() of the monitor copies it on write. */
     vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (vm->ram == MAP_FAILED)
         FAIL("cannot reserve %llu bytes of guest memory", (unsigned long long)vm->ram_size);
-    struct kvm_userspace_memory_region slot = { .slot = 0, .guest_phys_addr = 0,
-                                                .memory_size = vm->ram_size,
-                                                .userspace_addr = (uint64_t)vm->ram };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-        FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
     if (load_image(vm, err, errlen) < 0)
         return -1;
     build_page_tables(vm);
     build_descriptor_tables(vm);
-    vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-    if (vm->vcpu_fd < 0)
-        FAIL("KVM_CREATE_VCPU: %s", strerror(errno));
-    int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-    if (run_size <= 0)
-        FAIL("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-    vm->run_size = run_size;
-    vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
-    if (vm->run == MAP_FAILED)
-        FAIL("cannot map the vCPU run area: %s", strerror(errno));
-    int khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
-    vm->tsc_khz = khz > 0 ? (uint64_t)khz : 1000000;
-    if (setup_cpu_state(vm, err, errlen) < 0 || setup_doorbell(vm, err, errlen) < 0)
+    if (vm_attach(vm, err, errlen) < 0)
         return -1;
-    return 0;
+    return setup_cpu_state(vm, err, errlen);
 }
 
 /* The guest's TSC now, read through KVM so it carries the guest's offset. */

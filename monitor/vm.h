@@ -16,6 +16,7 @@ struct vm {
     uint64_t ram_size;
     struct guest_image_header image;
     int doorbell_fd;          /* eventfd behind PORT_DOORBELL */
+    int wakeup_fd;            /* eventfd that ends a blocked HC_POLL with -EINTR (vm_wakeup_fd) */
     bool host_is_pvm;
     uint64_t tsc_khz;
     const char *program;      /* entrypoint, for reports */
@@ -24,6 +25,9 @@ struct vm {
 /* Builds the VM: memory, page tables, descriptor tables, guest image, one vCPU.
  * Returns 0 or -1 with a message in err. */
 int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errlen);
+/* A new KVM VM and vCPU over vm->ram (boot, and the child side of a fork). */
+int vm_attach(struct vm *vm, char *err, size_t errlen);
+void vm_detach(struct vm *vm);
 /* Writes the boot-info page: -1 with a message in err when it does not fit. */
 int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[], char *err, size_t errlen);
 /* Serves PAL calls until the guest exits; never returns. */

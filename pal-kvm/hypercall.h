@@ -41,12 +41,17 @@ enum hc_nr {
     HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
-    HC_PROC_WAIT,     /* (handle, nohang) -> Linux wait status of that child; -EAGAIN if nohang and alive */
-    HC_PROC_KILL,     /* (handle, host signal) for a child that does not answer (SIGKILL) */
+    HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */
+    HC_PROC_KILL,     /* (pid, host signal) for a child that does not answer (SIGKILL) */
     HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
     HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
-    HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC) host pipe */
-    HC_POLL,          /* (struct hc_pollfd *, n, timeout_ns or -1) -> number ready */
+    HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC|O_DIRECT) host pipe:
+                       * handles[0] reads, handles[1] writes; the host fds are always close-on-exec */
+    HC_POLL,          /* (struct hc_pollfd *, n <= HC_POLL_MAX, timeout_ns or < 0 forever) -> number
+                       * of entries with revents != 0; -EINTR when the monitor wakes the guest for
+                       * an event of its own (a signal); 0 on timeout, or early when vsock traffic
+                       * arrived (the PAL checks its own streams then) */
+    HC_NREAD,         /* (handle) -> bytes a read would return now without waiting (FIONREAD) */
     HC_NR_CALLS = 128
 };
 
@@ -56,6 +61,16 @@ enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
 #define HC_MAX_HANDLES 1024
 #define HC_MAX_URI     4096
 #define HC_MAX_IO      (1ull << 30)
+
+/* One stream of HC_POLL, as Linux's struct pollfd but with a 64-bit handle:
+ * events and revents are Linux POLL* bits.  A negative handle is skipped
+ * (revents 0), one that is not open gets POLLNVAL. */
+#define HC_POLL_MAX 2048
+struct hc_pollfd {
+    long long handle;
+    short events, revents;
+    int pad;
+};
 
 /* Same layout as x86-64 Linux struct stat, so the monitor copies the host's. */
 struct hc_stat {
@@ -77,6 +92,12 @@ struct hc_attr {
     unsigned int valid;   /* HC_ATTR_* */
     unsigned int mode, uid, gid;
     unsigned long long atime_ns, mtime_ns;
+};
+
+/* A reaped child: pid 0 when nohang found none exited yet.  status is a
+ * Linux wait status (exit code << 8, or the terminating signal). */
+struct hc_wait_result {
+    long long pid, status;
 };
 
 /* How a program died, for the monitor's report.  vector is the CPU

@@ -24,12 +24,15 @@ struct pal_poll {
 struct pal_ops {
     /* processes */
     void (*process_exit)(int status, const struct hc_crash *crash) __attribute__((noreturn));
-    long (*process_fork)(void);                     /* parent: process handle (> 0); child: 0 */
-    long (*process_wait)(long handle, int nohang);  /* Linux wait status; -EAGAIN if nohang and alive */
-    long (*process_kill)(long handle, int host_signal);
+    long (*process_fork)(void);                     /* parent: the child's pid; child: 0 */
+    long (*process_wait)(long pid, int nohang, int *status);  /* pid (-1: any child) -> pid reaped, 0 if none yet */
+    long (*process_kill)(long pid, int host_signal);
     /* pipes and waiting on several streams */
-    long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC */
+    long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC | O_DIRECT */
+    /* -> number ready, 0 on timeout (or early: check the clock), -EINTR when
+     * woken for an asynchronous event (a signal) */
     long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
+    long (*stream_nread)(long handle);   /* bytes readable now without waiting (FIONREAD) */
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);

@@ -39,6 +39,7 @@ static const struct pal_ops kvm_pal = {
     .process_kill = kvm_process_kill,
     .stream_pipe = kvm_stream_pipe,
     .stream_poll = kvm_stream_poll,
+    .stream_nread = kvm_stream_nread,
     .vsock_listen = kvm_vsock_listen,
     .vsock_accept = kvm_vsock_accept,
     .vsock_connect = kvm_vsock_connect,

@@ -27,10 +27,11 @@ long kvm_stream_tty(long h, int op, void *buf);
 /* Multi-process entries, each in the file of its owner (process.c, pipe.c,
  * vsock_*.c, upcall.c). */
 long kvm_process_fork(void);
-long kvm_process_wait(long handle, int nohang);
-long kvm_process_kill(long handle, int host_signal);
+long kvm_process_wait(long pid, int nohang, int *status);
+long kvm_process_kill(long pid, int host_signal);
 long kvm_stream_pipe(long handles[2], int flags);
 long kvm_stream_poll(struct pal_poll *fds, int n, long long timeout_ns);
+long kvm_stream_nread(long handle);
 long kvm_vsock_listen(uint32_t port);
 long kvm_vsock_accept(long listener, uint32_t *peer_cid);
 long kvm_vsock_connect(uint32_t cid, uint32_t port);

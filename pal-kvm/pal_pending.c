@@ -5,11 +5,6 @@
 
 #define PENDING __attribute__((weak))
 
-PENDING long kvm_process_fork(void) { return -ENOSYS; }
-PENDING long kvm_process_wait(long handle, int nohang) { (void)handle, (void)nohang; return -ENOSYS; }
-PENDING long kvm_process_kill(long handle, int sig) { (void)handle, (void)sig; return -ENOSYS; }
-PENDING long kvm_stream_pipe(long handles[2], int flags) { (void)handles, (void)flags; return -ENOSYS; }
-PENDING long kvm_stream_poll(struct pal_poll *fds, int n, long long t) { (void)fds, (void)n, (void)t; return -ENOSYS; }
 PENDING long kvm_vsock_listen(uint32_t port) { (void)port; return -ENOSYS; }
 PENDING long kvm_vsock_accept(long l, uint32_t *cid) { (void)l, (void)cid; return -ENOSYS; }
 PENDING long kvm_vsock_connect(uint32_t cid, uint32_t port) { (void)cid, (void)port; return -ENOSYS; }

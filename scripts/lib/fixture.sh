@@ -9,3 +9,10 @@ escape_links() {
   ln -s ../../../../../../etc/passwd "$1/escape-rel"
   ln -s /etc "$1/escape-dir"
 }
+
+# fresh_dirs: empty T_RW and T_TMPFS before a run, so that no run sees what
+# another left.
+fresh_dirs() {
+  rm -rf "$T_RW" "$T_TMPFS"
+  mkdir -p "$T_RW" "$T_TMPFS"
+}

@@ -5,8 +5,10 @@
 #define PICOVM_TEST_CHECK_H
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_failures;
 static const char *check_prefix = "";   /* for a group of checks run twice (e.g. per mount) */
@@ -29,6 +31,17 @@ static inline void check_report(const char *name, int ok, const char *what, int 
 
 /* For calls returning -1 and setting errno on failure. */
 #define FAILS_WITH(expr, err) ((expr) == -1 && errno == (err))
+
+/* Is path a symbolic link whose target is want? */
+static inline int link_is(const char *path, const char *want)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n < 0)
+        return 0;
+    buf[n] = 0;
+    return strcmp(buf, want) == 0;
+}
 
 /* Compares strings that are deterministic, and shows both when they differ. */
 static inline void check_str(const char *name, const char *got, const char *want)

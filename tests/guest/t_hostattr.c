@@ -28,16 +28,6 @@ static mode_t mode_of(const char *path)
     return stat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
 }
 
-static int link_is(const char *path, const char *want)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink(path, buf, sizeof buf - 1);
-    if (n < 0)
-        return 0;
-    buf[n] = 0;
-    return strcmp(buf, want) == 0;
-}
-
 static void symlinks(void)
 {
     struct stat st;

@@ -31,16 +31,6 @@ static int listed(const char *dir, const char *name)
     return found;
 }
 
-static int link_is(const char *path, const char *want)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink(path, buf, sizeof buf - 1);
-    if (n < 0)
-        return 0;
-    buf[n] = 0;
-    return !strcmp(buf, want);
-}
-
 static void dev_files(void)
 {
     char buf[128];

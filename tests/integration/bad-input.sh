@@ -2,22 +2,15 @@
 # picovm given bad input must refuse it cleanly: a non-zero status below 128 (no
 # crash), and a message on stderr that names the culprit.
 # (Hostile guests, t_escape and hostile_pal, are PICOVM-ONLY programs run by
-# run-guest.sh.)  env: PICOVM (default build/picovm).
+# run-guest.sh.)  env: PICOVM (default build/picovm), PICOVM_KEEP_TMP=1 keeps the
+# work directory.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scripts/lib/results.sh
-. "$ROOT/scripts/lib/results.sh"
-# shellcheck source=scripts/lib/kvm.sh
-. "$ROOT/scripts/lib/kvm.sh"
+# shellcheck source=scripts/lib/runner.sh
+. "$ROOT/scripts/lib/runner.sh"
 # shellcheck source=scripts/lib/manifest.sh
 . "$ROOT/scripts/lib/manifest.sh"
-PICOVM=${PICOVM:-$ROOT/build/picovm}
-results_init
-kvm_check
-ulimit -c 0
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-bad.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+runner_start bad
 PROG=$(readlink -f /bin/busybox)
 
 # refuse NAME WANT_STATUS PATTERN MANIFEST: runs `picovm run MANIFEST` and

@@ -12,24 +12,16 @@
 #      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scripts/lib/results.sh
-. "$ROOT/scripts/lib/results.sh"
-# shellcheck source=scripts/lib/kvm.sh
-. "$ROOT/scripts/lib/kvm.sh"
+# shellcheck source=scripts/lib/runner.sh
+. "$ROOT/scripts/lib/runner.sh"
 # shellcheck source=scripts/lib/manifest.sh
 . "$ROOT/scripts/lib/manifest.sh"
 # shellcheck source=scripts/lib/fixture.sh
 . "$ROOT/scripts/lib/fixture.sh"
 # shellcheck source=scripts/lib/pair.sh
 . "$ROOT/scripts/lib/pair.sh"
-PICOVM=${PICOVM:-$ROOT/build/picovm}
 CASES=$ROOT/tests/integration/busybox-cases.txt
-results_init
-kvm_check
-ulimit -c 0
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-busybox.XXXXXX")
-trap 'if [ -n "${PICOVM_KEEP_TMP:-}" ]; then echo "kept $W" >&2; else rm -rf "$W"; fi' EXIT
+runner_start busybox
 T_RO=$W/ro/fixture T_DATA=$W/ro/data T_RW=$W/rw T_TMPFS=$W/tmpfs
 make_fixture "$T_RO"
 mkdir -p "$T_DATA"
@@ -51,8 +43,7 @@ done
 # run_case MODE NAME: all steps of case NAME (from the arrays STEP_CMD) into $W/out/NAME/MODE.
 run_case() {
   local mode=$1 name=$2 cmd in out i
-  rm -rf "$T_RW" "$T_TMPFS"
-  mkdir -p "$T_RW" "$T_TMPFS"
+  fresh_dirs
   for i in "${!STEP_CMD[@]}"; do
     cmd=${STEP_CMD[$i]} in=/dev/null out=
     # Trailing "< FILE" / "> FILE" are the host's redirections.

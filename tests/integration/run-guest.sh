@@ -13,10 +13,8 @@
 #      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scripts/lib/results.sh
-. "$ROOT/scripts/lib/results.sh"
-# shellcheck source=scripts/lib/kvm.sh
-. "$ROOT/scripts/lib/kvm.sh"
+# shellcheck source=scripts/lib/runner.sh
+. "$ROOT/scripts/lib/runner.sh"
 # shellcheck source=scripts/lib/manifest.sh
 . "$ROOT/scripts/lib/manifest.sh"
 # shellcheck source=scripts/lib/fixture.sh
@@ -25,25 +23,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/scripts/lib/headers.sh"
 # shellcheck source=scripts/lib/pair.sh
 . "$ROOT/scripts/lib/pair.sh"
-PICOVM=${PICOVM:-$ROOT/build/picovm}
-results_init
-kvm_check
-ulimit -c 0
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/picovm-guest.XXXXXX")
-trap 'if [ -n "${PICOVM_KEEP_TMP:-}" ]; then echo "kept $W" >&2; else rm -rf "$W"; fi' EXIT
+runner_start guest
 T_RO=$W/fixture/ro T_RW=$W/rw T_TMPFS=$W/tmpfs
 make_fixture "$T_RO"
 G_ENV=(PATH=/usr/bin:/bin "T_RO=$T_RO" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
 MF_MOUNTS=("ro:$ROOT/build/tests" "ro:$T_RO" "rw:$T_RW" "tmpfs:$T_TMPFS")
-
-# fresh_dirs [hostile]: empty T_RW and T_TMPFS before each run; for a hostile
-# program, T_RW holds the escape links (scripts/lib/fixture.sh).
-fresh_dirs() {
-  rm -rf "$T_RW" "$T_TMPFS"
-  mkdir -p "$T_RW" "$T_TMPFS"
-  if [ -n "${1:-}" ]; then escape_links "$T_RW"; fi
-}
 
 for src in "$ROOT"/tests/guest/*.c; do
   [ -e "$src" ] || continue
@@ -62,7 +46,8 @@ for src in "$ROOT"/tests/guest/*.c; do
   rm -rf "$W/out/$name"
 
   if header_flag "$src" PICOVM-ONLY; then
-    fresh_dirs hostile
+    fresh_dirs
+    escape_links "$T_RW"
     run_step picovm "$pd" "$stdin" "" "$bin" "${args[@]}"
     want=$(header_value "$src" EXPECT-EXIT); want=${want:-0}
     expected=${src%.c}.expected

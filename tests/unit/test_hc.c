@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c
+// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -202,8 +202,9 @@ static void setup_tree(void)
 static void test_table(void)
 {
     EXPECT(hc_handlers[HC_EXIT] == NULL, "HC_EXIT belongs to the lead");
-    for (int nr = HC_EXIT + 1; nr < HC_NR_CALLS; nr++)
+    for (int nr = HC_EXIT + 1; nr < HC_SYMLINK + 2; nr++)
         EXPECT(hc_handlers[nr] != NULL, "no handler for %d", nr);
+    EXPECT(hc_handlers[HC_FORK] == NULL, "HC_FORK is served by the parked vCPU thread");
 }
 
 static void test_open_read(void)

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <linux/futex.h>
 #include <asm/prctl.h>
-#include "../../libos/libos.h"
+#include "libos_stubs.h"
 
 /* The handlers, as defined (struct pointers as void *: same ABI). */
 long sys_getpgid(int), sys_getsid(int), sys_exit_group(int);
@@ -47,20 +47,7 @@ long sys_sigaltstack(const void *, void *);
 long sys_kill(int, int), sys_tkill(int, int), sys_tgkill(int, int, int);
 
 /* --- the library OS around the handlers --- */
-struct process proc;
-int log_level;
-void log_printf(int level, const char *fmt, ...) { (void)level, (void)fmt; }
 uint64_t mm_free_bytes(void) { return 100 << 20; }
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, c);
-        dst[c] = 0;
-    }
-    return n;
-}
 
 /* Is [a, end) covered by mappings with the permission? */
 static bool mapped(uint64_t a, uint64_t end, bool write)

@@ -9,26 +9,14 @@
 #include "../../libos/fs.h"
 #include "../../libos/mm.h"
 #include "hypercall.h"
+#include "libos_stubs.h"
 
 /* --- the library OS around the VFS --- */
-struct process proc;
-int log_level;
-void log_printf(int level, const char *fmt, ...) { (void)level, (void)fmt; }
 void *kmalloc(size_t size) { return malloc(size ? size : 1); }
 void *kzalloc(size_t size) { return calloc(1, size ? size : 1); }
 void *krealloc(void *p, size_t size) { return realloc(p, size); }
 void kfree(void *p) { free(p); }
 char *kstrdup(const char *s) { return strdup(s); }
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, c);
-        dst[c] = 0;
-    }
-    return n;
-}
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
 long user_string_ok(const char *s, size_t max) { return !s ? -EFAULT : strnlen(s, max) < max ? 0 : -ENAMETOOLONG; }
 

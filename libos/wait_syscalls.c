@@ -1,0 +1,64 @@
+/* wait4 and waitid: children are reaped through the PAL, which waits on the
+ * host for the child's monitor. */
+#include "libos.h"
+#include <linux/wait.h>
+#include <linux/resource.h>
+#include <asm/siginfo.h>
+#include <asm/signal.h>
+
+#define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)
+
+/* Process groups of children are not tracked yet: "any child in group g"
+ * is served as "any child". */
+static long pid_to_wait_for(int pid) { return pid > 0 ? pid : -1; }
+
+long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
+{
+    if (options & ~WAIT_OPTIONS)
+        return -EINVAL;
+    if ((wstatus && !user_range_ok(wstatus, sizeof(*wstatus), true)) ||
+        (ru && !user_range_ok(ru, sizeof(*ru), true)))
+        return -EFAULT;
+    int status = 0;
+    long got = pal->process_wait(pid_to_wait_for(pid), options & WNOHANG, &status);
+    if (got > 0) {
+        if (wstatus)
+            *wstatus = status;
+        if (ru)
+            memset(ru, 0, sizeof(*ru));   /* no resource accounting of children yet */
+    }
+    return got;
+}
+
+long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage *ru)
+{
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) || (options & WNOWAIT))
+        return -EINVAL;   /* WNOWAIT would need a peek the PAL does not offer */
+    if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+        return -EINVAL;
+    if ((info && !user_range_ok(info, sizeof(*info), true)) || (ru && !user_range_ok(ru, sizeof(*ru), true)))
+        return -EFAULT;
+    if (!(options & WEXITED))
+        return -ECHILD;   /* nothing stops or continues here */
+    int status = 0;
+    long got = pal->process_wait(idtype == P_PID ? id : -1, options & WNOHANG, &status);
+    if (got < 0)
+        return got;
+    if (info) {
+        memset(info, 0, sizeof(*info));
+        if (got > 0) {
+            info->si_signo = SIGCHLD;
+            info->si_pid = (int)got;
+            if ((status & 0x7f) == 0) {
+                info->si_code = CLD_EXITED;
+                info->si_status = (status >> 8) & 0xff;
+            } else {
+                info->si_code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+                info->si_status = status & 0x7f;
+            }
+        }
+    }
+    if (ru)
+        memset(ru, 0, sizeof(*ru));
+    return 0;
+}

@@ -1,0 +1,144 @@
+// ARGS: main
+/* fork, vfork, posix_spawn, execve and the wait calls: exit statuses,
+ * deaths by signal, WNOHANG, waiting for a given child or any child, memory
+ * copied (not shared) between parent and child, and #! scripts. */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+
+extern char **environ;
+static int shared_looking = 1;
+
+/* Re-executed as a child program: "exit N" or "abort". */
+static int as_child(int argc, char **argv)
+{
+    if (argc > 2 && !strcmp(argv[1], "exit"))
+        return atoi(argv[2]);
+    if (argc > 1 && !strcmp(argv[1], "abort"))
+        abort();
+    if (argc > 1 && !strcmp(argv[1], "args")) {
+        for (int i = 2; i < argc; i++)
+            printf("arg %s\n", argv[i]);
+        fflush(stdout);
+        return 0;
+    }
+    return 100;
+}
+
+static int wait_status(pid_t pid)
+{
+    int st = -1;
+    if (waitpid(pid, &st, 0) != pid)
+        return -1;
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "main"))
+        return as_child(argc, argv);
+    setvbuf(stdout, NULL, _IONBF, 0);
+
+    pid_t p = fork();
+    if (p == 0)
+        _exit(7);
+    int st = wait_status(p);
+    CHECK("fork-exit-status", p > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+
+    p = fork();
+    if (p == 0) {
+        shared_looking = 2;
+        _exit(shared_looking);
+    }
+    st = wait_status(p);
+    CHECK("memory-is-copied", WEXITSTATUS(st) == 2 && shared_looking == 1);
+
+    p = fork();
+    if (p == 0) {
+        CHECK("child-getppid-is-parent", getppid() > 0);
+        _exit(getpid() == getppid() ? 1 : 0);
+    }
+    st = wait_status(p);
+    CHECK("child-has-own-pid", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+    p = fork();
+    if (p == 0)
+        raise(SIGKILL);
+    st = wait_status(p);
+    CHECK("child-killed-by-signal", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+    p = fork();
+    if (p == 0) {
+        char *args[] = { argv[0], "abort", NULL };
+        execve(argv[0], args, environ);
+        _exit(99);
+    }
+    st = wait_status(p);
+    CHECK("exec-then-abort", WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+
+    p = fork();
+    if (p == 0) {
+        char *args[] = { argv[0], "exit", "42", NULL };
+        execve(argv[0], args, environ);
+        _exit(99);
+    }
+    st = wait_status(p);
+    CHECK("exec-exit-status", WIFEXITED(st) && WEXITSTATUS(st) == 42);
+
+    p = vfork();
+    if (p == 0) {
+        char *args[] = { argv[0], "exit", "5", NULL };
+        execve(argv[0], args, environ);
+        _exit(99);
+    }
+    st = wait_status(p);
+    CHECK("vfork-exec", WIFEXITED(st) && WEXITSTATUS(st) == 5);
+
+    char *sargs[] = { argv[0], "args", "one", "two", NULL };
+    CHECK("posix_spawn", posix_spawn(&p, argv[0], NULL, NULL, sargs, environ) == 0);
+    st = wait_status(p);
+    CHECK("posix_spawn-status", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+    CHECK("execve-enoent", execve("/no/such/program", sargs, environ) == -1 && errno == ENOENT);
+
+    pid_t a = fork();
+    if (a == 0)
+        _exit(11);
+    pid_t b = fork();
+    if (b == 0)
+        _exit(12);
+    int seen = 0;
+    for (int i = 0; i < 2; i++) {
+        pid_t w = wait(&st);
+        if (w == a && WEXITSTATUS(st) == 11)
+            seen |= 1;
+        if (w == b && WEXITSTATUS(st) == 12)
+            seen |= 2;
+    }
+    CHECK("wait-any-two-children", seen == 3);
+    CHECK("wait-no-children-echild", wait(&st) == -1 && errno == ECHILD);
+
+    p = fork();
+    if (p == 0) {
+        usleep(100000);
+        _exit(0);
+    }
+    CHECK("wnohang-running", waitpid(p, &st, WNOHANG) == 0);
+    CHECK("waitpid-after", wait_status(p) == 0);
+
+    siginfo_t si;
+    p = fork();
+    if (p == 0)
+        _exit(3);
+    memset(&si, 0, sizeof(si));
+    CHECK("waitid", waitid(P_PID, p, &si, WEXITED) == 0 && si.si_pid == p && si.si_code == CLD_EXITED &&
+                        si.si_status == 3);
+    return check_exit_status();
+}
