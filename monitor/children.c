@@ -1,12 +1,19 @@
 /* The picoprocesses this monitor forked, by their application pid, and the
- * PAL calls that wait for and signal them.  A child picoprocess is a child
- * process of this monitor on the host, so waiting is waitpid(): a child whose
- * program died by a signal makes its monitor die by the same signal, and a
- * child monitor killed on the host (SIGKILL) is seen as exactly that. */
+ * PAL calls that wait for and signal them.
+ *
+ * A child picoprocess is a child process of this monitor on the host.  Its
+ * monitor reports the program's wait status on a pipe the moment the
+ * program ends, before the host kernel spends ~13 ms destroying its VM, so
+ * a parent's wait returns at once; the host process is reaped later.  When
+ * the pipe closes with no report (the child monitor was killed on the host,
+ * by SIGKILL say), waitpid() gives the status, which is then exactly what a
+ * Linux parent would see. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "monitor.h"
 #include "hypercall.h"
 
@@ -14,21 +21,49 @@
 
 struct child {
     int pid;        /* application pid */
-    pid_t host;     /* monitor process on the host */
+    pid_t host;     /* its monitor process */
+    int status_fd;  /* read end of its status pipe */
 };
 
 static struct child children[MAX_CHILDREN];
 static int nchildren;
+/* Host processes whose status was reported but that are not reaped yet. */
+static pid_t unreaped[MAX_CHILDREN];
+static int nunreaped;
+/* In a child monitor: where to report (write end), -1 otherwise. */
+static int report_to_parent = -1;
 
-int children_add(int pid, pid_t host)
+int children_add(int pid, pid_t host, int status_fd)
 {
     if (nchildren == MAX_CHILDREN)
         return -EAGAIN;
-    children[nchildren++] = (struct child){ pid, host };
+    children[nchildren++] = (struct child){ pid, host, status_fd };
     return 0;
 }
 
-void children_forget_all(void) { nchildren = 0; }
+void children_become_child(int status_fd)
+{
+    for (int i = 0; i < nchildren; i++)
+        close(children[i].status_fd);
+    nchildren = nunreaped = 0;
+    report_to_parent = status_fd;
+}
+
+void children_report_status(int wait_status)
+{
+    if (report_to_parent >= 0 && write(report_to_parent, &wait_status, sizeof(wait_status)) < 0)
+        mlog(LOG_DEBUG, "cannot report the exit status to the parent: %m");
+}
+
+static void reap_reported(void)
+{
+    for (int i = 0; i < nunreaped;) {
+        if (waitpid(unreaped[i], NULL, WNOHANG) != 0)
+            unreaped[i] = unreaped[--nunreaped];
+        else
+            i++;
+    }
+}
 
 static struct child *by_pid(int pid)
 {
@@ -38,12 +73,22 @@ static struct child *by_pid(int pid)
     return NULL;
 }
 
-static struct child *by_host(pid_t host)
+/* The status of a child whose pipe is readable: its report, or what the host says. */
+static int collect(struct child *c)
 {
-    for (int i = 0; i < nchildren; i++)
-        if (children[i].host == host)
-            return &children[i];
-    return NULL;
+    int status;
+    ssize_t n;
+    while ((n = read(c->status_fd, &status, sizeof(status))) < 0 && errno == EINTR)
+        ;
+    if (n == sizeof(status)) {
+        if (nunreaped < MAX_CHILDREN)
+            unreaped[nunreaped++] = c->host;
+    } else {
+        while (waitpid(c->host, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    close(c->status_fd);
+    return status;
 }
 
 int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
@@ -52,28 +97,30 @@ int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
     struct hc_wait_result *out = gpa_range(vm, args[2], sizeof(*out));
     if (!out)
         return -EFAULT;
-    pid_t host = -1;
-    if (pid != -1) {
-        struct child *c = by_pid(pid);
-        if (!c)
-            return -ECHILD;
-        host = c->host;
-    } else if (!nchildren) {
+    reap_reported();
+    struct pollfd fds[MAX_CHILDREN];
+    int idx[MAX_CHILDREN], n = 0;
+    for (int i = 0; i < nchildren; i++)
+        if (pid == -1 || children[i].pid == pid) {
+            fds[n] = (struct pollfd){ .fd = children[i].status_fd, .events = POLLIN };
+            idx[n++] = i;
+        }
+    if (!n)
         return -ECHILD;
-    }
-    int status;
-    pid_t got;
-    while ((got = waitpid(host, &status, args[1] ? WNOHANG : 0)) < 0 && errno == EINTR)
+    int ready;
+    while ((ready = poll(fds, n, args[1] ? 0 : -1)) < 0 && errno == EINTR)
         ;
-    if (got < 0)
+    if (ready < 0)
         return -errno;
     struct hc_wait_result r = { 0, 0 };
-    struct child *c = got > 0 ? by_host(got) : NULL;
-    if (c) {
+    for (int k = 0; k < n && ready; k++) {
+        if (!fds[k].revents)
+            continue;
+        struct child *c = &children[idx[k]];
         r.pid = c->pid;
-        /* Host and Linux wait statuses are the same encoding. */
-        r.status = status;
+        r.status = collect(c);   /* host and Linux wait statuses are the same encoding */
         *c = children[--nchildren];
+        break;
     }
     memcpy(out, &r, sizeof(r));
     return 0;

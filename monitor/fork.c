@@ -8,6 +8,7 @@
  * with 0 where the parent answers with the child's pid.  Host files the
  * guest had open are inherited with shared offsets, as Linux does. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +74,11 @@ __attribute__((weak)) void vsock_after_fork(struct vm *vm, int new_cid)
 }
 
 /* In the child monitor: a VM of its own over the inherited memory. */
-static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, int pid)
+static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, int pid, int status_fd)
 {
     char err[256];
     launcher_detach();
-    children_forget_all();
+    children_become_child(status_fd);
     vm_detach(vm);
     if (vm_attach(vm, err, sizeof(err)) < 0 || put_back(vm, s, tsc) < 0) {
         report_crash(vm, "fork: cannot build the child's VM: %s", err);
@@ -106,17 +107,28 @@ void proc_fork(struct vm *vm, struct hc_slot *slot)
         pidns_release();
         goto out;
     }
+    int status_pipe[2];
+    if (pipe2(status_pipe, O_CLOEXEC) < 0) {
+        ret = -EAGAIN;
+        pidns_release();
+        goto out;
+    }
     pid_t host = fork();
     if (host == 0) {
-        become_child(vm, &snap, tsc, pid);
+        close(status_pipe[0]);
+        become_child(vm, &snap, tsc, pid, status_pipe[1]);
         ret = 0;
-    } else if (host < 0 || children_add(pid, host) < 0) {
-        if (host > 0)
-            kill(host, SIGKILL);
-        pidns_release();
-        ret = -EAGAIN;
     } else {
-        ret = pid;
+        close(status_pipe[1]);
+        if (host < 0 || children_add(pid, host, status_pipe[0]) < 0) {
+            if (host > 0)
+                kill(host, SIGKILL);
+            close(status_pipe[0]);
+            pidns_release();
+            ret = -EAGAIN;
+        } else {
+            ret = pid;
+        }
     }
 out:
     slot->ret = ret;

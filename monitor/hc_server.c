@@ -47,8 +47,10 @@ static void serve(struct vm *vm, struct hc_slot *s, int vcpu)
      * parked in the monitor by then, so the process can die without having to
      * kick a vCPU out of guest mode (a scheduler tick on PVM), and a fork
      * sees a vCPU whose state is not moving. */
-    if (nr == HC_EXIT || nr == HC_FORK)
+    if (nr == HC_EXIT || nr == HC_FORK) {
+        syscall(SYS_futex, &s->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
         return;
+    }
     if (nr < HC_NR_CALLS && hc_handlers[nr])
         ret = hc_handlers[nr](vm, args);
     else

@@ -108,6 +108,7 @@ void monitor_die_by_signal(int sig)
 {
     if (report_fd >= 0)
         monitor_exit(128 + sig);
+    children_report_status(sig);
     /* No core file of the monitor: the program's crash was reported already. */
     struct rlimit none = { 0, 0 };
     setrlimit(RLIMIT_CORE, &none);
@@ -122,6 +123,7 @@ void monitor_die_by_signal(int sig)
 
 void monitor_exit(int status)
 {
+    children_report_status((status & 0xff) << 8);
     if (report_fd >= 0) {
         struct exit_report r = { status, peak_rss_kb() };
         close(0);

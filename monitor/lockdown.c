@@ -178,7 +178,8 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(ioctl, 1, 0, DENY, KVM_RUN, KVM_GET_REGS, TCGETS, TIOCGWINSZ, KVM_GET_SREGS, KVM_SET_SREGS,
                     KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_MSRS, KVM_SET_MSRS, KVM_GET_XCRS, KVM_SET_XCRS,
                     KVM_SET_REGS, KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU,
-                    KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2, KVM_IOEVENTFD, KVM_GET_TSC_KHZ),
+                    KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2, KVM_IOEVENTFD, KVM_GET_TSC_KHZ,
+                    FIONREAD /* hc_pipe.c: HC_NREAD */),
         /* hc_server.c's slot waits and glibc's locks; not the PI or requeue operations. */
         ALLOW_IF_IN(futex, 1, FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, DENY,
                     FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET),
@@ -196,6 +197,8 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(openat, 2, 0, DENY, O_RDONLY, O_PATH | O_NOFOLLOW | O_CLOEXEC),
         /* hc_write waiting on a full stdout or stderr. */
         ALLOW(poll),
+        /* hc_pipe.c, hc_poll.c: guest pipes and waits. */
+        ALLOW(pipe2), ALLOW(ppoll),
         ALLOW(getrandom), ALLOW(clock_gettime), ALLOW(clock_nanosleep),
         /* HC_VM_FREE, and glibc's malloc giving memory back. */
         ALLOW_IF_IN(madvise, 2, 0, DENY, MADV_DONTNEED),
@@ -216,7 +219,7 @@ int monitor_lockdown(char *err, size_t errlen)
                                      CLONE_NEWUTS | CLONE_NEWCGROUP, KILL),
         ANSWER(clone3, SECCOMP_RET_ERRNO | ENOSYS),
         ALLOW(eventfd2), ALLOW(sched_setaffinity), ALLOW(sched_getaffinity), ALLOW(getcpu),
-        ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction),
+        ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),
         /* The return from glibc's own signal handlers (thread cancel, set*id). */

@@ -72,8 +72,11 @@ bool launcher_is_first(void);   /* the monitor of the program the user started *
 int pidns_init(int max_processes);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
 void pidns_release(void);
-int children_add(int pid, pid_t host);
-void children_forget_all(void);
+int children_add(int pid, pid_t host, int status_fd);
+/* In a forked monitor: no children of its own; report to its parent on status_fd. */
+void children_become_child(int status_fd);
+/* Hands the program's wait status to the parent monitor (a no-op in the first one). */
+void children_report_status(int wait_status);
 struct hc_slot;
 void proc_fork(struct vm *vm, struct hc_slot *slot);
 /* A forked monitor's vsock device starts over with its own CID (vsock_dev.c). */
