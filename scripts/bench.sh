@@ -102,6 +102,9 @@ both "syscall(SYS_getpid) (ns/call)" "$B/b_getpid" syscall 1000000
 both "write /dev/null (ns/call)" "$B/b_write" "$ITER"
 both "pwrite rw mount (ns/call)" "$B/b_pwrite" "$W/rw/pwrite.dat" "$ITER"
 both "read 64 MB, 64 KiB (MB/s)" "$B/b_read" "$W/data/file64"
+both "fork+exit+wait (us)" "$B/b_fork" exit 50
+both "fork+execve+wait (us)" "$B/b_fork" exec 50
+both "posix_spawn+wait (us)" "$B/b_fork" spawn 50
 
 mkdir -p "$(dirname "$OUT")"
 {
