@@ -2,7 +2,8 @@
 # Writes a picovm manifest whose entrypoint is ARGV[0] (an absolute path), with
 #   MF_ENV    array of NAME=VALUE, the program's whole environment, in order;
 #   MF_MOUNTS array of ro:PATH, rw:PATH (identity host mounts, guest path ==
-#             host path, so outputs compare with a native run) or tmpfs:PATH.
+#             host path, so outputs compare with a native run) or tmpfs:PATH;
+#   MF_EXTRA  array of further manifest lines (a test's "// MANIFEST:" headers).
 
 toml_str() {
   local s=$1
@@ -33,5 +34,6 @@ write_manifest() {
     done
     echo ']'
     echo 'loader.log_level = "error"'
+    for a in ${MF_EXTRA[@]+"${MF_EXTRA[@]}"}; do echo "$a"; done
   } >"$file"
 }

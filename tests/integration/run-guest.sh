@@ -37,6 +37,7 @@ for src in "$ROOT"/tests/guest/*.c; do
   if [ ! -x "$bin" ]; then t_fail "$name" "not built: $bin"; continue; fi
   args=()
   eval "args=($(header_value "$src" ARGS))"
+  mapfile -t MF_EXTRA < <(header_values "$src" MANIFEST)
   stdin=/dev/null
   if header_flag "$src" STDIN:; then
     stdin=$W/stdin
