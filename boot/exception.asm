@@ -6,6 +6,9 @@
 ; OS's CPL3 fault handler with an iretq.  A fault while the library OS is
 ; still handling the previous one is fatal and goes to the monitor.
 ;
+; The stub saves only what it must (the CPU's frame, and the two registers it
+; hands over in); fault_entry saves the program's other registers at CPL3.
+;
 ; All gates use IST1, so every vCPU enters on its own stack inside
 ; [GPA_CPL0_STACK_TOP - 8 KB * (n + 1), GPA_CPL0_STACK_TOP), whatever CPL the
 ; fault came from; the stack position tells which vCPU we are.
@@ -15,7 +18,7 @@ default rel
 
 %define GPA_FAULT           0xd000
 %define GPA_CPL0_STACK_TOP  0x30000
-%define FAULT_RECORD_SIZE   128
+%define FAULT_RECORD_SIZE   256
 %define SEL_UCODE           0x33
 %define SEL_UDATA           0x2b
 %define PORT_FATAL          0x502
@@ -29,15 +32,17 @@ global tlb_flush_all
 section .text.boot
 
 ; struct fault_record field offsets (guest/layout.h)
-%define FR_VECTOR 0
-%define FR_ERROR  8
-%define FR_RIP    16
-%define FR_CS     24
-%define FR_RFLAGS 32
-%define FR_RSP    40
-%define FR_SS     48
-%define FR_CR2    56
-%define FR_DEPTH  64
+%define FR_RDI    64
+%define FR_RAX    104
+%define FR_RSP    120
+%define FR_RIP    128
+%define FR_RFLAGS 136
+%define FR_VECTOR 144
+%define FR_ERROR  152
+%define FR_CS     160
+%define FR_CR2    168
+%define FR_DEPTH  176
+%define FR_SECOND 184           ; second_vector, second_rip, second_cr2
 
 align 16
 idt_stubs:
@@ -53,6 +58,12 @@ idt_stubs:
     jmp exception_common
 %assign v v+1
 %endrep
+
+; copy STACK_OFFSET, RECORD_FIELD (through rcx)
+%macro copy 2
+    mov rcx, [rsp + %1]
+    mov [rax + %2], rcx
+%endmacro
 
 ; Stack: vector, error, rip, cs, rflags, rsp, ss
 exception_common:
@@ -84,12 +95,15 @@ exception_common:
     jne .fatal
     inc qword [rax + FR_DEPTH]
     push rcx
-%assign off 24
-%rep 7
-    mov rcx, [rsp + off]
-    mov [rax + off - 24], rcx
-%assign off off+8
-%endrep
+    ; Stack: rcx, rbx, rax, vector, error, rip, cs, rflags, rsp, ss
+    mov [rax + FR_RDI], rdi
+    copy 16, FR_RAX
+    copy 24, FR_VECTOR
+    copy 32, FR_ERROR
+    copy 40, FR_RIP
+    copy 48, FR_CS
+    copy 56, FR_RFLAGS
+    copy 64, FR_RSP
     mov rcx, cr2
     mov [rax + FR_CR2], rcx
     ; Leave for the CPL3 handler: rewrite the iret frame in place.
@@ -104,16 +118,16 @@ exception_common:
     mov rdi, rax                 ; argument: the record
     pop rcx
     pop rbx
-    add rsp, 24                  ; saved rax (dropped: rdi/rax are the handler's), vector, error
+    add rsp, 24                  ; saved rax (in the record: rdi/rax are the handler's), vector, error
     iretq
 .fatal:
     ; rax = record of the first fault; put the second one beside it for the monitor
     mov rcx, [rsp + 16]
-    mov [rax + FR_DEPTH + 8], rcx       ; vector
+    mov [rax + FR_SECOND], rcx          ; vector
     mov rcx, [rsp + 32]
-    mov [rax + FR_DEPTH + 16], rcx      ; rip
+    mov [rax + FR_SECOND + 8], rcx      ; rip
     mov rcx, cr2
-    mov [rax + FR_DEPTH + 24], rcx
+    mov [rax + FR_SECOND + 16], rcx
     mov dx, PORT_FATAL
     out dx, al
 .halt:

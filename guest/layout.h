@@ -21,10 +21,14 @@
 #define GPA_PD              0x8000ull   /* one page directory (2 MB pages) per GB, up to 4 */
 #define GPA_CALLPAGE        0xc000ull   /* struct hc_page: PAL call slots (pal-kvm/hypercall.h) */
 #define GPA_FAULT           0xd000ull   /* struct fault_record per vCPU, written by CPL0 stubs */
+#define GPA_PD_MMIO         0xe000ull   /* page directory of the GB at GPA_MMIO (device registers) */
+#define GPA_UPCALL          0xf000ull   /* struct upcall_area per vCPU: events the monitor posts (signals, alarms) */
 #define GPA_BOOTINFO        0x10000ull  /* struct bootinfo + its string area */
 #define BOOTINFO_SIZE       0x10000ull
 #define GPA_CPL0_STACK_TOP  0x30000ull  /* 0x20000..0x2ffff: exception entry stacks, 8 KB per vCPU */
 #define CPL0_STACK_SIZE     0x2000ull
+#define GPA_VSOCK_AREA      0x40000ull  /* pal-kvm's virtio-vsock driver: its rings, packet and stream buffers */
+#define GPA_VSOCK_AREA_END  0xc0000ull
 #define GPA_IMAGE           0x100000ull /* guest image: boot stubs + guest base + PAL + library OS */
 #define GPA_IMAGE_LIMIT     0x400000ull /* image incl. bss must end below this */
 #define GPA_RAM_POOL        0x400000ull
@@ -33,6 +37,13 @@
 #define GUEST_RAM_DEFAULT   (256ull << 20)
 #define GUEST_RAM_MAX       (4ull << 30)
 #define GUEST_MAX_VCPUS     8
+
+/* Device registers live above the largest RAM, in one 2 MB page mapped
+ * uncached (the monitor maps it; nothing else is there, so a stray access
+ * exits and reads as zero).  A register access is an exit, except a
+ * virtio-mmio QueueNotify, which is an ioeventfd. */
+#define GPA_MMIO            GUEST_RAM_MAX
+#define GPA_VIRTIO_VSOCK    GPA_MMIO    /* virtio-mmio v2 registers of the vsock device, 4 KB */
 
 /* GDT selectors (Linux layout, so SYSCALL/SYSRET work on VMX/SVM hosts). */
 #define SEL_KCODE   0x10
@@ -47,12 +58,40 @@
 #define PORT_DOORBELL 0x500   /* PAL server thread is asleep: wake it */
 #define PORT_WAIT     0x501   /* block this vCPU until its call slot is answered */
 #define PORT_FATAL    0x502   /* CPL0 stub could not hand a fault to the library OS */
+#define PORT_VSOCK_WAIT 0x503 /* `inb`: sleep until the vsock device put something in a used ring,
+                               * a signal is pending, or a while passed -> VSOCK_WAIT_* */
+#define PORT_LAST     PORT_VSOCK_WAIT   /* the TSS I/O bitmap opens PORT_DOORBELL..PORT_LAST */
+#define VSOCK_WAIT_NEWS    0
+#define VSOCK_WAIT_TIMEOUT 1
+#define VSOCK_WAIT_INTR    2   /* the VM's wakeup event (a signal for the guest) */
 
-/* Written by the exception stubs (boot/) for the library OS's fault handler. */
+/* Written at a fault for the library OS's fault handler: the program's
+ * registers come first, in struct pal_context order (pal-kvm/pal.h), and it
+ * resumes from them.  The CPL0 stub (boot/) saves only rax, rdi, rip,
+ * rflags, rsp and what the CPU says; fault_entry (pal-kvm, CPL3, where an
+ * instruction costs nothing) saves the other registers. */
 struct fault_record {
-    unsigned long long vector, error, rip, cs, rflags, rsp, ss, cr2;
+    unsigned long long r8, r9, r10, r11, r12, r13, r14, r15;
+    unsigned long long rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
+    unsigned long long vector, error, cs, cr2;
     unsigned long long depth;   /* >0 while the library OS handles a fault */
-    unsigned long long pad[7];
+    unsigned long long second_vector, second_rip, second_cr2;   /* a fault while depth > 0 (fatal) */
+    unsigned long long pad[6];
+};
+
+/* One per vCPU at GPA_UPCALL: asynchronous events the monitor posts for the
+ * guest (monitor/upcall.c, pal-kvm/upcall.c).  The monitor adds to
+ * host_signals and alarms, then sets pending; the PAL clears pending, then
+ * takes the rest.  When the vCPU was running the program's own code, the
+ * monitor saves its registers in regs and moves it to entry on stack. */
+struct upcall_area {
+    unsigned int pending;               /* futex word: 1 while events wait */
+    unsigned int pad0;
+    unsigned long long host_signals;    /* bit n-1: host signal n, for the program */
+    unsigned long long alarms;          /* expiries of the alarm (HC_SET_ALARM) */
+    unsigned long long entry, stack;    /* set by the PAL; 0: do not interrupt the program */
+    unsigned long long regs[18];        /* struct pal_context order */
+    unsigned long long pad[9];
 };
 
 /* Found at GPA_IMAGE: tells the monitor where the guest's entry points are. */

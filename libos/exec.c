@@ -6,6 +6,7 @@
 #include "mm.h"
 #include "syscall.h"
 #include "vfs.h"
+#include "ipc/ipc.h"
 #include <asm/stat.h>
 #include <linux/stat.h>
 #include <linux/fcntl.h>
@@ -27,6 +28,7 @@ long program_load(const char *path, char *const argv[], char *const envp[], uint
     long stack = initial_stack(&img, path, argv, envp);
     if (stack < 0)
         return stack;
+    ipc_exec((uint64_t)stack);
     *entry = img.entry;
     *sp = (uint64_t)stack;
     return 0;
@@ -172,13 +174,13 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     /* The point of no return: the old program's memory goes. */
     mm_unmap_user();
     syscall_patch_reset();
+    fd_close_on_exec();
     uint64_t entry, sp;
     r = program_load(path, argv, envp, &entry, &sp);
     if (r < 0) {
         log_error("execve %s failed after the old program was gone (%ld)", path, r);
         libos_die_by_signal(11, NULL);
     }
-    fd_close_on_exec();
     struct syscall_frame *f = current_syscall;
     memset(f, 0, sizeof(*f));
     f->rip = entry;

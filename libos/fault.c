@@ -1,41 +1,104 @@
-/* Faults of the program (or of the library OS) handed over by the CPL0 stubs.
- * Until signal delivery exists the default action applies: the picoprocess
- * dies by the signal Linux would raise, and the monitor reports where. */
+/* Faults handed over by the CPL0 stubs: a fault of the program becomes the
+ * signal Linux would raise, with the siginfo Linux gives it, and goes to the
+ * program's handler (signal_fault); without one, or for a fault inside the
+ * library OS, the picoprocess dies by that signal and the monitor reports
+ * where. */
 #include "libos.h"
+#include "signal.h"
 #include "layout.h"
 #include "hypercall.h"
-#include <asm/signal.h>
+#include "mm.h"
 
-static int signal_of_vector(uint64_t v)
+#define MXCSR_IE 0x01u
+#define MXCSR_DE 0x02u
+#define MXCSR_ZE 0x04u
+#define MXCSR_OE 0x08u
+#define MXCSR_UE 0x10u
+
+/* The SIMD exception that is both raised and unmasked, as Linux reports it. */
+static int simd_code(void)
 {
-    switch (v) {
-    case 0:  /* #DE */
-    case 16: /* #MF */
-    case 19: /* #XM */
-        return SIGFPE;
-    case 1:
-    case 3:
-        return SIGTRAP;
-    case 6:
-        return SIGILL;
-    case 12: /* #SS */
-    case 17: /* #AC */
-        return SIGBUS;
-    default:
-        return SIGSEGV;
+    uint32_t mxcsr;
+    __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+    uint32_t raised = mxcsr & ~(mxcsr >> 7) & 0x3f;
+    if (raised & MXCSR_IE)
+        return FPE_FLTINV;
+    if (raised & MXCSR_DE || raised & MXCSR_UE)
+        return FPE_FLTUND;
+    if (raised & MXCSR_ZE)
+        return FPE_FLTDIV;
+    if (raised & MXCSR_OE)
+        return FPE_FLTOVF;
+    return FPE_FLTRES;
+}
+
+static bool is_user_mapping(uint64_t addr)
+{
+    const struct vma *v = mm_find(addr);
+    return v && v->kind == VMA_USER;
+}
+
+/* Linux's signal, si_code and si_addr for a CPU exception in user mode. */
+static void fault_info(const struct fault_record *r, siginfo_t *info)
+{
+    int sig = SIGSEGV, code = SI_KERNEL;
+    uint64_t addr = 0;
+    switch (r->vector) {
+    case 0:   /* #DE */
+        sig = SIGFPE, code = FPE_INTDIV, addr = r->rip;
+        break;
+    case 1:   /* #DB */
+        sig = SIGTRAP, code = TRAP_TRACE, addr = r->rip;
+        break;
+    case 3:   /* #BP */
+        sig = SIGTRAP;
+        break;
+    case 6:   /* #UD */
+        sig = SIGILL, code = ILL_ILLOPN, addr = r->rip;
+        break;
+    case 11:  /* #NP */
+    case 12:  /* #SS */
+        sig = SIGBUS;
+        break;
+    case 14:  /* #PF: a mapping the access breaks, or none at all */
+        code = is_user_mapping(r->cr2) ? SEGV_ACCERR : SEGV_MAPERR, addr = r->cr2;
+        break;
+    case 16:  /* #MF */
+        sig = SIGFPE, code = FPE_FLTINV, addr = r->rip;
+        break;
+    case 17:  /* #AC */
+        sig = SIGBUS, code = BUS_ADRALN;
+        break;
+    case 19:  /* #XM */
+        sig = SIGFPE, code = simd_code(), addr = r->rip;
+        break;
+    default:  /* #GP and the rest */
+        break;
     }
+    *info = (siginfo_t){ 0 };
+    info->si_signo = sig;
+    info->si_code = code;
+    info->si_addr = (void *)addr;
 }
 
 static void on_fault(void *record)
 {
-    const struct fault_record *r = record;
-    struct hc_crash crash = { .signo = signal_of_vector(r->vector), .vector = r->vector,
+    struct fault_record *r = record;
+    siginfo_t info;
+    fault_info(r, &info);
+    struct hc_crash crash = { .signo = (unsigned)info.si_signo, .vector = r->vector,
                               .error = r->error, .rip = r->rip, .addr = r->cr2 };
-    log_debug("fault: vector %lu error 0x%lx rip 0x%lx cs 0x%lx rsp 0x%lx cr2 0x%lx", (unsigned long)r->vector, (unsigned long)r->error, (unsigned long)r->rip, (unsigned long)r->cs, (unsigned long)r->rsp, (unsigned long)r->cr2);
-    if (r->rip >= GPA_IMAGE && r->rip < GPA_IMAGE_LIMIT)
+    log_debug("fault: vector %lu error 0x%lx rip 0x%lx cs 0x%lx rsp 0x%lx cr2 0x%lx", (unsigned long)r->vector,
+              (unsigned long)r->error, (unsigned long)r->rip, (unsigned long)r->cs, (unsigned long)r->rsp,
+              (unsigned long)r->cr2);
+    if (r->rip >= GPA_IMAGE && r->rip < GPA_IMAGE_LIMIT) {
         log_error("fault inside the library OS: vector %lu at rip 0x%lx (address 0x%lx)",
                   (unsigned long)r->vector, (unsigned long)r->rip, (unsigned long)r->cr2);
-    libos_die_by_signal(crash.signo, &crash);
+        libos_die_by_signal(info.si_signo, &crash);
+    }
+    struct sigframe_fault f = { .trapno = r->vector, .err = r->error, .cr2 = r->vector == 14 ? r->cr2 : 0 };
+    /* The record begins with the program's registers: it resumes from them. */
+    signal_fault((struct pal_context *)r, &info, &f, &crash);
 }
 
 void fault_init(void) { pal->set_exception_handler(on_fault); }

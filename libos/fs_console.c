@@ -2,6 +2,8 @@
  * 0, 1 and 2).  Nothing is buffered here, so what the program writes to
  * stdout and stderr reaches the host in the order it was written. */
 #include "fs.h"
+#include "poll.h"
+#include "signal.h"
 #include "hypercall.h"
 #include <asm/ioctls.h>
 #include <asm/termbits.h>
@@ -12,10 +14,18 @@ struct console {
     int tty;       /* is wr a terminal: -1 not asked yet, 0, 1 */
 };
 
+/* Input that is not there yet is waited for in a PAL poll, which a signal
+ * (the user's Ctrl-C) can end; the host read then finds data or end of file. */
 static long console_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 {
     (void)pos;
     struct console *c = f->priv;
+    struct pal_poll p = { .handle = c->rd, .events = POLLIN };
+    if (len && pal->stream_poll(&p, 1, 0) == 0) {
+        long r = stream_wait_one(c->rd, POLLIN);
+        if (r < 0)
+            return r == -EINTR ? -ERESTARTSYS : r;
+    }
     return pal->stream_read(c->rd, buf, MIN(len, HC_MAX_IO), -1);
 }
 
@@ -23,7 +33,7 @@ static long console_write(struct file *f, const void *buf, size_t len, uint64_t 
 {
     (void)pos;
     struct console *c = f->priv;
-    return pal->stream_write(c->wr, buf, MIN(len, HC_MAX_IO), -1);
+    return write_sigpipe(pal->stream_write(c->wr, buf, MIN(len, HC_MAX_IO), -1));
 }
 
 static long console_stat(struct file *f, struct stat *st)
@@ -46,6 +56,8 @@ static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
     struct console *c = f->priv;
     int op;
     size_t size;
+    if (req == FIONREAD)
+        return stream_fionread(c->rd, arg);
     if (req == TCGETS) {
         op = HC_TTY_TCGETS;
         size = sizeof(struct termios);
@@ -62,11 +74,26 @@ static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
     return pal->stream_tty(c->wr, op, (void *)arg);
 }
 
+/* Input events are the reading stream's, output events the writing one's. */
+static short console_poll(struct file *f, short events, struct pal_poll wait[])
+{
+    struct console *c = f->priv;
+    const short in = POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND | POLLRDHUP;
+    if (c->rd == c->wr) {
+        wait[0] = (struct pal_poll){ .handle = c->rd, .events = events };
+        return 0;
+    }
+    wait[0] = (struct pal_poll){ .handle = c->rd, .events = events & in };
+    wait[1] = (struct pal_poll){ .handle = c->wr, .events = events & ~in };
+    return 0;
+}
+
 static const struct file_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .stat = console_stat,
     .ioctl = console_ioctl,
+    .poll = console_poll,
     .release = file_free_priv,
 };
 

@@ -6,6 +6,8 @@
 #include "vfs.h"
 #include "hypercall.h"
 #include "syscall.h"
+#include "signal.h"
+#include "ipc/ipc.h"
 
 long program_load(const char *path, char *const argv[], char *const envp[], uint64_t *entry, uint64_t *sp);
 
@@ -42,11 +44,13 @@ __attribute__((noreturn)) void libos_main(void)
     log_level = bi->log_level;
     fault_init();
     mm_init(GPA_RAM_POOL, bi->pt_pool);
+    signal_init();
     proc.pid = bi->pid ? bi->pid : 1;
     proc.ppid = bi->ppid;
     proc.pgid = proc.sid = proc.pid;
     proc.umask = bi->umask;
     strlcpy(proc.cwd, (const char *)bi->start_dir, sizeof(proc.cwd));
+    ipc_init();
     long r = vfs_init(bi);
     if (r < 0) {
         log_error("cannot set up the file system (%ld)", r);

@@ -1,18 +1,24 @@
 /* Process groups and sessions of this picoprocess.  Another process's group
- * is changed by a message to it, which comes with the IPC work: until then a
- * parent's setpgid on its child answers -ESRCH (the shells that do it also
- * have the child do it itself, which works). */
+ * is changed by a message to it, and the leader is told of every change
+ * (ipc/ipc_pgrp.c). */
 #include "libos.h"
+#include "ipc/ipc.h"
 
 long sys_setpgid(int pid, int pgid)
 {
     if (pgid < 0)
         return -EINVAL;
     if (pid != 0 && pid != proc.pid)
-        return -ESRCH;
+        return ipc_setpgid(pid, pgid);
     if (proc.sid == proc.pid)
         return -EPERM;   /* a session leader cannot change group */
-    proc.pgid = pgid ? pgid : proc.pid;
+    pgid = pgid ? pgid : proc.pid;
+    if (pgid != proc.pid && pgid != proc.pgid && !ipc_group_exists(pgid, proc.sid))
+        return -EPERM;   /* only a group of our session can be joined */
+    if (pgid != proc.pgid) {
+        proc.pgid = pgid;
+        ipc_ids_changed();
+    }
     return 0;
 }
 
@@ -21,5 +27,6 @@ long sys_setsid(void)
     if (proc.pgid == proc.pid)
         return -EPERM;   /* already leads a group: would split it */
     proc.sid = proc.pgid = proc.pid;
+    ipc_ids_changed();
     return proc.sid;
 }

@@ -6,6 +6,7 @@
  * process, like a container's init) until the multi-process work. */
 #include "libos.h"
 #include "ktime.h"
+#include "ipc/ipc.h"
 #include <linux/futex.h>
 #include <linux/prctl.h>
 #include <asm/prctl.h>
@@ -43,12 +44,12 @@ long sys_getpgrp(void) { return proc.pgid; }
 
 long sys_getpgid(int pid)
 {
-    return is_self(pid) ? proc.pgid : -ESRCH;
+    return is_self(pid) ? proc.pgid : ipc_getpgid(pid);
 }
 
 long sys_getsid(int pid)
 {
-    return is_self(pid) ? proc.sid : -ESRCH;
+    return is_self(pid) ? proc.sid : ipc_getsid(pid);
 }
 
 long sys_exit_group(int status)

@@ -1,109 +1,49 @@
-/* Signal system calls.  Dispositions, the mask and the alternate stack are
- * kept as Linux keeps them, and a signal this process sends itself does what
- * it can do today: nothing when ignored, kill the process when its default
- * action is fatal, wait in the pending set while blocked.  Running a
- * program's handler needs signal frames (the multi-process and signals work)
- * and is refused with -ENOSYS until then, never faked. */
+/* Signal system calls.  They change the state in signal_state.c; what is
+ * pending and unblocked takes effect at the end of the call, on the way
+ * back to the program (signal_deliver.c), as on Linux. */
 #include "libos.h"
 #include "signal.h"
+#include "ktime.h"
+#include "ipc/ipc.h"
 #include <linux/signal.h>
-
-#define HANDLER_DFL 0ull
-#define HANDLER_IGN 1ull
 
 /* The sa_flags bits x86-64 Linux keeps; the others are cleared so a program
  * can tell an unsupported flag from a supported one by reading it back. */
 #define KNOWN_SA_FLAGS (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
                         SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_RESTORER)
-#define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
-
-static struct {
-    struct k_sigaction action[SIGNAL_MAX];
-    uint64_t blocked;
-    uint64_t pending;   /* one bit per signal: real-time signals are not queued yet */
-    stack_t altstack;
-} sigstate;
-
-int signal_default_action(int sig)
-{
-    switch (sig) {
-    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-    case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-        return SIGDEF_CORE;
-    case SIGCHLD: case SIGURG: case SIGWINCH:
-        return SIGDEF_IGNORE;
-    case SIGCONT:
-        return SIGDEF_CONT;
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-        return SIGDEF_STOP;
-    default:   /* the rest, real-time signals included */
-        return SIGDEF_TERM;
-    }
-}
+/* The host bounds one sleep (to a day): long waits are taken in pieces. */
+#define WAIT_PIECE_NS (3600 * NSEC_PER_SEC)
 
 static bool valid_signal(int sig)
 {
     return sig >= 0 && sig <= SIGNAL_MAX;
 }
 
-/* Ignored as Linux defines it: SIG_IGN, or SIG_DFL whose default does nothing
- * (SIGCONT's "continue" does nothing to a process that is not stopped). */
-static bool ignored(int sig)
+/* The program's stack pointer in the system call being served. */
+static uint64_t user_sp(void)
 {
-    uint64_t handler = sigstate.action[sig - 1].handler;
-    int def = signal_default_action(sig);
-    return handler == HANDLER_IGN ||
-           (handler == HANDLER_DFL && (def == SIGDEF_IGNORE || def == SIGDEF_CONT));
+    return current_syscall ? current_syscall->rsp : 0;
 }
 
-/* An unblocked signal takes effect: 0 once it is consumed, -ENOSYS while it
- * needs something not implemented yet; a fatal one does not return. */
-static long take_effect(int sig)
-{
-    static bool handler_warned;
-
-    if (ignored(sig))
-        return 0;
-    if (sigstate.action[sig - 1].handler != HANDLER_DFL) {
-        if (!handler_warned) {
-            handler_warned = true;
-            log_warning("signal %d has a handler: running signal handlers is not supported yet", sig);
-        }
-        return -ENOSYS;
-    }
-    if (signal_default_action(sig) == SIGDEF_STOP) {
-        /* Our process group is orphaned (its leader's parent is outside it),
-         * and Linux discards terminal stop signals sent to an orphaned group.
-         * SIGSTOP itself would stop us with nothing able to continue us. */
-        if (sig != SIGSTOP)
-            return 0;
-        log_warning("SIGSTOP to itself: stopping a process is not supported");
-        return -ENOSYS;
-    }
-    libos_die_by_signal(sig, NULL);
-}
-
-/* Pending signals that are no longer blocked take effect, lowest number first.
- * One waiting for a handler stays pending. */
-static void deliver_pending(void)
-{
-    uint64_t ready = sigstate.pending & ~sigstate.blocked;
-    for (int sig = 1; ready; sig++, ready >>= 1)
-        if ((ready & 1) && take_effect(sig) == 0)
-            sigstate.pending &= ~SIGNAL_BIT(sig);
-}
-
-static long send_to_self(int sig)
+static long send_to_self(int sig, const siginfo_t *info)
 {
     if (sig == 0)
         return 0;
-    /* A blocked signal is kept even if it is ignored now: the disposition
-     * may change before it is unblocked (Linux does the same). */
-    if (sigstate.blocked & SIGNAL_BIT(sig)) {
-        sigstate.pending |= SIGNAL_BIT(sig);
-        return 0;
+    /* Our process group is orphaned (its leader's parent is outside it),
+     * and Linux discards terminal stop signals sent to an orphaned group;
+     * SIGSTOP itself would stop us with nothing able to continue us. */
+    if (sig == SIGSTOP) {
+        log_warning("SIGSTOP to itself: stopping a process is not supported");
+        return -ENOSYS;
     }
-    return take_effect(sig);
+    return signal_send(sig, info);
+}
+
+static long kill_self(int sig, int code)
+{
+    siginfo_t info;
+    signal_info_from_self(&info, sig, code);
+    return send_to_self(sig, &info);
 }
 
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
@@ -128,8 +68,11 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
         new_act.mask &= ~UNBLOCKABLE;
         sigstate.action[sig - 1] = new_act;
         /* POSIX: making a pending signal ignored discards it, blocked or not. */
-        if (ignored(sig))
-            sigstate.pending &= ~SIGNAL_BIT(sig);
+        if (signal_ignored(sig)) {
+            siginfo_t dropped;
+            while (signal_dequeue(SIGNAL_BIT(sig), &dropped))
+                ;
+        }
     }
     /* As on Linux, a bad oact still leaves the new action installed. */
     if (oact) {
@@ -138,8 +81,6 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
         else
             ret = -EFAULT;
     }
-    if (act)
-        deliver_pending();
     return ret;
 }
 
@@ -175,37 +116,24 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sig
         else
             ret = -EFAULT;
     }
-    deliver_pending();
     return ret;
 }
 
 long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
 {
     stack_t ss, old = sigstate.altstack;
+    uint64_t sp = user_sp();
 
     if (uss) {
         if (!user_range_ok(uss, sizeof *uss, false))
             return -EFAULT;
         memcpy(&ss, uss, sizeof ss);
     }
-    /* Handlers never run yet, so the program is never on its alternate stack
-     * (where Linux would report SS_ONSTACK and refuse changes with -EPERM). */
-    old.ss_flags = (old.ss_size ? 0 : SS_DISABLE) | (int)(old.ss_flags & SS_FLAG_BITS);
-
+    old.ss_flags = signal_altstack_flags(sp) | (int)(old.ss_flags & SS_FLAG_BITS);
     if (uss) {
-        unsigned int mode = (unsigned int)ss.ss_flags & ~SS_FLAG_BITS;
-        const stack_t *cur = &sigstate.altstack;
-        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
-            return -EINVAL;
-        if (ss.ss_sp != cur->ss_sp || ss.ss_size != cur->ss_size || ss.ss_flags != cur->ss_flags) {
-            if (mode == SS_DISABLE) {
-                ss.ss_sp = NULL;
-                ss.ss_size = 0;
-            } else if (ss.ss_size < MINSIGSTKSZ) {
-                return -ENOMEM;
-            }
-            sigstate.altstack = ss;
-        }
+        long r = signal_set_altstack(&ss, sp);
+        if (r < 0)
+            return r;
     }
     if (uoss) {
         if (!user_range_ok(uoss, sizeof *uoss, true))
@@ -228,16 +156,20 @@ long sys_kill(int pid, int sig)
     if (pid > 0)
         self = is_self(pid);
     else if (pid == 0)
-        self = true;        /* our process group, of which we are the only member */
+        self = true;        /* our process group, of which we are a member */
     else if (pid == -1)
-        self = false;       /* everyone but init and the caller: nobody else exists yet */
+        self = false;       /* everyone but init and the caller */
     else
         self = -(long)pid == proc.pgid;
-    if (!self)
-        return -ESRCH;
+    if (pid <= 0 || !self) {
+        /* The other processes, by message (ipc/ipc_signal.c); then us. */
+        long r = ipc_kill(pid, sig);
+        if (!self || (r < 0 && r != -ESRCH))
+            return r;
+    }
     if (!valid_signal(sig))
         return -EINVAL;
-    return send_to_self(sig);
+    return kill_self(sig, SI_USER);
 }
 
 long sys_tkill(int tid, int sig)
@@ -248,7 +180,7 @@ long sys_tkill(int tid, int sig)
         return -ESRCH;
     if (!valid_signal(sig))
         return -EINVAL;
-    return send_to_self(sig);
+    return kill_self(sig, SI_TKILL);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -259,5 +191,108 @@ long sys_tgkill(int tgid, int tid, int sig)
         return -ESRCH;
     if (!valid_signal(sig))
         return -EINVAL;
-    return send_to_self(sig);
+    return kill_self(sig, SI_TKILL);
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: the program writes the siginfo,
+ * but may claim to be the kernel or tkill only towards itself. */
+static long queue_info(bool self, int sig, const siginfo_t *uinfo)
+{
+    siginfo_t info;
+    if (!user_range_ok(uinfo, sizeof info, false))
+        return -EFAULT;
+    memcpy(&info, uinfo, sizeof info);
+    if (!self)
+        return -ESRCH;
+    if (!valid_signal(sig))
+        return -EINVAL;
+    info.si_signo = sig;
+    return send_to_self(sig, &info);
+}
+
+long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
+{
+    return queue_info(is_self(pid), sig, uinfo);
+}
+
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const siginfo_t *uinfo)
+{
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    return queue_info(is_self(tgid) && is_self(tid), sig, uinfo);
+}
+
+long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
+{
+    if (sigsetsize > sizeof(uint64_t))
+        return -EINVAL;
+    signal_take_async();
+    uint64_t set = sigstate.pending & sigstate.blocked;
+    if (!user_range_ok(uset, sigsetsize, true))
+        return -EFAULT;
+    memcpy(uset, &set, sigsetsize);
+    return 0;
+}
+
+long sys_pause(void)
+{
+    sleep_until_ns(CLOCK_MONOTONIC, UINT64_MAX);
+    return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigsuspend(const uint64_t *umask, size_t sigsetsize)
+{
+    uint64_t mask;
+    if (sigsetsize != sizeof(uint64_t))
+        return -EINVAL;
+    if (!user_range_ok(umask, sizeof mask, false))
+        return -EFAULT;
+    memcpy(&mask, umask, sizeof mask);
+    /* The handler runs with mask; its frame saves the program's own. */
+    sigstate.restore_mask = sigstate.restore_pending ? sigstate.restore_mask : sigstate.blocked;
+    sigstate.restore_pending = true;
+    sigstate.blocked = mask & ~UNBLOCKABLE;
+    sleep_until_ns(CLOCK_MONOTONIC, UINT64_MAX);
+    return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const void *uts, size_t sigsetsize)
+{
+    uint64_t set, deadline = UINT64_MAX;
+    if (sigsetsize != sizeof(uint64_t))
+        return -EINVAL;
+    if (!user_range_ok(uset, sizeof set, false))
+        return -EFAULT;
+    memcpy(&set, uset, sizeof set);
+    set &= ~UNBLOCKABLE;
+    if (uts) {
+        uint64_t ns;
+        long r = user_timespec_ns(uts, &ns);
+        if (r < 0)
+            return r;
+        deadline = ns_add_sat(pal->time_monotonic_ns(), ns);
+    }
+    for (;;) {
+        signal_take_async();
+        siginfo_t info;
+        int sig = signal_dequeue(set, &info);
+        if (sig) {
+            /* Taken even when it cannot be written out, as on Linux. */
+            if (uinfo) {
+                if (!user_range_ok(uinfo, sizeof info, true))
+                    return -EFAULT;
+                memcpy(uinfo, &info, sizeof info);
+            }
+            return sig;
+        }
+        if (sigstate.pending & ~sigstate.blocked)
+            return -EINTR;
+        uint64_t now = pal->time_monotonic_ns();
+        if (now >= deadline)
+            return -EAGAIN;
+        /* Ends early (-EINTR) when the host posts an event, which may be one we wait for. */
+        long r = pal->sleep_ns(MIN(deadline - now, WAIT_PIECE_NS));
+        if (r < 0 && r != -EINTR)
+            return r;
+    }
 }

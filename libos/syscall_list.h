@@ -60,6 +60,14 @@ SC(316, renameat2, 5)
 SC(332, statx, 5)
 SC(439, faccessat2, 4)
 
+/* pipes and waiting on descriptors: pipe_syscalls.c, poll_syscalls.c */
+SC(22, pipe, 1)
+SC(293, pipe2, 2)
+SC(7, poll, 3)
+SC(271, ppoll, 5)
+SC(23, select, 5)
+SC(270, pselect6, 6)
+
 /* memory: mm_syscalls.c */
 SC(9, mmap, 6)
 SC(10, mprotect, 3)
@@ -117,10 +125,21 @@ SC(228, clock_gettime, 2)
 SC(229, clock_getres, 2)
 SC(230, clock_nanosleep, 4)
 
-/* signals (recorded; delivery to self only until the multi-process work): signal_syscalls.c */
+/* signals (to this process only until the multi-process work routes them): signal_syscalls.c,
+ * sigframe.c; interval timers: itimer.c */
 SC(13, rt_sigaction, 4)
 SC(14, rt_sigprocmask, 4)
+SC(15, rt_sigreturn, 0)
+SC(34, pause, 0)
 SC(62, kill, 2)
+SC(127, rt_sigpending, 2)
+SC(128, rt_sigtimedwait, 4)
+SC(129, rt_sigqueueinfo, 3)
+SC(130, rt_sigsuspend, 2)
 SC(131, sigaltstack, 2)
 SC(200, tkill, 2)
 SC(234, tgkill, 3)
+SC(297, rt_tgsigqueueinfo, 4)
+SC(36, getitimer, 2)
+SC(37, alarm, 1)
+SC(38, setitimer, 3)

@@ -1,6 +1,8 @@
 /* The system-call table: one array indexed by number (see syscall_list.h). */
 #include "libos.h"
 #include "syscall.h"
+#include "signal.h"
+#include "ipc/ipc.h"
 #include "syscall_names.h"   /* generated from <asm/unistd_64.h> */
 
 /* Handlers are declared without prototypes here and called with six longs:
@@ -63,4 +65,6 @@ void syscall_dispatch(struct syscall_frame *f)
         trace(nr, f, ret);
     f->rax = ret;
     syscall_patch_site(f, nr);
+    ipc_syscall_exit();
+    signal_syscall_exit(f, nr);
 }

@@ -2,6 +2,7 @@
  * the monitor's boot-time sample with the TSC, so reading a clock costs no exit. */
 #include "libos.h"
 #include "ktime.h"
+#include "signal.h"
 #include <linux/time_types.h>
 
 enum { SRC_NONE, SRC_REALTIME, SRC_MONOTONIC, SRC_CPU };
@@ -130,7 +131,8 @@ long sleep_until_ns(int clockid, uint64_t deadline)
 {
     /* Re-check the clock after each sleep: the host may wake us early, and a
      * realtime deadline moves if the wall clock is stepped.  The host bounds
-     * one sleep (to a day), so long ones are taken in pieces. */
+     * one sleep (to a day), so long ones are taken in pieces.  A sleep the
+     * host cut short (-EINTR) for an event that is no signal for us goes on. */
     for (;;) {
         uint64_t now;
         long ret = clock_read_ns(clockid, &now);
@@ -138,8 +140,10 @@ long sleep_until_ns(int clockid, uint64_t deadline)
             return ret;
         if (now >= deadline)
             return 0;
+        if (signal_pending())
+            return -EINTR;
         ret = pal->sleep_ns(MIN(deadline - now, SLEEP_PIECE_NS));
-        if (ret < 0)
+        if (ret < 0 && ret != -EINTR)
             return ret;
     }
 }

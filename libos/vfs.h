@@ -61,7 +61,14 @@ struct file_ops {
     long (*fsync)(struct file *f);                              /* NULL: -EINVAL */
     long (*setattr)(struct file *f, const struct vfs_attr *a);  /* NULL: -EPERM */
     void (*release)(struct file *f);                            /* last reference dropped */
+    /* poll and select (poll.h): returns the POLL* bits ready now, and may name
+     * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
+     * streams to wait on, whose revents are the file's too.  Console, pipes
+     * and sockets answer through their streams.  NULL: always readable and
+     * writable, as regular files are. */
+    short (*poll)(struct file *f, short events, struct pal_poll wait[]);
 };
+#define FILE_POLL_STREAMS 2
 
 struct file {
     int refcount;

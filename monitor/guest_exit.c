@@ -62,7 +62,8 @@ void guest_exit(struct vm *vm, int status, uint64_t crash_gpa)
         memcpy(&copy, c, sizeof(copy));
         /* The program the user started is reported; a child's death is its
          * parent's business, as on Linux, where it shows in the wait status. */
-        if (launcher_is_first() || monitor_log_level >= LOG_DEBUG)
+        /* SIGPIPE is how `prog | head` ends: shells stay quiet about it, so do we. */
+        if ((launcher_is_first() && copy.signo != SIGPIPE) || monitor_log_level >= LOG_DEBUG)
             describe(vm, &copy);
         if (copy.signo > 0 && copy.signo < 32 && copy.signo != SIGSTOP)
             monitor_die_by_signal((int)copy.signo);

@@ -1,5 +1,6 @@
-/* PAL calls that touch no file: debug log, random bytes, sleep, giving guest
- * pages back to the host. */
+/* PAL calls that touch no file: debug log, random bytes, sleep (which an
+ * event for the guest ends early, see upcall.c), giving guest pages back to
+ * the host. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,6 @@ int64_t hc_random(struct vm *vm, const uint64_t a[6])
 
 int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
 {
-    (void)vm;
     if (a[0] > SLEEP_MAX_NS)
         return -EINVAL;
     /* An absolute deadline: a retry after EINTR sleeps only what is left. */
@@ -89,10 +89,8 @@ int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
         t.tv_sec++;
         t.tv_nsec -= 1000000000l;
     }
-    int err;
-    while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL)) == EINTR)
-        ;
-    return -err;
+    /* Ends early with -EINTR for an event for the guest (a signal). */
+    return upcall_sleep_until(vm, &t);
 }
 
 int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])

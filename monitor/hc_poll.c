@@ -5,7 +5,7 @@
  * meanwhile).  Two more fds are always in the set so that such a wait ends
  * when it must: the VM's wakeup eventfd (vm_wakeup_fd: written by whoever has
  * an asynchronous event for the guest, a signal), which makes the call answer
- * -EINTR, and the vsock device's event fd (hc_poll_extra_fd), which makes it
+ * -EINTR, and the vsock device's event fd (vsock_event_fd), which makes it
  * answer early so the PAL can look at its own streams. */
 #include <errno.h>
 #include <poll.h>
@@ -20,14 +20,6 @@
 /* What the guest may ask the host to watch; POLLERR, POLLHUP and POLLNVAL are answers only. */
 #define HOST_EVENTS (POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | \
                      POLLMSG | POLLRDHUP)
-
-/* The vsock device's event fd: readable while the guest has vsock traffic
- * it has not looked at yet.  -1 while there is no vsock device. */
-int hc_poll_extra_fd(struct vm *vm)
-{
-    (void)vm;
-    return -1;
-}
 
 static struct timespec ts_add_ns(struct timespec t, int64_t ns)
 {
@@ -62,11 +54,12 @@ static int wait_fds(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
     }
 }
 
+/* Both eventfds are non-blocking: if someone else drained one first, so be it. */
 static void drain(int fd)
 {
     uint64_t v;
-    if (read(fd, &v, sizeof v) < 0 && errno != EAGAIN)
-        mlog(LOG_DEBUG, "wakeup eventfd: %m");
+    ssize_t n = read(fd, &v, sizeof v);
+    (void)n;
 }
 
 int64_t hc_poll(struct vm *vm, const uint64_t a[6])
@@ -92,11 +85,12 @@ int64_t hc_poll(struct vm *vm, const uint64_t a[6])
         invalid |= req[i].revents != 0;
     }
     nfds_t m = n;
-    int wake = vm_wakeup_fd(vm), extra = hc_poll_extra_fd(vm);
+    int wake = vm_wakeup_fd(vm), news = vsock_event_fd(vm);
+    nfds_t wake_at = m, news_at = m + (wake >= 0);
     if (wake >= 0)
         host[m++] = (struct pollfd){ .fd = wake, .events = POLLIN };
-    if (extra >= 0)
-        host[m++] = (struct pollfd){ .fd = extra, .events = POLLIN };
+    if (news >= 0)
+        host[m++] = (struct pollfd){ .fd = news, .events = POLLIN };
     /* As poll(2): a handle that is not open is an answer already. */
     int r = wait_fds(host, m, invalid ? 0 : timeout_ns);
     for (uint64_t i = 0; i < n; i++)
@@ -110,8 +104,11 @@ int64_t hc_poll(struct vm *vm, const uint64_t a[6])
         ready += rev != 0;
         memcpy(guest + i * sizeof(struct hc_pollfd) + offsetof(struct hc_pollfd, revents), &rev, sizeof rev);
     }
+    /* Whoever wakes on vsock news resets it: the PAL looks at its streams next. */
+    if (news >= 0 && (host[news_at].revents & POLLIN))
+        drain(news);
     /* Ready streams win over the wakeup, which then stays for the next call. */
-    if (!ready && wake >= 0 && (host[n].revents & POLLIN)) {
+    if (!ready && wake >= 0 && (host[wake_at].revents & POLLIN)) {
         drain(wake);
         return -EINTR;
     }

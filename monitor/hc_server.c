@@ -105,9 +105,15 @@ static void *server_main(void *arg)
  * lets us use two CPUs, the server takes one the vCPU thread is not on. */
 static void place_threads(pthread_attr_t *a)
 {
-    cpu_set_t allowed, vcpu, server;
+    /* The CPUs the host gave us, read before our own pinning narrowed them
+     * (a forked monitor inherits its parent's vCPU thread's pin). */
+    static cpu_set_t allowed;
+    static bool known;
+    cpu_set_t vcpu, server;
+    if (!known)
+        known = !sched_getaffinity(0, sizeof(allowed), &allowed);
     int here = sched_getcpu();
-    if (here < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) || CPU_COUNT(&allowed) < 2)
+    if (!known || here < 0 || CPU_COUNT(&allowed) < 2)
         return;
     CPU_ZERO(&vcpu);
     CPU_SET(here, &vcpu);
@@ -130,6 +136,7 @@ void hc_server_start(struct vm *vm)
         exit(70);
     }
     pthread_attr_destroy(&a);
+    upcall_start(vm);
 }
 
 /* A vCPU parked by PORT_WAIT sleeps until its slot is answered, or carries

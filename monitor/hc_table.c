@@ -12,7 +12,8 @@
     X(HC_VM_FREE, hc_vm_free) X(HC_FSYNC, hc_fsync) X(HC_SEEK, hc_seek)             \
     X(HC_SYMLINK, hc_symlink) X(HC_SETATTR, hc_setattr)                               \
     X(HC_PROC_WAIT, hc_proc_wait) X(HC_PROC_KILL, hc_proc_kill)                       \
-    X(HC_PIPE, hc_pipe) X(HC_POLL, hc_poll) X(HC_NREAD, hc_nread)
+    X(HC_PIPE, hc_pipe) X(HC_POLL, hc_poll) X(HC_NREAD, hc_nread)                   \
+    X(HC_SET_ALARM, hc_set_alarm)
 
 #define DECLARE(nr, fn) int64_t fn(struct vm *vm, const uint64_t args[6]);
 HC_CALLS(DECLARE)

@@ -25,9 +25,39 @@ struct exit_report {
 };
 
 static int report_fd = -1;
-static pid_t back_pid;
+static pid_t back_pid, front_pid;
 
-static void forward(int sig) { kill(back_pid, sig); }
+/* Host signals for the program.  The terminal sends ^C (^\, a hangup) to
+ * its whole foreground process group, the front and its monitor alike, so a
+ * monitor with a front takes them only as the front passes them on, and the
+ * program sees each once; a forked monitor, which has no front, takes them
+ * as they come.  The front passes a signal on as the value of a real-time
+ * one: those queue, where a second SIGINT pending beside the monitor's own
+ * copy would be merged into it and lost. */
+static int forward_signal;
+
+static void forward(int sig) { sigqueue(back_pid, forward_signal, (union sigval){ .sival_int = sig }); }
+
+static void post(int sig)
+{
+    int saved = errno;
+    upcall_post(1ull << (sig - 1), 0);
+    errno = saved;
+}
+
+static void take_host_signal(int sig)
+{
+    if (report_fd < 0)
+        post(sig);
+}
+
+static void take_forwarded(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    int passed = si->si_value.sival_int;
+    if (report_fd >= 0 && si->si_code == SI_QUEUE && si->si_pid == front_pid && passed > 0 && passed < 64)
+        post(passed);
+}
 
 static long peak_rss_kb(void)
 {
@@ -42,12 +72,27 @@ static long peak_rss_kb(void)
     return kb;
 }
 
+/* The front outlives every monitor of the application: the vsock switch's
+ * directory goes with it. */
+static __attribute__((noreturn)) void front_exit(int status)
+{
+    vsock_switch_remove();
+    _exit(status);
+}
+
+static const int host_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void handle_host_signals(struct sigaction *sa)
+{
+    sigemptyset(&sa->sa_mask);
+    for (size_t i = 0; i < sizeof(host_signals) / sizeof(host_signals[0]); i++)
+        sigaction(host_signals[i], sa, NULL);
+}
+
 static __attribute__((noreturn)) void front(int rd, bool stats)
 {
     struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
-    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaction(sigs[i], &sa, NULL);
+    handle_host_signals(&sa);
     struct exit_report r;
     ssize_t n;
     while ((n = read(rd, &r, sizeof(r))) < 0 && errno == EINTR)
@@ -55,7 +100,7 @@ static __attribute__((noreturn)) void front(int rd, bool stats)
     if (n == (ssize_t)sizeof(r)) {
         if (stats)
             fprintf(stderr, "picovm: monitor peak RSS %ld KB\n", r.peak_rss_kb);
-        _exit(r.status & 0xff);
+        front_exit(r.status & 0xff);
     }
     /* The monitor died without reporting: tell how. */
     int st;
@@ -63,19 +108,29 @@ static __attribute__((noreturn)) void front(int rd, bool stats)
         ;
     if (WIFSIGNALED(st)) {
         fprintf(stderr, "picovm: the monitor was killed by SIG%s\n", sigabbrev_np(WTERMSIG(st)) ?: "?");
-        _exit(128 + WTERMSIG(st));
+        front_exit(128 + WTERMSIG(st));
     }
-    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 70);
+    front_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 70);
 }
 
 void launcher_split(bool stats)
 {
+    /* The monitor's way to take them (the front installs its own). */
+    struct sigaction sa = { .sa_handler = take_host_signal, .sa_flags = SA_RESTART };
+    handle_host_signals(&sa);
+    forward_signal = SIGRTMIN + 4;
+    struct sigaction fw = { .sa_sigaction = take_forwarded, .sa_flags = SA_SIGINFO | SA_RESTART };
+    sigemptyset(&fw.sa_mask);
+    sigaction(forward_signal, &fw, NULL);
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return;   /* run in one process: correct, only slower to exit */
-    pid_t front_pid = getpid();
+    front_pid = getpid();
+    if (vsock_switch_create() < 0)
+        mlog(LOG_DEBUG, "vsock: no switch directory: the picoprocesses cannot connect to each other");
     back_pid = fork();
     if (back_pid < 0) {
+        vsock_switch_remove();
         close(p[0]);
         close(p[1]);
         return;
@@ -108,6 +163,7 @@ void monitor_die_by_signal(int sig)
 {
     if (report_fd >= 0)
         monitor_exit(128 + sig);
+    handles_close_all();
     children_report_status(sig);
     /* No core file of the monitor: the program's crash was reported already. */
     struct rlimit none = { 0, 0 };
@@ -123,6 +179,9 @@ void monitor_die_by_signal(int sig)
 
 void monitor_exit(int status)
 {
+    /* The program's files close before anyone hears it ended: a pipe's
+     * reader sees end of file once its parent's wait returns, as on Linux. */
+    handles_close_all();
     children_report_status((status & 0xff) << 8);
     if (report_fd >= 0) {
         struct exit_report r = { status, peak_rss_kb() };

@@ -6,8 +6,8 @@
  * memory, which a filter cannot read, and policy.c already confines every
  * guest path with RESOLVE_BENEATH.  What the filter removes is everything
  * else a compromised monitor could turn to: running programs, reaching other
- * processes, sockets, namespaces and mounts, new executable memory, and all
- * ioctls but the four the monitor makes.
+ * processes, sockets other than Unix ones, namespaces and mounts, new
+ * executable memory, and all ioctls but the four the monitor makes.
  *
  * Refusals: a call or an argument we did not foresee in the monitor's own
  * code (or in glibc's internals) fails with EPERM, which every caller
@@ -35,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "monitor.h"
@@ -219,6 +220,11 @@ int monitor_lockdown(char *err, size_t errlen)
                                      CLONE_NEWUTS | CLONE_NEWCGROUP, KILL),
         ANSWER(clone3, SECCOMP_RET_ERRNO | ENOSYS),
         ALLOW(eventfd2), ALLOW(sched_setaffinity), ALLOW(sched_getaffinity), ALLOW(getcpu),
+        /* vsock_switch.c, vsock_dev.c: Unix sockets only, between the monitors
+         * of this application (connect, accept, the streams' bytes, half
+         * closes), and a forked monitor's own listening socket. */
+        ALLOW_IF_IN(socket, 0, 0, DENY, AF_UNIX), ALLOW(connect), ALLOW(accept4), ALLOW(sendto),
+        ALLOW(readv), ALLOW(shutdown), ALLOW(bind), ALLOW(listen),
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),

@@ -68,6 +68,21 @@ __attribute__((noreturn)) void monitor_die_by_signal(int sig);
 void launcher_detach(void);
 bool launcher_is_first(void);   /* the monitor of the program the user started */
 
+/* Asynchronous events for the guest (upcall.c).  upcall_start, from
+ * hc_server_start on the thread that will run the vCPU (at boot and in a
+ * forked monitor), starts the alarm's thread.  upcall_post, from any thread
+ * or signal handler: host signals (bit n-1: signal n) and alarm expiries
+ * for the program; the guest is made to notice.  upcall_deliver, from the
+ * vCPU loop when KVM_RUN returns EINTR: sends a vCPU stopped in the
+ * program's code to the PAL's upcall entry. */
+void upcall_start(struct vm *vm);
+void upcall_post(uint64_t host_signals, uint64_t alarms);
+void upcall_deliver(struct vm *vm);
+/* For PAL calls that wait in the monitor: sleeps until deadline
+ * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
+struct timespec;
+int upcall_sleep_until(struct vm *vm, const struct timespec *deadline);
+
 /* Processes (pidns.c, children.c, fork.c). */
 int pidns_init(int max_processes);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
@@ -79,8 +94,22 @@ void children_become_child(int status_fd);
 void children_report_status(int wait_status);
 struct hc_slot;
 void proc_fork(struct vm *vm, struct hc_slot *slot);
-/* A forked monitor's vsock device starts over with its own CID (vsock_dev.c). */
+/* The virtio-vsock device (vsock_vm.c): the VM's streams to the other
+ * picoprocesses of the application, through the switch (vsock_switch.c). */
+int vsock_attach(struct vm *vm, char *err, size_t errlen);   /* at boot, CID 3: -> 0 or -1 */
+/* A forked monitor's vsock device starts over with no streams and its own
+ * CID, listening socket and device thread. */
 void vsock_after_fork(struct vm *vm, int new_cid);
+/* Readable when the device has put something in the guest's used rings
+ * since the guest last slept (HC_POLL adds it to its set; whoever wakes
+ * on it reads it to reset it).  -1 without a device. */
+int vsock_event_fd(struct vm *vm);
+bool vsock_mmio_exit(struct vm *vm);   /* KVM_EXIT_MMIO: false if the address is not a device's */
+void vsock_wait_exit(struct vm *vm);   /* KVM_EXIT_IO at PORT_VSOCK_WAIT */
+/* The application's private directory of vsock sockets: the front makes it
+ * before the split and removes it, with every socket in it, at the end. */
+int vsock_switch_create(void);
+void vsock_switch_remove(void);
 
 /* The last step of setup, before the guest first runs: no new privileges and
  * a seccomp allowlist for every thread of the monitor (lockdown.c).

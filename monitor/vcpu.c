@@ -24,7 +24,7 @@ static int fatal_fault(struct vm *vm)
     const struct fault_record *f = gpa_range(vm, GPA_FAULT, sizeof(*f));
     report_crash(vm, "the guest faulted while handling a fault: vector %llu at rip 0x%llx (address 0x%llx), "
                      "then vector %llu at rip 0x%llx",
-                 f->vector, f->rip, f->cr2, f->pad[0], f->pad[1]);
+                 f->vector, f->rip, f->cr2, f->second_vector, f->second_rip);
     return 128 + 11;
 }
 
@@ -33,8 +33,11 @@ int vcpu_run(struct vm *vm)
     struct kvm_run *run = vm->run;
     for (;;) {
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            /* A kick for an event for the guest (upcall.c), or any host signal. */
+            if (errno == EINTR || errno == EAGAIN) {
+                upcall_deliver(vm);
                 continue;
+            }
             report_crash(vm, "KVM_RUN failed: %s", strerror(errno));
             return 70;
         }
@@ -44,6 +47,8 @@ int vcpu_run(struct vm *vm)
                 hc_wait_slot(vm, 0);
             else if (run->io.port == PORT_FATAL)
                 return fatal_fault(vm);
+            else if (run->io.port == PORT_VSOCK_WAIT)
+                vsock_wait_exit(vm);
             else if (run->io.port == PORT_DOORBELL) {
                 /* Only when KVM_IOEVENTFD was unavailable. */
                 uint64_t one = 1;
@@ -54,7 +59,8 @@ int vcpu_run(struct vm *vm)
                      (unsigned long long)guest_rip(vm));
             break;
         case KVM_EXIT_MMIO:
-            mlog(LOG_DEBUG, "guest MMIO at 0x%llx: ignored", (unsigned long long)run->mmio.phys_addr);
+            if (!vsock_mmio_exit(vm))
+                mlog(LOG_DEBUG, "guest MMIO at 0x%llx: ignored", (unsigned long long)run->mmio.phys_addr);
             break;
         case KVM_EXIT_HLT:
             report_crash(vm, "the guest halted at rip 0x%llx", (unsigned long long)guest_rip(vm));

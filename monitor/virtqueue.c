@@ -134,7 +134,7 @@ void vq_want_kick(struct vm *vm, struct virtq *q, bool want)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-/* Walks the part [first, first + n) of the chain's iovecs from byte off. */
+/* Copies between host memory and n iovecs of a chain, from byte off of them. */
 static size_t copy(const struct iovec *iov, unsigned n, size_t off, void *host, size_t len, bool to_guest)
 {
     size_t done = 0;

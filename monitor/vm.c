@@ -46,10 +46,10 @@
 #define EFER_LMA 0x400ull
 #define EFER_NXE 0x800ull
 
-/* The I/O bitmap follows the 104-byte TSS and covers ports up to PORT_FATAL
+/* The I/O bitmap follows the 104-byte TSS and covers ports up to PORT_LAST
  * (plus the terminating byte the CPU reads past the last port). */
 #define TSS_IOMAP 0x68
-#define TSS_LIMIT (TSS_IOMAP + PORT_FATAL / 8 + 1)
+#define TSS_LIMIT (TSS_IOMAP + PORT_LAST / 8 + 1)
 _Static_assert(TSS_LIMIT < TSS_STRIDE, "TSS and I/O bitmap must fit in their slot");
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -114,7 +114,7 @@ static void build_descriptor_tables(struct vm *vm)
     uint16_t iomap = TSS_IOMAP;
     memcpy(t + 0x66, &iomap, 2);
     memset(t + TSS_IOMAP, 0xff, TSS_LIMIT + 1 - TSS_IOMAP);
-    for (unsigned port = PORT_DOORBELL; port <= PORT_FATAL; port++)
+    for (unsigned port = PORT_DOORBELL; port <= PORT_LAST; port++)
         t[TSS_IOMAP + port / 8] &= ~(1u << (port % 8));
     for (int v = 0; v < 32; v++) {
         uint64_t h = vm->image.idt_stubs + 16 * v;
@@ -307,7 +307,7 @@ int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errl
         return -1;
     build_page_tables(vm);
     build_descriptor_tables(vm);
-    if (vm_attach(vm, err, errlen) < 0)
+    if (vm_attach(vm, err, errlen) < 0 || vsock_attach(vm, err, errlen) < 0)
         return -1;
     return setup_cpu_state(vm, err, errlen);
 }

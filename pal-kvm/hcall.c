@@ -2,8 +2,10 @@
  * page, wake the monitor's server thread only if it is asleep, then spin for
  * the answer.  A call that is still unanswered after WAIT_AFTER_US (a read of
  * the console, a sleep) parks the vCPU in the monitor instead of burning a
- * host core. */
+ * host core.  On the way out, events the monitor posted meanwhile (a signal)
+ * go to the upcall handler (upcall.c). */
 #include "hcall.h"
+#include "pal_kvm.h"
 #include "hypercall.h"
 #include "layout.h"
 #include "klib.h"
@@ -48,5 +50,6 @@ long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64
     }
     long ret = s->ret;
     __atomic_store_n(&s->state, HC_FREE, __ATOMIC_RELEASE);
+    pal_upcall_after_call();
     return ret;
 }

@@ -32,7 +32,7 @@ enum hc_nr {
     HC_READLINK,      /* (uri, urilen, buf, buflen) -> bytes */
     HC_TTY,           /* (handle, op HC_TTY_*, buf) */
     HC_RANDOM,        /* (buf, len) */
-    HC_SLEEP,         /* (nanoseconds) */
+    HC_SLEEP,         /* (nanoseconds) -> 0, or -EINTR when an upcall event is posted */
     HC_VM_FREE,       /* (addr, len): give the pages back to the host, they read as zero after */
     HC_FSYNC,         /* (handle) */
     HC_SEEK,          /* (handle, offset, whence) -> new offset (stream position of a host file) */
@@ -45,6 +45,10 @@ enum hc_nr {
     HC_PROC_KILL,     /* (pid, host signal) for a child that does not answer (SIGKILL) */
     HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
     HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
+    HC_SET_ALARM = HC_SIGNAL_BASE,   /* (ns, interval_ns): the alarm's first expiry ns from now (0:
+                       * off), then one every interval_ns (0: none); expiries arrive as upcall
+                       * events (struct upcall_area in guest/layout.h), not yet taken ones of an
+                       * earlier alarm are dropped */
     HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC|O_DIRECT) host pipe:
                        * handles[0] reads, handles[1] writes; the host fds are always close-on-exec */
     HC_POLL,          /* (struct hc_pollfd *, n <= HC_POLL_MAX, timeout_ns or < 0 forever) -> number

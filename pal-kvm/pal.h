@@ -20,6 +20,25 @@ struct pal_poll {
     short events, revents;
 };
 
+/* The program's registers as the PAL saves and resumes them: the order of
+ * the first words of Linux's struct sigcontext (guest/layout.h's fault
+ * record begins with them too). */
+struct pal_context {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
+};
+
+/* What the upcall handler gets (its `context`): the events that arrived,
+ * and where the program was.  regs is the program interrupted in its own
+ * code: it resumes from there (changed or not) when the handler returns.
+ * regs is NULL when the library OS itself was running (at the end of a PAL
+ * call): the handler must then only take note of the events, atomically. */
+struct pal_upcall {
+    uint64_t host_signals;     /* bit n-1: host signal n was sent to the program */
+    uint64_t alarms;           /* expiries of the set_alarm timer */
+    struct pal_context *regs;
+};
+
 /* Stream open flags are Linux O_* values: the PAL passes them through policy. */
 struct pal_ops {
     /* processes */
@@ -39,10 +58,13 @@ struct pal_ops {
     long (*vsock_accept)(long listener, uint32_t *peer_cid);
     long (*vsock_connect)(uint32_t cid, uint32_t port);
     /* asynchronous events (signals, timers, incoming messages): the PAL calls
-     * the handler at a point where the library OS may run, with the
-     * interrupted program context */
+     * the handler at a point where the library OS may run, with a struct
+     * pal_upcall */
     void (*set_upcall_handler)(void (*handler)(void *context));
-    long (*set_alarm)(uint64_t ns, uint64_t interval_ns);     /* 0: cancel */
+    /* the first expiry ns from now (0: cancel), then one every interval_ns (0: none) */
+    long (*set_alarm)(uint64_t ns, uint64_t interval_ns);
+    /* continues the program with every register of ctx (rt_sigreturn) */
+    void (*resume)(const struct pal_context *ctx) __attribute__((noreturn));
     /* streams: uri is "file:/host/path" */
     long (*stream_open)(const char *uri, int flags, int mode);
     long (*stream_close)(long handle);
@@ -71,7 +93,8 @@ struct pal_ops {
     long (*random_bytes)(void *buf, size_t len);
     /* segment bases */
     void (*set_fs_base)(uint64_t base);
-    /* exceptions: handler gets the record the CPL0 stub saved */
+    /* exceptions: handler gets the fault record (guest/layout.h); when it
+     * returns, the program continues from the record's registers */
     void (*set_exception_handler)(void (*handler)(void *fault_record));
     /* debug log */
     void (*debug_log)(int level, const char *buf, size_t len);

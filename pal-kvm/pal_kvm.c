@@ -45,6 +45,7 @@ static const struct pal_ops kvm_pal = {
     .vsock_connect = kvm_vsock_connect,
     .set_upcall_handler = kvm_set_upcall_handler,
     .set_alarm = kvm_set_alarm,
+    .resume = pal_resume,
     .stream_open = kvm_stream_open,
     .stream_close = kvm_stream_close,
     .stream_read = kvm_stream_read,
@@ -73,11 +74,18 @@ static const struct pal_ops kvm_pal = {
     .debug_log = kvm_debug_log,
 };
 
-/* Entered from boot/exception.asm at CPL3 on the fault stack. */
+/* Entered from fault_entry at CPL3 on the fault stack.  A handler that
+ * returns wants the program to go on from the record's registers. */
 void pal_fault_dispatch(struct fault_record *rec)
 {
-    if (exception_handler)
+    if (exception_handler) {
         exception_handler(rec);
+        struct pal_context ctx;
+        memcpy(&ctx, rec, sizeof ctx);
+        __atomic_store_n(&rec->depth, 0, __ATOMIC_RELEASE);
+        pal_upcall_before_resume(&ctx);
+        pal_resume(&ctx);
+    }
     struct hc_crash crash = { .signo = 11, .vector = rec->vector, .error = rec->error,
                               .rip = rec->rip, .addr = rec->cr2 };
     kvm_process_exit(128 + 11, &crash);

@@ -38,6 +38,23 @@ long kvm_vsock_connect(uint32_t cid, uint32_t port);
 void kvm_set_upcall_handler(void (*handler)(void *context));
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);
 
+/* Upcalls (upcall.c) and leaving for the program (context.S). */
+void pal_upcall_after_call(void);                        /* at the end of every PAL call */
+void pal_upcall_before_resume(struct pal_context *ctx);  /* before a faulting program goes on */
+__attribute__((noreturn)) void pal_resume(const struct pal_context *ctx);
+
+/* vsock streams (vsock_stream.c): the handles vsock_listen/accept/connect
+ * return are not the monitor's; stream calls on them come here. */
+bool vsock_handle(long h);
+long vsock_read(long h, void *buf, size_t len, long long off);
+long vsock_write(long h, const void *buf, size_t len, long long off);
+long vsock_close(long h);
+long vsock_nread(long h);   /* bytes a read returns now without waiting */
+/* What a vsock handle is ready for now (POLLIN/POLLOUT among events, and
+ * POLLHUP; POLLNVAL if it is not open); never waits.  To wait, HC_POLL
+ * returns early when vsock traffic arrives (vsock_event_fd in the monitor). */
+int vsock_poll_ready(long handle, short events);
+
 /* The library OS's start routine, called once the PAL is ready. */
 __attribute__((noreturn)) void libos_main(void);
 #endif

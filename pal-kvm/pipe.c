@@ -1,4 +1,5 @@
-/* PAL pipes: host pipes whose two ends are ordinary stream handles. */
+/* PAL pipes: host pipes whose two ends are ordinary stream handles; and
+ * the bytes waiting on a stream, host or vsock. */
 #include "pal_kvm.h"
 
 long kvm_stream_pipe(long handles[2], int flags)
@@ -13,4 +14,7 @@ long kvm_stream_pipe(long handles[2], int flags)
     return r;
 }
 
-long kvm_stream_nread(long handle) { return hcall(HC_NREAD, handle, 0, 0, 0); }
+long kvm_stream_nread(long handle)
+{
+    return vsock_handle(handle) ? vsock_nread(handle) : hcall(HC_NREAD, handle, 0, 0, 0);
+}

@@ -6,15 +6,19 @@ long kvm_stream_open(const char *uri, int flags, int mode)
     return hcall(HC_OPEN, (uint64_t)uri, strlen(uri) + 1, flags, mode);
 }
 
-long kvm_stream_close(long h) { return hcall(HC_CLOSE, h, 0, 0, 0); }
+long kvm_stream_close(long h) { return vsock_handle(h) ? vsock_close(h) : hcall(HC_CLOSE, h, 0, 0, 0); }
 
 long kvm_stream_read(long h, void *buf, size_t len, long long off)
 {
+    if (vsock_handle(h))
+        return vsock_read(h, buf, len, off);
     return hcall(HC_READ, h, (uint64_t)buf, len, (uint64_t)off);
 }
 
 long kvm_stream_write(long h, const void *buf, size_t len, long long off)
 {
+    if (vsock_handle(h))
+        return vsock_write(h, buf, len, off);
     return hcall(HC_WRITE, h, (uint64_t)buf, len, (uint64_t)off);
 }
 

@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c
+// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a
@@ -58,6 +58,18 @@ void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
     if (len > v->size || gpa > v->size - len)
         return NULL;
     return v->ram + gpa;
+}
+
+int vm_wakeup_fd(struct vm *v)
+{
+    (void)v;
+    return -1;
+}
+
+int vsock_event_fd(struct vm *v)
+{
+    (void)v;
+    return -1;
 }
 
 static void die(const char *what)
@@ -243,6 +255,13 @@ static struct call parse_call(const uint8_t **data, size_t *size)
     /* Short sleeps only; the bound check itself still sees huge values. */
     if (c.nr == HC_SLEEP && c.a[0] <= 86400ull * 1000000000ull)
         c.a[0] %= 1000;
+    /* Nothing waits long: polls time out within a microsecond, and pipes are
+     * non-blocking (a read of an empty one, a write to a full one would wait
+     * for ever in a single thread). */
+    if (c.nr == HC_POLL)
+        c.a[2] %= 1000;
+    if (c.nr == HC_PIPE)
+        c.a[1] |= O_NONBLOCK;
     return c;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # picovm's core on an ordinary SVM KVM host (emulated by scripts/svm-host.sh, one
-# boot for the whole subset): hello, t_exit, t_segv, t_fork (natively vs under picovm, as
-# in run-guest.sh), hostile_pal (PICOVM-ONLY) and a busybox applet.  Manifests use
-# paths under /app; the emulated host runs tests/integration/svm-check.sh.
+# boot for the whole subset): hello, t_exit, t_segv, t_fork, the signal tests (there a
+# handler is entered by sysretq and sigreturn leaves by iretq, both from CPL0), natively
+# vs under picovm as in run-guest.sh, hostile_pal (PICOVM-ONLY) and a busybox applet.
+# Manifests use paths under /app; the emulated host runs tests/integration/svm-check.sh.
 # env: PICOVM (default build/picovm; must be static), PICOVM_SVM_* (svm-host.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/lib/headers.sh
 . "$ROOT/scripts/lib/headers.sh"
 PICOVM=${PICOVM:-$ROOT/build/picovm}
-TESTS=(hello t_exit t_segv hostile_pal t_fork)
+TESTS=(hello t_exit t_segv hostile_pal t_fork t_sighandler t_sigsegv t_alarm)
 results_init
 
 skip_all() { local t; for t in "${TESTS[@]}" busybox; do t_skip "svm:$t" "$1"; done; }

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c
+// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -41,6 +41,19 @@ void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
     if (len > v->size || gpa > v->size - len)
         return NULL;
     return v->ram + gpa;
+}
+
+/* HC_POLL's wakeup and vsock eventfds: none here (tests/unit/test_hc_pipe.c has them). */
+int vm_wakeup_fd(struct vm *v)
+{
+    (void)v;
+    return -1;
+}
+
+int vsock_event_fd(struct vm *v)
+{
+    (void)v;
+    return -1;
 }
 
 static const char *cur;

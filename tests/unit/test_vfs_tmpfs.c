@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/path.c libos/vfs.c libos/lookup.c libos/mountdir.c libos/file.c libos/fdtable.c libos/fs_util.c libos/fs_tmpfs.c libos/tmpfs_file.c libos/fs_dev.c libos/fs_proc.c libos/fs_console.c libos/fs_host.c libos/fs_syscalls.c libos/stat_syscalls.c libos/dir_syscalls.c libos/fd_syscalls.c libos/attr_syscalls.c
+// UNIT-SOURCES: libos/path.c libos/vfs.c libos/lookup.c libos/mountdir.c libos/file.c libos/fdtable.c libos/fs_util.c libos/fs_tmpfs.c libos/tmpfs_file.c libos/fs_dev.c libos/fs_proc.c libos/fs_console.c libos/fs_host.c libos/fs_syscalls.c libos/stat_syscalls.c libos/dir_syscalls.c libos/fd_syscalls.c libos/attr_syscalls.c libos/stream_file.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which the guest
  * tests cannot make yet), the mount tree, tmpfs semantics and memory safety.
@@ -19,6 +19,9 @@ void kfree(void *p) { free(p); }
 char *kstrdup(const char *s) { return strdup(s); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
 long user_string_ok(const char *s, size_t max) { return !s ? -EFAULT : strnlen(s, max) < max ? 0 : -ENAMETOOLONG; }
+/* The console's waits and EPIPE (stream_file.c): no signal is ever raised here. */
+long signal_raise(int sig) { (void)sig; abort(); }
+bool signal_pending(void) { return false; }
 
 /* tmpfs pages are never given back, so the chunks are left to LeakSanitizer's mercy: keep them listed. */
 static void *chunks[4096];

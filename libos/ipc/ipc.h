@@ -1,0 +1,60 @@
+/* IPC between the library OS instances of one application: each picoprocess
+ * listens on vsock port IPC_PORT of its CID (pid + 2), and they exchange
+ * framed messages (ipc_wire.h) over vsock streams made on first use.
+ * Picoprocess 1 is the namespace leader: it keeps the table of every process
+ * (ids, state, names for /proc) that the others keep current and ask.
+ *
+ * What happens around PAL calls is done by a PAL table stacked over the real
+ * one once IPC starts (ipc_life.c): every wait of the library OS
+ * (stream_poll, sleep_ns, process_wait) also serves incoming messages, a
+ * fork registers the child with the leader and gives the child fresh
+ * connections, an exit tells the leader.  The Linux calls that reach other
+ * processes call the functions below.
+ *
+ * Before a second process exists nothing runs: the leader starts listening
+ * at its first fork (the device setup costs about a millisecond), and every
+ * function below then answers for this process alone. */
+#ifndef PICOVM_IPC_H
+#define PICOVM_IPC_H
+
+#include "libos.h"
+
+#define IPC_PORT 1
+
+/* At start (libos_main), once proc is set: stacks the PAL table; a process
+ * that is not the leader starts listening and registers at once. */
+void ipc_init(void);
+/* A program was loaded (start and execve): sp is its initial stack
+ * (argc, argv...), whose strings are its /proc cmdline. */
+void ipc_exec(uint64_t sp);
+/* At the end of every system call: takes in what other processes sent, at
+ * most every IPC_POLL_PERIOD_NS (a look costs a PAL call). */
+void ipc_syscall_exit(void);
+
+/* kill(2) towards others: pid > 0 another process, 0 our group, < -1 the
+ * group -pid (this process left out of groups: the caller signals itself),
+ * -1 every process but 1 and the caller.  -> 0 if at least one process was
+ * there, -ESRCH, -EINVAL for a bad sig towards processes that exist. */
+long ipc_kill(int pid, int sig);
+
+/* Process groups: setpgid of another process (our child), and this
+ * process's own ids changed (setpgid, setsid): the leader is told. */
+long ipc_setpgid(int pid, int pgid);
+void ipc_ids_changed(void);
+/* getpgid and getsid of another process: its id, or -ESRCH. */
+long ipc_getpgid(int pid);
+long ipc_getsid(int pid);
+/* Is there a process group pgid in session sid (setpgid's check)? */
+bool ipc_group_exists(int pgid, int sid);
+
+/* /proc: the pids that exist (this one included), ascending: how many
+ * there are (up to max stored), at least 1. */
+int ipc_pids(int *pids, int max);
+/* Does pid exist (a zombie does)? */
+bool ipc_pid_exists(int pid);
+/* The text of /proc/<pid>/stat, status or cmdline in a new heap buffer
+ * (*len its length): 0, -ESRCH or -ENOMEM. */
+enum ipc_proc_file { IPC_PROC_STAT, IPC_PROC_STATUS, IPC_PROC_CMDLINE };
+long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len);
+
+#endif

@@ -1,0 +1,247 @@
+/* The PAL table the library OS uses once ipc_init ran: the real one, with
+ * the calls that start, end or wait wrapped so that IPC goes on around
+ * them (the stacking DESIGN.md's pal.h contract provides for):
+ *  - process_fork: the leader starts listening before its first child; the
+ *    parent registers the child; the child drops its parent's streams;
+ *  - process_exit: the leader is told (and answers, so the message is not
+ *    lost with the VM);
+ *  - stream_poll, sleep_ns: also wait for messages, and serve them;
+ *  - process_wait: the monitor's wait for a child cannot be woken by a
+ *    message, so a blocking wait is a look at the children between waits
+ *    for messages.
+ * A child tells its exit to the leader, which tells its parent: the parent
+ * then waits for it in the monitor (which takes no time: it is ending),
+ * keeps its status for the program's wait and gets SIGCHLD, as Linux's
+ * exit notification.  A child that ends untold (a crash, a kill from the
+ * host) is found by looks every CHILD_LOOK_NS while the parent waits. */
+#include "ipc_wire.h"
+#include "signal.h"
+#include "hypercall.h"
+
+#define EXIT_TIMEOUT_NS 1000000000ull    /* a leader that does not answer our exit */
+#define CHILD_LOOK_NS 100000000ll        /* a wait looks this often for children that ended untold */
+#define MAX_ENDING 64
+#define MAX_DONE 64
+
+static struct pal_ops stacked;
+static int nchildren;                    /* forked and not waited for in the monitor yet */
+static int ending[MAX_ENDING];           /* children that said they exit, not waited for yet */
+static int nending;
+static struct {
+    int pid, status;
+} done[MAX_DONE];                        /* children waited for here, not yet by the program */
+static int ndone;
+
+long ipc_start(void)
+{
+    if (ipc.up)
+        return 0;
+    long r = ipc_listen();
+    if (r < 0) {
+        log_debug("ipc: no vsock listener (%ld): this process cannot reach others", r);
+        return r;
+    }
+    ipc.up = true;
+    if (ipc.pid == IPC_LEADER) {
+        uint8_t rec[IPC_REC_MAX];
+        ipc_leader_register((struct ipc_rec *)rec, ipc_self_rec(rec));
+    }
+    return 0;
+}
+
+void ipc_note_child_exit(int pid)
+{
+    for (int i = 0; i < nending; i++)
+        if (ending[i] == pid)
+            return;
+    /* Full: that child is found by the slower looks. */
+    if (nending < MAX_ENDING)
+        ending[nending++] = pid;
+}
+
+long ipc_on_child_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)
+{
+    (void)len, (void)ans;
+    int32_t pid;
+    memcpy(&pid, body, sizeof(pid));
+    if (from != IPC_LEADER || pid <= 0)
+        return -EINVAL;
+    ipc_note_child_exit(pid);
+    return 0;
+}
+
+/* A child of ours ended (status: its wait status): SIGCHLD, as Linux's
+ * exit notification. */
+static void child_ended(long pid, int status)
+{
+    nchildren--;
+    siginfo_t info = { 0 };
+    info.si_signo = SIGCHLD;
+    info.si_pid = (int)pid;
+    info.si_uid = (unsigned int)pal_bootinfo->host_uid;
+    if ((status & 0x7f) == 0) {
+        info.si_code = CLD_EXITED;
+        info.si_status = (status >> 8) & 0xff;
+    } else {
+        info.si_code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+        info.si_status = status & 0x7f;
+    }
+    signal_send(SIGCHLD, &info);
+}
+
+/* Waits in the monitor for the children that said they end (they do at
+ * once: the leader answered them), and with look for any that ended
+ * untold.  Their statuses wait in done for the program's wait.  -> whether
+ * one ended. */
+bool ipc_children_settle(bool look)
+{
+    bool any = false;
+    int status;
+    while (nending && ndone < MAX_DONE) {
+        long pid = ipc.lower->process_wait(ending[--nending], 0, &status);
+        if (pid > 0) {
+            done[ndone].pid = (int)pid;
+            done[ndone++].status = status;
+            child_ended(pid, status);
+            any = true;
+        }
+    }
+    while (look && nchildren > 0 && ndone < MAX_DONE) {
+        long pid = ipc.lower->process_wait(-1, 1, &status);
+        if (pid <= 0)
+            break;
+        done[ndone].pid = (int)pid;
+        done[ndone++].status = status;
+        child_ended(pid, status);
+        any = true;
+    }
+    return any;
+}
+
+static long take_done(long pid, int *status)
+{
+    for (int i = 0; i < ndone; i++)
+        if (pid == -1 || done[i].pid == pid) {
+            long got = done[i].pid;
+            *status = done[i].status;
+            done[i] = done[--ndone];
+            return got;
+        }
+    return 0;
+}
+
+static long ipc_fork(void)
+{
+    ipc_start();
+    long pid = ipc.lower->process_fork();
+    if (pid > 0 && ipc.up) {
+        nchildren++;
+        /* The child as the leader will see it before it says anything itself. */
+        uint8_t raw[IPC_REC_MAX];
+        struct ipc_rec *rec = (struct ipc_rec *)raw;
+        uint32_t len = ipc_self_rec(raw);
+        rec->ppid = rec->pid;
+        rec->pid = (int32_t)pid;
+        rec->gen = 0;
+        rec->start_ns = ipc.lower->time_monotonic_ns();
+        ipc_register(raw, len, false);
+    } else if (pid == 0) {
+        ipc.pid = (int)pal_bootinfo->pid;
+        ipc_gen = 0;
+        ipc_execed = false;
+        ipc_start_ns = ipc.lower->time_monotonic_ns();
+        nchildren = nending = ndone = 0;
+        ipc_leader_reset();
+        if (ipc.up)
+            ipc_conn_forked();
+    }
+    return pid;
+}
+
+static __attribute__((noreturn)) void ipc_exit(int status, const struct hc_crash *crash)
+{
+    if (ipc.up && ipc.pid != IPC_LEADER) {
+        ipc.exiting = true;
+        /* A wait status, for the leader's zombie entry. */
+        int32_t ws = crash && crash->signo ? (int32_t)crash->signo : (status & 0xff) << 8;
+        ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
+    }
+    ipc.up = false;
+    ipc.lower->process_exit(status, crash);
+}
+
+/* The program waited for pid: its zombie entry goes. */
+static void reaped(long pid)
+{
+    ipc_forget((int)pid);
+    if (ipc.pid == IPC_LEADER)
+        ipc_leader_reaped((int)pid);
+    else
+        ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ (int32_t)pid }, 4, true);
+}
+
+static long ipc_wait(long pid, int nohang, int *status)
+{
+    if (!ipc.up)
+        return ipc.lower->process_wait(pid, nohang, status);
+    bool interrupted = false;
+    for (;;) {
+        long r = take_done(pid, status);
+        if (!r) {
+            r = ipc.lower->process_wait(pid, 1, status);
+            if (r > 0)
+                child_ended(r, *status);
+        }
+        if (r > 0)
+            reaped(r);
+        if (r != 0 || nohang)
+            return r;
+        if (interrupted && signal_pending())
+            return -EINTR;
+        ipc_keep_leader();
+        /* Children tell their end through the leader; ipc_poll settles them. */
+        interrupted = ipc_poll(NULL, 0, CHILD_LOOK_NS) == -EINTR;
+        ipc_children_settle(true);
+    }
+}
+
+/* A long wait of the program also looks, now and then, for children that
+ * ended untold (a crash, a kill from the host). */
+static long ipc_wait_streams(struct pal_poll *fds, int nfds, long long timeout_ns)
+{
+    if (timeout_ns != 0)
+        ipc_keep_leader();
+    bool look = nchildren > 0 && timeout_ns != 0;
+    if (look && (timeout_ns < 0 || timeout_ns > CHILD_LOOK_NS))
+        timeout_ns = CHILD_LOOK_NS;
+    long r = ipc_poll(fds, nfds, timeout_ns);
+    if (look && ipc_children_settle(true) && r == 0 && signal_pending())
+        r = -EINTR;
+    return r;
+}
+
+static long ipc_sleep(uint64_t ns)
+{
+    if (!ipc.up)
+        return ipc.lower->sleep_ns(ns);
+    /* Back early for a message: the callers look at their clock again. */
+    long r = ipc_wait_streams(NULL, 0, ns > (uint64_t)INT64_MAX ? -1 : (long long)ns);
+    return r < 0 ? r : 0;
+}
+
+void ipc_init(void)
+{
+    ipc.pid = proc.pid;
+    ipc.lower = pal;
+    ipc_start_ns = pal->time_monotonic_ns();
+    stacked = *pal;
+    stacked.process_fork = ipc_fork;
+    stacked.process_exit = ipc_exit;
+    stacked.process_wait = ipc_wait;
+    stacked.stream_poll = ipc_wait_streams;
+    stacked.sleep_ns = ipc_sleep;
+    pal = &stacked;
+    /* The leader waits for its first child; anyone else may be asked now. */
+    if (ipc.pid != IPC_LEADER)
+        ipc_start();
+}
