@@ -30,9 +30,11 @@ static void vs_unlock(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
  * earlier wait whose caller could not report it). */
 static int wait_unlocked(void)
 {
-    vs_unlock();
-    vsd_wait();
-    vs_lock();
+    if (!vsd.intr) {
+        vs_unlock();
+        vsd_wait();
+        vs_lock();
+    }
     if (!vsd.intr)
         return 0;
     vsd.intr = false;
