@@ -2,6 +2,7 @@
  * which replaces the program in place (same VM, same pid, same open files
  * but those marked close-on-exec). */
 #include "libos.h"
+#include "signal.h"
 #include "elf_load.h"
 #include "mm.h"
 #include "syscall.h"
@@ -175,6 +176,7 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     mm_unmap_user();
     syscall_patch_reset();
     fd_close_on_exec();
+    signal_exec();
     uint64_t entry, sp;
     r = program_load(path, argv, envp, &entry, &sp);
     if (r < 0) {
@@ -185,7 +187,7 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     memset(f, 0, sizeof(*f));
     f->rip = entry;
     f->rsp = sp;
-    f->rflags = 0x202;
+    f->rflags = 0x3202;   /* as at boot: IF, and IOPL 3 for the PAL's port I/O on every host */
     r = 0;
 fail:
     free_vector(argv);

@@ -2,6 +2,7 @@
  * the copy continues from this very system call with 0 as its result. */
 #include "libos.h"
 #include "syscall.h"
+#include "signal.h"
 #include <linux/sched.h>
 #include <asm/signal.h>
 
@@ -26,6 +27,7 @@ static long fork_process(uint64_t flags, uint64_t child_stack, int *ptid, int *c
     /* The child: who we are now is in our (private) copy of the boot info. */
     proc.ppid = proc.pid;
     proc.pid = (int)pal_bootinfo->pid;
+    signal_fork_child();
     if (flags & CLONE_CHILD_SETTID)
         *ctid = proc.pid;
     if (flags & CLONE_SETTLS)

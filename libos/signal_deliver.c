@@ -12,7 +12,6 @@
  * discarded as Linux does in an orphaned process group, which ours is). */
 #include "libos.h"
 #include "signal.h"
-#include "layout.h"
 #include "hypercall.h"
 
 /* System-call restarting, decided by the first handler that runs. */
@@ -83,8 +82,9 @@ static void run_handler(struct pal_context *ctx, int sig, const siginfo_t *info,
     sigstate.blocked &= ~UNBLOCKABLE;
 }
 
-/* Every pending, unblocked signal, lowest first: each handler's frame goes
- * on top of the previous one, so the last set up runs first, as on Linux.
+/* Every pending, unblocked signal, in Linux's order (faults' signals, then
+ * the lowest number): each handler's frame goes on top of the previous one,
+ * so the last set up runs first, as on Linux.
  * Events the PAL hands over meanwhile (during a log line, say) are taken too. */
 static void deliver(struct pal_context *ctx, struct restart *rs)
 {

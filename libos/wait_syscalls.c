@@ -1,6 +1,7 @@
 /* wait4 and waitid: children are reaped through the PAL, which waits on the
  * host for the child's monitor. */
 #include "libos.h"
+#include "signal.h"
 #include <linux/wait.h>
 #include <linux/resource.h>
 #include <asm/siginfo.h>
@@ -21,6 +22,8 @@ long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
         return -EFAULT;
     int status = 0;
     long got = pal->process_wait(pid_to_wait_for(pid), options & WNOHANG, &status);
+    if (got == -EINTR)
+        return -ERESTARTSYS;   /* a signal came: run its handler, then wait again if SA_RESTART */
     if (got > 0) {
         if (wstatus)
             *wstatus = status;
@@ -43,7 +46,7 @@ long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage 
     int status = 0;
     long got = pal->process_wait(idtype == P_PID ? id : -1, options & WNOHANG, &status);
     if (got < 0)
-        return got;
+        return got == -EINTR ? -ERESTARTSYS : got;
     if (info) {
         memset(info, 0, sizeof(*info));
         if (got > 0) {

@@ -98,7 +98,9 @@ int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
     if (!out)
         return -EFAULT;
     reap_reported();
-    struct pollfd fds[MAX_CHILDREN];
+    /* The last entry is the VM's wakeup eventfd: a signal for the program
+     * (upcall.c) ends the wait with -EINTR. */
+    struct pollfd fds[MAX_CHILDREN + 1];
     int idx[MAX_CHILDREN], n = 0;
     for (int i = 0; i < nchildren; i++)
         if (pid == -1 || children[i].pid == pid) {
@@ -107,11 +109,19 @@ int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
         }
     if (!n)
         return -ECHILD;
+    fds[n] = (struct pollfd){ .fd = vm_wakeup_fd(vm), .events = POLLIN };
     int ready;
-    while ((ready = poll(fds, n, args[1] ? 0 : -1)) < 0 && errno == EINTR)
+    while ((ready = poll(fds, n + 1, args[1] ? 0 : -1)) < 0 && errno == EINTR)
         ;
     if (ready < 0)
         return -errno;
+    if (fds[n].revents) {
+        uint64_t v;
+        if (read(fds[n].fd, &v, sizeof(v)) < 0)
+            mlog(LOG_DEBUG, "wakeup: %m");
+        if (ready == 1)
+            return -EINTR;
+    }
     struct hc_wait_result r = { 0, 0 };
     for (int k = 0; k < n && ready; k++) {
         if (!fds[k].revents)

@@ -30,8 +30,9 @@ static int fatal_fault(struct vm *vm)
 
 int vcpu_run(struct vm *vm)
 {
-    struct kvm_run *run = vm->run;
     for (;;) {
+        /* Read each time: a fork (served inside hc_wait_slot) gives the child a new vCPU. */
+        struct kvm_run *run = vm->run;
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
             /* A kick for an event for the guest (upcall.c), or any host signal. */
             if (errno == EINTR || errno == EAGAIN) {

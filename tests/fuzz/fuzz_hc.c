@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c
+// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c monitor/mlog.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a
@@ -51,7 +51,6 @@ static const char *const watched[] = { "/outside", "/outside/secret", "/r", "/r/
                                        "/w/nested", "/w/nested/keep" };
 #define NWATCHED (sizeof watched / sizeof *watched)
 static struct stat watched_st[NWATCHED];
-int monitor_log_level = -1;   /* HC_LOG validates but prints nothing */
 
 void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
 {
@@ -174,6 +173,7 @@ static void set_policy(void)
 
 static void init(void)
 {
+    monitor_log_level = -1;   /* HC_LOG validates but prints nothing */
     strcpy(tmp, "/tmp/picovm-fuzz-XXXXXX");
     if (!mkdtemp(tmp))
         die("mkdtemp");

@@ -1,5 +1,5 @@
 // ARGS: main
-// Signals between processes: kill of a child waiting in pause() (its handler
+// Signals between processes: kill of a child waiting in sigsuspend() (its handler
 // runs with the sender's pid and SI_USER, or the default action kills it),
 // kill with signal 0, kill of pids that do not exist, bad signal numbers,
 // process groups (setpgid by the child and by the parent, getpgid, getsid,
@@ -46,19 +46,25 @@ static int wait_status(pid_t pid)
     return waitpid(pid, &st, 0) == pid ? st : -1;
 }
 
-/* A child that says 'r' when ready, then waits in pause() for signals
- * until its handler ran; own_group: it makes its own process group first. */
+/* A child that says 'r' when ready, then waits in sigsuspend() until its
+ * handler ran (SIGUSR1 is blocked until then, so a signal that comes
+ * early waits for it); own_group: it makes its own process group first. */
 static pid_t waiting_child(int pipe_out[2], int own_group, int code)
 {
     pid_t p = fork();
     if (p == 0) {
+        sigset_t usr1, none;
+        sigemptyset(&usr1);
+        sigemptyset(&none);
+        sigaddset(&usr1, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &usr1, NULL);
         close(pipe_out[0]);
         report_fd = pipe_out[1];
         install(SIGUSR1);
         if (own_group)
             setpgid(0, 0);
         write(report_fd, "r", 1);
-        pause();
+        sigsuspend(&none);
         _exit(code);
     }
     return p;
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
     CHECK("kill-usr1", kill(p, SIGUSR1) == 0);
     CHECK("handler-ran-with-siginfo", get(fds[0]) == 'u');
     int st = wait_status(p);
-    CHECK("pause-returned", WIFEXITED(st) && WEXITSTATUS(st) == 3);
+    CHECK("sigsuspend-returned", WIFEXITED(st) && WEXITSTATUS(st) == 3);
     close(fds[0]);
     CHECK("kill-reaped-esrch", FAILS_WITH(kill(p, 0), ESRCH));
     CHECK("kill-no-pid", FAILS_WITH(kill(NO_PID, SIGUSR1), ESRCH));

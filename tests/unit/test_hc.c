@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c
+// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c monitor/mlog.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -34,7 +34,6 @@ struct vm {
 
 static struct vm vm;
 static char tmp[256];
-int monitor_log_level = LOG_INFO;
 
 void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
 {
@@ -753,6 +752,7 @@ static int rm_tree(const char *rel)
 
 int main(void)
 {
+    monitor_log_level = LOG_INFO;
     vm.size = RAM_SIZE;
     vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (vm.ram == MAP_FAILED)
