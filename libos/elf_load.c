@@ -61,46 +61,73 @@ static long load_segments(struct file *f, const Elf64_Phdr *ph, int n, uint64_t 
     return 0;
 }
 
+/* The file header and program headers, checked: something this loader can
+ * run.  lo/hi bound the loadable segments, phdr is where the program headers
+ * are mapped (before relocation). */
+struct headers {
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph[MAX_PHDRS];
+    uint64_t lo, hi, phdr;
+};
+
+static long read_headers(struct file *f, const char *path, struct headers *h)
+{
+    long r = file_pread(f, &h->eh, sizeof(h->eh), 0);
+    if (r != sizeof(h->eh))
+        return r < 0 ? r : -ENOEXEC;
+    if ((r = check_header(&h->eh, path)) < 0)
+        return r;
+    size_t phsize = h->eh.e_phnum * sizeof(Elf64_Phdr);
+    if (file_pread(f, h->ph, phsize, h->eh.e_phoff) != (long)phsize)
+        return -ENOEXEC;
+    h->lo = ~0ull, h->hi = 0, h->phdr = 0;
+    for (int i = 0; i < h->eh.e_phnum; i++) {
+        const Elf64_Phdr *ph = &h->ph[i];
+        if (ph->p_type == PT_INTERP) {
+            log_warning("%s: dynamically linked programs are not supported yet (build it static)", path);
+            return -ENOEXEC;
+        }
+        if (ph->p_type == PT_PHDR)
+            h->phdr = ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && ph->p_memsz) {
+            h->lo = MIN(h->lo, ALIGN_DOWN(ph->p_vaddr, PAGE));
+            h->hi = MAX(h->hi, ALIGN_UP(ph->p_vaddr + ph->p_memsz, PAGE));
+            if (!h->phdr && ph->p_offset == 0)
+                h->phdr = ph->p_vaddr + h->eh.e_phoff;
+        }
+    }
+    return h->hi > h->lo ? 0 : -ENOEXEC;
+}
+
+long elf_probe(const char *path)
+{
+    struct file *f;
+    long r = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
+    if (r < 0)
+        return r;
+    struct headers *h = kmalloc(sizeof(*h));
+    r = h ? read_headers(f, path, h) : -ENOMEM;
+    kfree(h);
+    file_put(f);
+    return r;
+}
+
 long elf_load(const char *path, struct elf_image *img)
 {
     struct file *f;
     long r = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
     if (r < 0)
         return r;
-    Elf64_Ehdr eh;
-    Elf64_Phdr ph[MAX_PHDRS];
-    r = file_pread(f, &eh, sizeof(eh), 0);
-    if (r != sizeof(eh)) {
-        r = r < 0 ? r : -ENOEXEC;
+    struct headers *h = kmalloc(sizeof(*h));
+    if (!h) {
+        r = -ENOMEM;
         goto out;
     }
-    if ((r = check_header(&eh, path)) < 0)
+    if ((r = read_headers(f, path, h)) < 0)
         goto out;
-    size_t phsize = eh.e_phnum * sizeof(Elf64_Phdr);
-    if (file_pread(f, ph, phsize, eh.e_phoff) != (long)phsize) {
-        r = -ENOEXEC;
-        goto out;
-    }
-    uint64_t lo = ~0ull, hi = 0, phdr_vaddr = 0;
-    for (int i = 0; i < eh.e_phnum; i++) {
-        if (ph[i].p_type == PT_INTERP) {
-            log_error("%s: dynamically linked programs are not supported yet (build it static)", path);
-            r = -ENOEXEC;
-            goto out;
-        }
-        if (ph[i].p_type == PT_PHDR)
-            phdr_vaddr = ph[i].p_vaddr;
-        if (ph[i].p_type == PT_LOAD && ph[i].p_memsz) {
-            lo = MIN(lo, ALIGN_DOWN(ph[i].p_vaddr, PAGE));
-            hi = MAX(hi, ALIGN_UP(ph[i].p_vaddr + ph[i].p_memsz, PAGE));
-            if (!phdr_vaddr && ph[i].p_offset == 0)
-                phdr_vaddr = ph[i].p_vaddr + eh.e_phoff;
-        }
-    }
-    if (hi <= lo) {
-        r = -ENOEXEC;
-        goto out;
-    }
+    Elf64_Ehdr eh = h->eh;
+    Elf64_Phdr *ph = h->ph;
+    uint64_t lo = h->lo, hi = h->hi, phdr_vaddr = h->phdr;
     uint64_t bias = 0;
     if (eh.e_type == ET_DYN) {
         uint64_t span = hi - lo;
@@ -122,6 +149,7 @@ long elf_load(const char *path, struct elf_image *img)
     img->end = hi + bias;
     r = 0;
 out:
+    kfree(h);
     file_put(f);
     return r;
 }

@@ -11,6 +11,7 @@ struct elf_image {
 };
 
 /* -ENOEXEC for something that is not a loadable x86-64 ELF, with a log line saying why. */
+long elf_probe(const char *path);   /* the same checks, loading nothing: execve's last word before it commits */
 long elf_load(const char *path, struct elf_image *img);
 
 /* Builds argv, envp and auxv on a fresh stack; returns the initial rsp or -errno. */

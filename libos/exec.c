@@ -172,6 +172,8 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
             goto fail;
         }
     }
+    if ((r = elf_probe(path)) < 0)
+        goto fail;
     /* The point of no return: the old program's memory goes. */
     mm_unmap_user();
     syscall_patch_reset();
