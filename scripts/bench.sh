@@ -105,6 +105,33 @@ both "read 64 MB, 64 KiB (MB/s)" "$B/b_read" "$W/data/file64"
 both "fork+exit+wait (us)" "$B/b_fork" exit 50
 both "fork+execve+wait (us)" "$B/b_fork" exec 50
 both "posix_spawn+wait (us)" "$B/b_fork" spawn 50
+both "pipe round trip, 2 procs (us)" "$B/b_pipe" 2000
+
+# A busybox shell script of 200 short pipelines, wall time of the whole run.
+BUSYBOX=$(readlink -f /bin/busybox)
+SCRIPT='i=0; while [ $i -lt 200 ]; do echo x | cat | wc -c >/dev/null; i=$((i + 1)); done'
+MF_MOUNTS+=("ro:$(dirname "$BUSYBOX")")
+write_manifest "$W/m/shell.manifest" "$BUSYBOX" sh -c "$SCRIPT"
+read -r n_us _ < <("$B/spawn" 3 "$BUSYBOX" sh -c "$SCRIPT" || echo FAILED)
+read -r p_us _ < <("$B/spawn" 3 "$PICOVM" run "$W/m/shell.manifest" || echo FAILED)
+[ "$n_us" != FAILED ] && [ "$p_us" != FAILED ] || FAILED=1
+row "sh: 200 pipelines, wall (ms)" "$(awk "BEGIN{print $n_us/1000}")" "$(awk "BEGIN{print $p_us/1000}")"
+
+# Host memory per extra picoprocess: the monitors' RSS with 8 sleeping
+# children, less that with none, over 8.
+monitors_rss() {
+  local n=$1 pid total
+  write_manifest "$W/m/children.manifest" "$B/b_children" "$n" 3
+  "$PICOVM" run "$W/m/children.manifest" >"$W/children.out" </dev/null &
+  pid=$!
+  for _ in $(seq 100); do grep -q ready "$W/children.out" 2>/dev/null && break; sleep 0.05; done
+  sleep 0.3
+  total=$(ps -eo rss=,args= | awk -v m="$W/m/children.manifest" 'index($0, m) {s += $1} END {print s + 0}')
+  wait "$pid" || true
+  echo "$total"
+}
+r0=$(monitors_rss 0) r8=$(monitors_rss 8)
+row "host RSS per extra child (KB)" "-" "$(( (r8 - r0) / 8 ))"
 
 mkdir -p "$(dirname "$OUT")"
 {
