@@ -23,18 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "monitor.h"
 #include "hypercall.h"
 #include "bootinfo.h"
-
-struct vm {
-    uint8_t *ram;
-    uint64_t size;
-};
+#include "../unit/fake_vm.h"
 
 #define RAM_SIZE   (8ull << 20)
 #define DATA_GPA   0x10000ull
@@ -51,25 +46,6 @@ static const char *const watched[] = { "/outside", "/outside/secret", "/r", "/r/
                                        "/w/nested", "/w/nested/keep" };
 #define NWATCHED (sizeof watched / sizeof *watched)
 static struct stat watched_st[NWATCHED];
-
-void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
-{
-    if (len > v->size || gpa > v->size - len)
-        return NULL;
-    return v->ram + gpa;
-}
-
-int vm_wakeup_fd(struct vm *v)
-{
-    (void)v;
-    return -1;
-}
-
-int vsock_event_fd(struct vm *v)
-{
-    (void)v;
-    return -1;
-}
 
 static void die(const char *what)
 {
@@ -192,9 +168,7 @@ static void init(void)
     signal(SIGXFSZ, SIG_IGN);
     setrlimit(RLIMIT_FSIZE, &(struct rlimit){ 1 << 20, 1 << 20 });
 
-    vm.size = RAM_SIZE;
-    vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (vm.ram == MAP_FAILED)
+    if (fake_vm_map(&vm, RAM_SIZE))
         die("mmap");
 }
 

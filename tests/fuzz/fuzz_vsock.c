@@ -17,7 +17,6 @@
  *   6 g                     the device is forked: new CID, TRANSPORT_RESET
  * Oracles besides the sanitizers: the device's own bookkeeping stays in
  * bounds, and no fd outlives an input. */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -31,22 +30,12 @@
 #include <linux/virtio_vsock.h>
 #include "monitor.h"
 #include "vsock.h"
-
-struct vm {
-    uint8_t *ram;
-    uint64_t size;
-};
-
-void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
-{
-    if (len > v->size || gpa > v->size - len)
-        return NULL;
-    return v->ram + gpa;
-}
+#include "../unit/count_fds.h"
+#include "../unit/fake_vm.h"
+#include "../unit/vsock_rings.h"
 
 #define RAM_SIZE (256u << 10)
 #define QN 8
-#define RING(q) (0x1000u + 0x1000u * (q))
 #define BUF(q, i) (0x10000u + 0x8000u * (q) + 0x1000u * (i))
 #define HDR sizeof(struct virtio_vsock_hdr)
 #define MAX_COMMANDS 256
@@ -61,20 +50,9 @@ struct guest {
 static struct guest gs[2];
 static bool ready;
 
-static int count_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
 static void publish(struct guest *g, unsigned q, uint16_t head)
 {
-    struct vring_avail *a = (struct vring_avail *)(g->vm.ram + RING(q) + 0x100);
+    struct vring_avail *a = (struct vring_avail *)(g->vm.ram + RING_AVAIL(q));
     a->ring[g->avail[q] % QN] = head;
     a->idx = ++g->avail[q];
 }
@@ -89,14 +67,7 @@ static void setup(struct guest *g, uint64_t cid)
     wreg(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     wreg(g, VIRTIO_MMIO_DRIVER_FEATURES, 1);
     wreg(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-    for (unsigned q = 0; q < 3; q++) {
-        wreg(g, VIRTIO_MMIO_QUEUE_SEL, q);
-        wreg(g, VIRTIO_MMIO_QUEUE_NUM, QN);
-        wreg(g, VIRTIO_MMIO_QUEUE_DESC_LOW, RING(q));
-        wreg(g, VIRTIO_MMIO_QUEUE_AVAIL_LOW, RING(q) + 0x100);
-        wreg(g, VIRTIO_MMIO_QUEUE_USED_LOW, RING(q) + 0x200);
-        wreg(g, VIRTIO_MMIO_QUEUE_READY, 1);
-    }
+    setup_queues(&g->dev.mmio, QN);
     struct vring_desc *d = (struct vring_desc *)(g->vm.ram + RING(VSOCK_QUEUE_RX));
     struct vring_desc *e = (struct vring_desc *)(g->vm.ram + RING(VSOCK_QUEUE_EVENT));
     for (uint16_t i = 0; i < QN; i++) {

@@ -52,13 +52,20 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+/* pipe(), reported as a failed check when it fails: -> 0, or -1. */
+static int new_pipe(int p[2])
+{
+    if (pipe(p) == 0)
+        return 0;
+    CHECK("pipe", 0);
+    return -1;
+}
+
 static void child_to_parent(void)
 {
     int p[2];
-    if (pipe(p)) {
-        CHECK("pipe", 0);
+    if (new_pipe(p))
         return;
-    }
     pid_t pid = fork();
     if (pid == 0) {
         close(p[0]);
@@ -79,10 +86,8 @@ static void child_to_parent(void)
 static void parent_to_child(void)
 {
     int down[2], up[2];
-    if (pipe(down) || pipe(up)) {
-        CHECK("pipe", 0);
+    if (new_pipe(down) || new_pipe(up))
         return;
-    }
     pid_t pid = fork();
     if (pid == 0) {
         close(down[1]);
@@ -119,10 +124,8 @@ static void parent_to_child(void)
 static void poll_woken(void)
 {
     int p[2];
-    if (pipe(p)) {
-        CHECK("pipe", 0);
+    if (new_pipe(p))
         return;
-    }
     pid_t pid = fork();
     if (pid == 0) {
         sleep_ms(20);
@@ -143,10 +146,8 @@ static void poll_woken(void)
 static void atomic_writers(void)
 {
     int p[2];
-    if (pipe(p)) {
-        CHECK("pipe", 0);
+    if (new_pipe(p))
         return;
-    }
     enum { RECORDS = 64 };
     pid_t kids[2];
     for (int k = 0; k < 2; k++) {
@@ -175,10 +176,8 @@ static void atomic_writers(void)
 static void sigpipe_kills(void)
 {
     int p[2];
-    if (pipe(p)) {
-        CHECK("pipe", 0);
+    if (new_pipe(p))
         return;
-    }
     close(p[0]);
     pid_t pid = fork();
     if (pid == 0) {

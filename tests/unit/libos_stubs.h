@@ -1,12 +1,14 @@
 /* The part of the library OS's surroundings that every host-side test of its
- * handlers replaces the same way: the process globals, a silent log, and
- * strlcpy (the guest's klib has it; this host's glibc does not).  It defines
- * them, so one file of a test includes it. */
+ * handlers replaces the same way: the process globals, a silent log,
+ * strlcpy (the guest's klib has it; this host's glibc does not), and IPC
+ * with no other process (test_ipc tests the real one).  It defines them,
+ * so one file of a test includes it. */
 #ifndef PICOVM_TEST_LIBOS_STUBS_H
 #define PICOVM_TEST_LIBOS_STUBS_H
 
 #include <string.h>
 #include "../../libos/libos.h"
+#include "../../libos/ipc/ipc.h"
 
 struct process proc;
 int log_level;
@@ -20,6 +22,23 @@ size_t strlcpy(char *dst, const char *src, size_t size)
         dst[c] = 0;
     }
     return n;
+}
+
+long ipc_kill(int pid, int sig) { (void)pid, (void)sig; return -ESRCH; }
+long ipc_getpgid(int pid) { (void)pid; return -ESRCH; }
+long ipc_getsid(int pid) { (void)pid; return -ESRCH; }
+bool ipc_pid_exists(int pid) { return pid == proc.pid; }
+int ipc_pids(int *pids, int max)
+{
+    if (max < 1)
+        return 0;
+    pids[0] = proc.pid;
+    return 1;
+}
+long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
+{
+    (void)pid, (void)which, (void)text, (void)len;
+    return -ESRCH;
 }
 
 #endif

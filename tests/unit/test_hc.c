@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,11 +16,9 @@
 #include "hypercall.h"
 #include "layout.h"
 #include "bootinfo.h"
-
-struct vm {
-    uint8_t *ram;
-    uint64_t size;
-};
+#include "count_fds.h"
+#include "expect.h"
+#include "fake_vm.h"
 
 #define RAM_SIZE (8ull << 20)   /* above GPA_RAM_POOL, so HC_VM_FREE has room */
 #define URI1     0x10000ull
@@ -34,44 +31,6 @@ struct vm {
 
 static struct vm vm;
 static char tmp[256];
-
-void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
-{
-    if (len > v->size || gpa > v->size - len)
-        return NULL;
-    return v->ram + gpa;
-}
-
-/* HC_POLL's wakeup and vsock eventfds: none here (tests/unit/test_hc_pipe.c has them). */
-int vm_wakeup_fd(struct vm *v)
-{
-    (void)v;
-    return -1;
-}
-
-int vsock_event_fd(struct vm *v)
-{
-    (void)v;
-    return -1;
-}
-
-static const char *cur;
-static int cur_fail, total_fail;
-
-#define EXPECT(cond, ...)                                       \
-    do {                                                        \
-        if (!(cond)) {                                          \
-            printf("FAIL %s: line %d: ", cur, __LINE__);        \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            cur_fail = 1;                                       \
-        }                                                       \
-    } while (0)
-#define EXPECT_EQ(got, want)                                                            \
-    do {                                                                                \
-        long long g_ = (long long)(got), w_ = (long long)(want);                        \
-        EXPECT(g_ == w_, "%s = %lld, want %lld", #got, g_, w_);                         \
-    } while (0)
 
 static int64_t hc(int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -146,16 +105,6 @@ static bool host_exists(const char *rel)
 {
     struct stat st;
     return lstat(host_path(rel), &st) == 0;
-}
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 /* The mounts: /data (rw) with a read-only mount nested inside it, /ro, and a
@@ -750,38 +699,42 @@ static int rm_tree(const char *rel)
     return system(cmd);
 }
 
+/* A mount whose host path is missing or relative fails policy_init. */
+static void test_policy_init_missing(void)
+{
+    struct pv_mount m = { .path = "/x", .uri = "file:/nonexistent/picovm-y",
+                          .type = MOUNT_CHROOT };
+    struct pv_config cfg = { .mounts = &m, .nmounts = 1 };
+    char err[200] = "";
+    EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
+    EXPECT(strcmp(err, "mount '/x': host path '/nonexistent/picovm-y' does not exist") == 0,
+           "err '%s'", err);
+    m.uri = "file:relative/dir";
+    EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
+    strcpy((char *)vm.ram + URI1, "file:/");
+    EXPECT_EQ(hc(HC_OPEN, URI1, 6, O_RDONLY, 0, 0), -EACCES);   /* a failed init grants nothing */
+}
+
+static int fds_before;
+
+static void test_no_fd_leak(void)
+{
+    handles_close_all();
+    EXPECT_EQ(count_fds(), fds_before);
+    EXPECT(fcntl(1, F_GETFD) >= 0 && fcntl(2, F_GETFD) >= 0, "monitor stdio closed");
+}
+
 int main(void)
 {
     monitor_log_level = LOG_INFO;
-    vm.size = RAM_SIZE;
-    vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (vm.ram == MAP_FAILED)
+    if (fake_vm_map(&vm, RAM_SIZE))
         return 2;
     setup_tree();
 
-    cur = "policy_init_missing";
-    cur_fail = 0;
-    {
-        struct pv_mount m = { .path = "/x", .uri = "file:/nonexistent/picovm-y",
-                              .type = MOUNT_CHROOT };
-        struct pv_config cfg = { .mounts = &m, .nmounts = 1 };
-        char err[200] = "";
-        EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
-        EXPECT(strcmp(err, "mount '/x': host path '/nonexistent/picovm-y' does not exist") == 0,
-               "err '%s'", err);
-        m.uri = "file:relative/dir";
-        EXPECT_EQ(policy_init(&cfg, err, sizeof err), -1);
-        strcpy((char *)vm.ram + URI1, "file:/");
-        EXPECT_EQ(hc(HC_OPEN, URI1, 6, O_RDONLY, 0, 0), -EACCES);   /* a failed init grants nothing */
-    }
-    if (!cur_fail)
-        printf("ok %s\n", cur);
-    else
-        total_fail++;
-
+    run_test("policy_init_missing", test_policy_init_missing);
     init_policy(true);
-    int fds_before = count_fds();
-    struct { const char *name; void (*fn)(void); } tests[] = {
+    fds_before = count_fds();
+    static const struct unit_test tests[] = {
         { "table", test_table },         { "open_read", test_open_read },
         { "write", test_write },         { "stat", test_stat },
         { "getdents", test_getdents },   { "names", test_names },
@@ -793,24 +746,8 @@ int main(void)
         { "handle_refs", test_handle_refs },
         { "emfile", test_emfile },       { "stdio", test_stdio },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
-        cur = tests[i].name;
-        cur_fail = 0;
-        tests[i].fn();
-        if (!cur_fail)
-            printf("ok %s\n", cur);
-        else
-            total_fail++;
-    }
-    cur = "no_fd_leak";
-    cur_fail = 0;
-    handles_close_all();
-    EXPECT_EQ(count_fds(), fds_before);
-    EXPECT(fcntl(1, F_GETFD) >= 0 && fcntl(2, F_GETFD) >= 0, "monitor stdio closed");
-    if (!cur_fail)
-        printf("ok %s\n", cur);
-    else
-        total_fail++;
+    run_tests(tests, sizeof tests / sizeof *tests);
+    run_test("no_fd_leak", test_no_fd_leak);
     rm_tree("");
-    return total_fail ? 1 : 0;
+    return failures ? 1 : 0;
 }

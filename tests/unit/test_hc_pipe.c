@@ -2,7 +2,6 @@
 /* Host side of HC_PIPE, HC_POLL and HC_NREAD against a fake guest RAM:
  * hostile arrays, counts and handles, the wakeup eventfd (-EINTR), vsock news
  * (an early return), timeouts, and no host fd leaked or left referenced. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,17 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include "monitor.h"
 #include "hypercall.h"
-
-struct vm {
-    uint8_t *ram;
-    uint64_t size;
-    int wakeup, news;
-};
+#include "count_fds.h"
+#include "expect.h"
+#include "fake_vm.h"
 
 #define RAM_SIZE (4ull << 20)
 #define HANDLES  0x1000ull
@@ -34,55 +29,10 @@ int64_t hc_nread(struct vm *vm, const uint64_t a[6]);
 
 static struct vm vm;
 
-void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
-{
-    if (len > v->size || gpa > v->size - len)
-        return NULL;
-    return v->ram + gpa;
-}
-
-int vm_wakeup_fd(struct vm *v)
-{
-    return v->wakeup;
-}
-
-int vsock_event_fd(struct vm *v)
-{
-    return v->news;
-}
-
-static const char *cur;
-static int cur_fail, total_fail;
-
-#define EXPECT(cond, ...)                                       \
-    do {                                                        \
-        if (!(cond)) {                                          \
-            printf("FAIL %s: line %d: ", cur, __LINE__);        \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            cur_fail = 1;                                       \
-        }                                                       \
-    } while (0)
-#define EXPECT_EQ(got, want)                                                            \
-    do {                                                                                \
-        long long g_ = (long long)(got), w_ = (long long)(want);                        \
-        EXPECT(g_ == w_, "%s = %lld, want %lld", #got, g_, w_);                         \
-    } while (0)
-
 static int64_t call(int64_t (*fn)(struct vm *, const uint64_t *), uint64_t a0, uint64_t a1, uint64_t a2)
 {
     const uint64_t a[6] = { a0, a1, a2, 0, 0, 0 };
     return fn(&vm, a);
-}
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 static int64_t now_ms(void)
@@ -307,37 +257,30 @@ static void test_poll_wakeup(void)
     handle_free(h[1]);
 }
 
+static int fds_before;
+
+static void test_no_fd_leak(void)
+{
+    handles_close_all();
+    EXPECT_EQ(count_fds(), fds_before);
+}
+
 int main(void)
 {
-    vm.size = RAM_SIZE;
-    vm.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (fake_vm_map(&vm, RAM_SIZE))
+        return 2;
     vm.wakeup = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     vm.news = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (vm.ram == MAP_FAILED || vm.wakeup < 0 || vm.news < 0)
+    if (vm.wakeup < 0 || vm.news < 0)
         return 2;
     signal(SIGPIPE, SIG_IGN);
-    int fds_before = count_fds();
-    struct { const char *name; void (*fn)(void); } tests[] = {
+    fds_before = count_fds();
+    static const struct unit_test tests[] = {
         { "pipe", test_pipe },               { "pipe_emfile", test_pipe_emfile },
         { "poll_basic", test_poll_basic },   { "poll_hostile", test_poll_hostile },
         { "poll_wakeup", test_poll_wakeup },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
-        cur = tests[i].name;
-        cur_fail = 0;
-        tests[i].fn();
-        if (!cur_fail)
-            printf("ok %s\n", cur);
-        else
-            total_fail++;
-    }
-    cur = "no_fd_leak";
-    cur_fail = 0;
-    handles_close_all();
-    EXPECT_EQ(count_fds(), fds_before);
-    if (!cur_fail)
-        printf("ok %s\n", cur);
-    else
-        total_fail++;
-    return total_fail ? 1 : 0;
+    run_tests(tests, sizeof tests / sizeof *tests);
+    run_test("no_fd_leak", test_no_fd_leak);
+    return failures ? 1 : 0;
 }

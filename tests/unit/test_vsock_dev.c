@@ -7,7 +7,6 @@
  * impossible indices, spoofed and malformed packets) that must be answered
  * without a crash, and a fork's transport reset.  No fd may leak, and the
  * switch directory must be gone at the end. */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -24,43 +23,17 @@
 #include <linux/virtio_vsock.h>
 #include "monitor.h"
 #include "vsock.h"
-
-struct vm {
-    uint8_t *ram;
-    uint64_t size;
-};
-
-void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
-{
-    if (len > v->size || gpa > v->size - len)
-        return NULL;
-    return v->ram + gpa;
-}
+#include "count_fds.h"
+#include "expect.h"
+#include "fake_vm.h"
+#include "vsock_rings.h"
 
 #define RAM_SIZE (1u << 20)
 #define QN 16
-#define RING(q) (0x1000u + 0x1000u * (q))          /* desc at +0, avail at +0x100, used at +0x200 */
 #define RXBUF(i) (0x10000u + 0x1000u * (i))
 #define TXBUF(i) (0x30000u + 0x1000u * (i))
 #define EVBUF(i) (0x50000u + 0x10u * (i))
 #define HDR sizeof(struct virtio_vsock_hdr)
-
-static int failures;
-static const char *cur;
-#define EXPECT(cond, ...)                                                  \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            printf("FAIL %s: line %d: ", cur, __LINE__);                   \
-            printf(__VA_ARGS__);                                           \
-            printf("\n");                                                  \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
-#define EXPECT_EQ(got, want)                                                            \
-    do {                                                                                \
-        long long g_ = (long long)(got), w_ = (long long)(want);                        \
-        EXPECT(g_ == w_, "%s = %lld, want %lld", #got, g_, w_);                         \
-    } while (0)
 
 /* A guest: RAM, its device and the driver's view of the three queues. */
 struct guest {
@@ -74,8 +47,8 @@ struct guest {
 static struct guest g3, g4;
 
 static struct vring_desc *desc(struct guest *g, int q) { return (struct vring_desc *)(g->vm.ram + RING(q)); }
-static struct vring_avail *avail(struct guest *g, int q) { return (struct vring_avail *)(g->vm.ram + RING(q) + 0x100); }
-static struct vring_used *used(struct guest *g, int q) { return (struct vring_used *)(g->vm.ram + RING(q) + 0x200); }
+static struct vring_avail *avail(struct guest *g, int q) { return (struct vring_avail *)(g->vm.ram + RING_AVAIL(q)); }
+static struct vring_used *used(struct guest *g, int q) { return (struct vring_used *)(g->vm.ram + RING_USED(q)); }
 
 static void wreg(struct guest *g, unsigned off, uint32_t v) { virtio_mmio_write(&g->dev.mmio, off, v, 4); }
 static uint32_t rreg(struct guest *g, unsigned off) { return (uint32_t)virtio_mmio_read(&g->dev.mmio, off, 4); }
@@ -103,14 +76,7 @@ static void guest_up(struct guest *g, uint64_t cid, int listen_fd)
     wreg(g, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
     wreg(g, VIRTIO_MMIO_DRIVER_FEATURES, 1);
     wreg(g, VIRTIO_MMIO_STATUS, rreg(g, VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_FEATURES_OK);
-    for (int q = 0; q < 3; q++) {
-        wreg(g, VIRTIO_MMIO_QUEUE_SEL, q);
-        wreg(g, VIRTIO_MMIO_QUEUE_NUM, QN);
-        wreg(g, VIRTIO_MMIO_QUEUE_DESC_LOW, RING(q));
-        wreg(g, VIRTIO_MMIO_QUEUE_AVAIL_LOW, RING(q) + 0x100);
-        wreg(g, VIRTIO_MMIO_QUEUE_USED_LOW, RING(q) + 0x200);
-        wreg(g, VIRTIO_MMIO_QUEUE_READY, 1);
-    }
+    setup_queues(&g->dev.mmio, QN);
     for (uint16_t i = 0; i < QN; i++)
         post_rx(g, i);
     for (uint16_t i = 0; i < 2; i++) {
@@ -185,17 +151,6 @@ static int drain(struct guest *g)
     int n = 0;
     while (recv_pkt(g, &h, NULL, 0))
         n++;
-    return n;
-}
-
-static int count_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
     return n;
 }
 
@@ -485,7 +440,7 @@ static void test_hostile(void)
     EXPECT(g->dev.mmio.q[VSOCK_QUEUE_RX].broken, "rx queue not broken");
     /* Rings that leave RAM. */
     struct vsock_dev d;
-    struct vm small = { g->vm.ram, 0x3000 };
+    struct vm small = { .ram = g->vm.ram, .size = 0x3000 };
     vsock_dev_init(&d, &small, 5, -1);
     virtio_mmio_write(&d.mmio, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1, 4);
     virtio_mmio_write(&d.mmio, VIRTIO_MMIO_DRIVER_FEATURES, 1, 4);
@@ -583,18 +538,12 @@ int main(void)
     guest_up(&g3, 3, vsock_switch_listen(3));
     guest_up(&g4, 4, vsock_switch_listen(4));
     EXPECT(g3.dev.listen_fd >= 0 && g4.dev.listen_fd >= 0, "listen %d %d", g3.dev.listen_fd, g4.dev.listen_fd);
-    struct { const char *name; void (*fn)(void); } tests[] = {
+    static const struct unit_test tests[] = {
         { "registers", test_registers }, { "stream", test_stream }, { "credit", test_credit },
         { "refusals", test_refusals }, { "foreign_hello", test_foreign_hello }, { "fork", test_fork },
         { "hostile", test_hostile },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        int before = failures;
-        cur = tests[i].name;
-        tests[i].fn();
-        if (failures == before)
-            printf("ok %s\n", cur);
-    }
+    run_tests(tests, sizeof tests / sizeof *tests);
     cur = "cleanup";
     guest_down(&g3);
     guest_down(&g4);
