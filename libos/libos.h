@@ -36,6 +36,8 @@ struct process {
     char exe[4096];        /* guest path of the running program, for /proc/self/exe */
 };
 extern struct process proc;
+/* Its name (comm): prctl(PR_SET_NAME)'s, or its program's (proc_syscalls.c). */
+const char *proc_comm(void);
 
 __attribute__((noreturn)) void libos_exit(int status);
 __attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash);

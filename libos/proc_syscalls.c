@@ -88,7 +88,7 @@ static long put_user_int(void *p, int v)
 
 /* Linux names a process after the last component of the path it exec'd,
  * truncated to 15 characters. */
-static const char *comm(void)
+const char *proc_comm(void)
 {
     if (!pctl.comm_set) {
         const char *base = strrchr(proc.exe, '/');
@@ -110,11 +110,12 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
         memset(pctl.comm, 0, sizeof pctl.comm);
         memcpy(pctl.comm, s, strnlen(s, TASK_COMM_LEN - 1));
         pctl.comm_set = true;
+        ipc_renamed();
         return 0;
     }
     case PR_GET_NAME: {
         char buf[TASK_COMM_LEN] = { 0 };
-        strlcpy(buf, comm(), sizeof buf);
+        strlcpy(buf, proc_comm(), sizeof buf);
         if (!user_range_ok((void *)arg2, sizeof buf, true))
             return -EFAULT;
         memcpy((void *)arg2, buf, sizeof buf);

@@ -131,12 +131,15 @@ long kvm_vsock_connect(uint32_t cid, uint32_t port)
 {
     vs_lock();
     long r = vsd_start();
+    /* Take in what arrived first: a peer's REQUEST handled after the slot is
+     * taken would be given the same, still free-looking, slot. */
+    if (r >= 0)
+        vsd_poll();
     struct vs_conn *c = r < 0 ? NULL : vsd_conn_alloc();
     if (!c) {
         vs_unlock();
         return r < 0 ? r : -ENFILE;
     }
-    vsd_poll();
     c->state = VS_CONNECTING;
     c->accepted = true;
     c->local_port = vsd_free_port();

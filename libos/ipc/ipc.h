@@ -17,7 +17,7 @@
 #ifndef PICOVM_IPC_H
 #define PICOVM_IPC_H
 
-#include "libos.h"
+#include "../libos.h"
 
 #define IPC_PORT 1
 
@@ -41,6 +41,8 @@ long ipc_kill(int pid, int sig);
  * process's own ids changed (setpgid, setsid): the leader is told. */
 long ipc_setpgid(int pid, int pgid);
 void ipc_ids_changed(void);
+/* prctl(PR_SET_NAME) changed our name: the leader is told, unanswered. */
+void ipc_renamed(void);
 /* getpgid and getsid of another process: its id, or -ESRCH. */
 long ipc_getpgid(int pid);
 long ipc_getsid(int pid);

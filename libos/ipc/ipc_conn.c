@@ -9,7 +9,7 @@
  * else that comes meanwhile, so two processes asking each other at once
  * both get answered; handlers themselves never wait for an answer. */
 #include "ipc_wire.h"
-#include "signal.h"
+#include "../signal.h"
 #include "hypercall.h"
 #include <asm/poll.h>
 
@@ -161,7 +161,6 @@ static long send_on(struct conn *c, uint32_t type, uint64_t seq, const void *bod
                     const void *body2, uint32_t len2)
 {
     struct ipc_hdr h = { .type = type, .length = len + len2, .seq = seq, .src_pid = ipc.pid };
-    log_debug("TRACE %d send type %u seq %lu to %d", ipc.pid, type, (unsigned long)seq, c->pid);
     c->last_used = ++tick;
     long r = write_all(c, &h, sizeof(h));
     if (!r && len)
@@ -226,9 +225,7 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
         expect_alive = true;
     uint64_t until = ipc.lower->time_monotonic_ns() + CONNECT_RETRY_NS;
     for (;;) {
-        log_debug("TRACE %d connect to %d", ipc.pid, pid);
         long h = ipc.lower->vsock_connect((uint32_t)pid + 2, IPC_PORT);
-        log_debug("TRACE %d connect to %d: %ld", ipc.pid, pid, h);
         if (h >= 0) {
             if ((c = add_conn(h, pid)))
                 return c;
@@ -279,7 +276,6 @@ static bool dispatch(struct conn *c, const uint8_t *msg)
     struct ipc_hdr h;
     memcpy(&h, msg, sizeof(h));
     const uint8_t *body = msg + sizeof(h);
-    log_debug("TRACE %d got type %u seq %lu from %d", ipc.pid, h.type, (unsigned long)h.seq, c->pid);
     if (h.src_pid != c->pid)
         return false;
     if (h.type == IPC_REPLY) {
@@ -347,7 +343,6 @@ static void accept_one(void)
         return;
     }
     add_conn(h, (int)(cid - 2));
-    log_debug("TRACE %d accepted %u", ipc.pid, cid);
 }
 
 long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
@@ -357,7 +352,8 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
         return ipc.lower->stream_poll(fds, nfds, timeout_ns);
     struct conn *who[IPC_MAX_CONNS];
     int n = nfds;
-    memcpy(set, fds, (size_t)nfds * sizeof(*fds));
+    if (nfds)
+        memcpy(set, fds, (size_t)nfds * sizeof(*fds));
     set[n++] = (struct pal_poll){ .handle = listener, .events = POLLIN };
     for (int i = 0; i < IPC_MAX_CONNS; i++)
         if (conns[i].h >= 0) {
@@ -365,9 +361,6 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
             set[n++] = (struct pal_poll){ .handle = conns[i].h, .events = POLLIN };
         }
     long r = ipc.lower->stream_poll(set, n, timeout_ns);
-    for (int i = nfds + 1; i < n; i++)
-        log_debug("TRACE %d poll(%lld) conn to %d rev %x nread %ld", ipc.pid, timeout_ns, who[i - nfds - 1]->pid, set[i].revents, ipc.lower->stream_nread(set[i].handle));
-    log_debug("TRACE %d poll(%lld) n %d r %ld listener %x", ipc.pid, timeout_ns, n, r, set[nfds].revents);
     long ready = 0;
     for (int i = 0; i < nfds; i++) {
         fds[i].revents = set[i].revents;
@@ -502,18 +495,20 @@ void ipc_keep_leader(void)
 
 void ipc_conn_forked(void)
 {
-    /* Our copies of the parent's streams were reset by the fork: only the
-     * slots go (no goodbye: the parent still has its own). */
+    /* The driver keeps listeners across a fork (a PAL that did not would
+     * say so now), and this first look also lets it learn that the
+     * parent's streams are gone. */
+    struct pal_poll p = { .handle = listener, .events = POLLIN };
+    bool lost = ipc.lower->stream_poll(&p, 1, 0) < 0 || (p.revents & POLLNVAL);
+    /* Our copies of those streams: only the slots go (no goodbye: the
+     * parent still has its own). */
     for (int i = 0; i < IPC_MAX_CONNS; i++)
         if (conns[i].h >= 0)
             free_slot(&conns[i]);
     nwaiters = 0;
     next_look = 0;
     leader_said_bye = false;
-    /* The driver keeps listeners across a fork; a PAL that did not would
-     * say so now. */
-    struct pal_poll p = { .handle = listener, .events = POLLIN };
-    if (ipc.lower->stream_poll(&p, 1, 0) < 0 || (p.revents & POLLNVAL)) {
+    if (lost) {
         listener = -1;
         if (ipc_listen() < 0) {
             log_warning("ipc: a forked process cannot listen: it is cut off from the others");

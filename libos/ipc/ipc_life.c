@@ -15,7 +15,7 @@
  * exit notification.  A child that ends untold (a crash, a kill from the
  * host) is found by looks every CHILD_LOOK_NS while the parent waits. */
 #include "ipc_wire.h"
-#include "signal.h"
+#include "../signal.h"
 #include "hypercall.h"
 
 #define EXIT_TIMEOUT_NS 1000000000ull    /* a leader that does not answer our exit */
@@ -34,12 +34,13 @@ static int ndone;
 
 long ipc_start(void)
 {
-    if (ipc.up)
-        return 0;
+    static long failed;
+    if (ipc.up || failed)
+        return failed;
     long r = ipc_listen();
     if (r < 0) {
         log_debug("ipc: no vsock listener (%ld): this process cannot reach others", r);
-        return r;
+        return failed = r;
     }
     ipc.up = true;
     if (ipc.pid == IPC_LEADER) {

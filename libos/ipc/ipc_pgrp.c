@@ -5,14 +5,6 @@
  * leader. */
 #include "ipc_wire.h"
 
-void ipc_ids_changed(void)
-{
-    ipc_gen++;
-    uint8_t rec[IPC_REC_MAX];
-    /* Answered, so that whoever we tell next finds the leader up to date. */
-    ipc_register(rec, ipc_self_rec(rec), true);
-}
-
 bool ipc_group_exists(int pgid, int sid)
 {
     struct ipc_list_ent *e = kmalloc(IPC_LIST_MAX * sizeof(*e));

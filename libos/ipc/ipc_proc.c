@@ -1,13 +1,20 @@
-/* What /proc shows of a process, this one or another: its record (ours is
- * made here, others' come from the leader) turned into the text of
- * /proc/<pid>/stat, status and cmdline, in Linux's formats. */
+/* A process's record: ours, made here and sent to the leader whenever it
+ * changes, and others', which come from the leader; and what /proc shows of
+ * one (stat, status and cmdline, in Linux's formats). */
 #include "ipc_wire.h"
-#include "signal.h"
 
 uint32_t ipc_gen;
 bool ipc_execed;
 uint64_t ipc_start_ns;
 static uint64_t arg_start, arg_end;   /* the program's argument strings, in its memory */
+
+/* Our record changed: the leader is told (and answers, with wait). */
+static void changed(bool wait)
+{
+    ipc_gen++;
+    uint8_t rec[IPC_REC_MAX];
+    ipc_register(rec, ipc_self_rec(rec), wait);
+}
 
 void ipc_exec(uint64_t sp)
 {
@@ -21,21 +28,24 @@ void ipc_exec(uint64_t sp)
         arg_end = w[argc] + strlen((const char *)w[argc]) + 1;
     }
     ipc_execed = true;
-    ipc_gen++;
-    uint8_t rec[IPC_REC_MAX];
-    ipc_register(rec, ipc_self_rec(rec), false);
+    changed(false);
 }
+
+/* Answered, so that whoever we tell next finds the leader up to date. */
+void ipc_ids_changed(void) { changed(true); }
+
+void ipc_renamed(void) { changed(false); }
 
 uint32_t ipc_self_rec(void *out)
 {
     struct ipc_rec *r = out;
-    const char *exe = proc.exe, *base = strrchr(exe, '/');
+    const char *exe = proc.exe;
     *r = (struct ipc_rec){
         .pid = ipc.pid, .ppid = proc.ppid, .pgid = proc.pgid, .sid = proc.sid,
         .uid = (uint32_t)pal_bootinfo->host_uid, .state = IPC_ALIVE, .gen = ipc_gen,
         .start_ns = ipc_start_ns,
     };
-    strlcpy(r->comm, base ? base + 1 : exe, sizeof(r->comm));
+    strlcpy(r->comm, proc_comm(), sizeof(r->comm));
     uint8_t *p = (uint8_t *)(r + 1);
     r->exe_len = (uint16_t)MIN(strlen(exe), IPC_EXE_MAX);
     memcpy(p, exe, r->exe_len);

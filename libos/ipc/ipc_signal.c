@@ -3,7 +3,7 @@
  * SI_USER, the sender's pid and uid).  The message is not answered: kill
  * does not wait for a target that is busy in its own code. */
 #include "ipc_wire.h"
-#include "signal.h"
+#include "../signal.h"
 
 long ipc_on_signal(int from, const void *body, uint32_t len, struct ipc_answer *ans)
 {

@@ -126,10 +126,10 @@ void ipc_conn_forked(void);
 long ipc_notify(int pid, uint32_t type, const void *body, uint32_t len, bool expect_alive);
 /* Sends a request and serves other messages until its answer comes: ->
  * the answer's result (the answer in out, *out_len its length), -ESRCH
- * when pid is not there, -EINTR when a signal came meanwhile and the wait
- * was long; timeout_ns 0: none.  expect_alive: pid is known to exist
- * (just forked: its monitor may not listen yet), so a refused connection
- * is tried again for a while. */
+ * when pid is not there or its stream broke, -ETIMEDOUT after timeout_ns
+ * (0: none).  expect_alive: pid is known to exist (just forked: its
+ * monitor may not listen yet), so a refused connection is tried again for
+ * a while.  Handlers never call it: they answer from what they know. */
 long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *out, uint32_t out_max,
                  uint32_t *out_len, uint64_t timeout_ns, bool expect_alive);
 /* Waits up to timeout_ns (< 0: forever, 0: a look) for messages on our

@@ -44,6 +44,7 @@ void *kmalloc(size_t n) { return malloc(n); }
 void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void kfree(void *p) { free(p); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
+const char *proc_comm(void) { return "test"; }
 
 static struct bootinfo boot = { .host_uid = 1000, .host_gid = 1000 };
 const struct bootinfo *pal_bootinfo = &boot;
