@@ -16,6 +16,8 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
+		close(ping[1]);
+		close(pong[0]);
 		while (read(ping[0], &c, 1) == 1)
 			if (write(pong[1], &c, 1) != 1)
 				_exit(1);
