@@ -117,21 +117,26 @@ read -r p_us _ < <("$B/spawn" 3 "$PICOVM" run "$W/m/shell.manifest" || echo FAIL
 [ "$n_us" != FAILED ] && [ "$p_us" != FAILED ] || FAILED=1
 row "sh: 200 pipelines, wall (ms)" "$(awk "BEGIN{print $n_us/1000}")" "$(awk "BEGIN{print $p_us/1000}")"
 
-# Host memory per extra picoprocess: the monitors' RSS with 9 sleeping
-# children, less that with 1, over 8.
+# Host memory per extra picoprocess: the monitors' memory with 9 sleeping
+# children, less that with 1, over 8.  Proportional set size (PSS), so pages
+# the monitors share (picovm's own code, guest memory not yet copied on
+# write) count once, not once per process as plain RSS would.
 monitors_rss() {
-  local n=$1 pid total
+  local n=$1 pid total p
   write_manifest "$W/m/children.manifest" "$B/b_children" "$n" 3
   "$PICOVM" run "$W/m/children.manifest" >"$W/children.out" </dev/null &
   pid=$!
   for _ in $(seq 100); do grep -q ready "$W/children.out" 2>/dev/null && break; sleep 0.05; done
   sleep 0.3
-  total=$(ps -eo rss=,args= | awk -v m="$W/m/children.manifest" 'index($0, m) {s += $1} END {print s + 0}')
+  total=0
+  for p in $(ps -eo pid=,args= | awk -v m="$W/m/children.manifest" 'index($0, m) {print $1}'); do
+    total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
+  done
   wait "$pid" || true
   echo "$total"
 }
 r1=$(monitors_rss 1) r9=$(monitors_rss 9)
-row "host RSS per extra child (KB)" "-" "$(( (r9 - r1) / 8 ))"
+row "host memory per extra child (KB PSS)" "-" "$(( (r9 - r1) / 8 ))"
 
 mkdir -p "$(dirname "$OUT")"
 {
