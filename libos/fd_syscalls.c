@@ -33,12 +33,12 @@ long sys_dup2(int oldfd, int newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
-/* Record locks.  Locks only exclude other processes, and while a picoprocess
- * is alone (no fork yet, and host files are not locked by other programs
- * through picovm) no other process holds or asks for one: every lock this
- * process asks for is granted, and F_GETLK finds nothing in the way.  The
- * checks Linux makes on the request are made all the same.  Once processes
- * share files, the namespace leader will have to arbitrate. */
+/* Record locks.  Locks only exclude other processes.  A host file is locked
+ * on the host (file_ops.lock), where every picoprocess is a process of its
+ * own, so they exclude each other exactly as Linux processes do.  A file no
+ * other process can reach (tmpfs is private to each picoprocess, /dev) has
+ * nobody to exclude: every lock is granted and F_GETLK finds nothing in the
+ * way.  The checks Linux makes on the request are made either way. */
 static long record_lock(struct file *f, int cmd, struct flock *ufl)
 {
     bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
@@ -51,6 +51,19 @@ static long record_lock(struct file *f, int cmd, struct flock *ufl)
         return -EINVAL;
     if (ofd && fl.l_pid != 0)
         return -EINVAL;
+    if (f->ops->lock) {
+        int acc = f->flags & O_ACCMODE;
+        if (!get && ((fl.l_type == F_RDLCK && acc == O_WRONLY) || (fl.l_type == F_WRLCK && acc == O_RDONLY)))
+            return -EBADF;
+        if (fl.l_whence == SEEK_CUR) {   /* our file position, not the host descriptor's */
+            fl.l_whence = SEEK_SET;
+            fl.l_start += (long long)f->pos;
+        }
+        long r = f->ops->lock(f, cmd, &fl);
+        if (r == 0 && get)
+            memcpy(ufl, &fl, sizeof(fl));
+        return r;
+    }
     if (get) {
         if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK)
             return -EINVAL;

@@ -138,6 +138,11 @@ static long host_fsetattr(struct file *f, const struct vfs_attr *a)
     return host_setattr(f->mnt, mount_rel(f->mnt, f->path), a, false);
 }
 
+static long host_lock(struct file *f, int cmd, void *flock)
+{
+    return pal->stream_lock(host_handle(f), cmd, flock);
+}
+
 static void host_release(struct file *f)
 {
     pal->stream_close(host_handle(f));
@@ -153,6 +158,7 @@ static const struct file_ops host_file_ops = {
     .fsync = host_fsync,
     .setattr = host_fsetattr,
     .release = host_release,
+    .lock = host_lock,
 };
 
 static long host_open(struct mount *m, const char *rel, int flags, int mode, struct file **out)

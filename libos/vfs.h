@@ -61,6 +61,9 @@ struct file_ops {
     long (*fsync)(struct file *f);                              /* NULL: -EINVAL */
     long (*setattr)(struct file *f, const struct vfs_attr *a);  /* NULL: -EPERM */
     void (*release)(struct file *f);                            /* last reference dropped */
+    /* fcntl record locks (struct flock, l_whence SEEK_SET or SEEK_END); NULL:
+     * no other process can reach the file, so nobody is in the way */
+    long (*lock)(struct file *f, int cmd, void *flock);
     /* poll and select (poll.h): returns the POLL* bits ready now, and may name
      * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
      * streams to wait on, whose revents are the file's too.  Console, pipes

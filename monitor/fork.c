@@ -67,12 +67,6 @@ static int put_back(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc)
     return 0;
 }
 
-/* A monitor without a vsock device has no connections to drop. */
-__attribute__((weak)) void vsock_after_fork(struct vm *vm, int new_cid)
-{
-    (void)vm, (void)new_cid;
-}
-
 /* In the child monitor: a VM of its own over the inherited memory. */
 static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, int pid, int status_fd)
 {

@@ -167,6 +167,32 @@ int64_t hc_fstat(struct vm *vm, const uint64_t a[6])
     return hc_on_handle(vm, a, do_fstat);
 }
 
+static int64_t do_lock(struct vm *vm, int fd, const uint64_t a[6])
+{
+    int cmd = (int)a[1];
+    if (cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW && cmd != F_OFD_GETLK && cmd != F_OFD_SETLK &&
+        cmd != F_OFD_SETLKW)
+        return -EINVAL;
+    struct flock *g = gpa_range(vm, a[2], sizeof(struct flock));
+    if (!g)
+        return -EFAULT;
+    struct flock fl;
+    memcpy(&fl, g, sizeof(fl));
+    int r;
+    while ((r = fcntl(fd, cmd, &fl)) < 0 && errno == EINTR && cmd != F_SETLKW && cmd != F_OFD_SETLKW)
+        ;
+    if (r < 0)
+        return -errno;
+    fl.l_pid = 0;   /* a host pid means nothing in the guest */
+    memcpy(g, &fl, sizeof(fl));
+    return 0;
+}
+
+int64_t hc_lock(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_lock);
+}
+
 static int stat_nofollow(const char *uri, struct stat *st)
 {
     int dirfd;

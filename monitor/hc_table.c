@@ -11,7 +11,7 @@
     X(HC_TTY, hc_tty) X(HC_RANDOM, hc_random) X(HC_SLEEP, hc_sleep)                   \
     X(HC_VM_FREE, hc_vm_free) X(HC_FSYNC, hc_fsync) X(HC_SEEK, hc_seek)             \
     X(HC_SYMLINK, hc_symlink) X(HC_SETATTR, hc_setattr)                               \
-    X(HC_PROC_WAIT, hc_proc_wait) X(HC_PROC_KILL, hc_proc_kill)                       \
+    X(HC_LOCK, hc_lock) X(HC_PROC_WAIT, hc_proc_wait) X(HC_PROC_KILL, hc_proc_kill)                       \
     X(HC_PIPE, hc_pipe) X(HC_POLL, hc_poll) X(HC_NREAD, hc_nread)                   \
     X(HC_SET_ALARM, hc_set_alarm)
 

@@ -226,6 +226,8 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(socket, 0, 0, DENY, AF_UNIX), ALLOW(connect), ALLOW(accept4), ALLOW(sendto),
         ALLOW(readv), ALLOW(shutdown), ALLOW(bind), ALLOW(listen),
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
+        /* hc_file.c: record locks on guest files; nothing else through fcntl. */
+        ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),
         /* The return from glibc's own signal handlers (thread cancel, set*id). */

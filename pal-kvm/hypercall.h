@@ -56,6 +56,9 @@ enum hc_nr {
                        * an event of its own (a signal); 0 on timeout, or early when vsock traffic
                        * arrived (the PAL checks its own streams then) */
     HC_NREAD,         /* (handle) -> bytes a read would return now without waiting (FIONREAD) */
+    HC_LOCK = 112,    /* (handle, Linux F_GETLK/F_SETLK/F_SETLKW/F_OFD_* command, struct flock *)
+                       * a record lock on the host file, so picoprocesses (host processes) exclude
+                       * each other as Linux processes do */
     HC_NR_CALLS = 128
 };
 

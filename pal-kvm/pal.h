@@ -52,6 +52,7 @@ struct pal_ops {
      * woken for an asynchronous event (a signal) */
     long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
     long (*stream_nread)(long handle);   /* bytes readable now without waiting (FIONREAD) */
+    long (*stream_lock)(long handle, int cmd, void *flock);   /* fcntl record lock, Linux struct flock */
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);

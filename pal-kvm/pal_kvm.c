@@ -40,6 +40,7 @@ static const struct pal_ops kvm_pal = {
     .stream_pipe = kvm_stream_pipe,
     .stream_poll = kvm_stream_poll,
     .stream_nread = kvm_stream_nread,
+    .stream_lock = kvm_stream_lock,
     .vsock_listen = kvm_vsock_listen,
     .vsock_accept = kvm_vsock_accept,
     .vsock_connect = kvm_vsock_connect,

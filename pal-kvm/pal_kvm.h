@@ -32,6 +32,7 @@ long kvm_process_kill(long pid, int host_signal);
 long kvm_stream_pipe(long handles[2], int flags);
 long kvm_stream_poll(struct pal_poll *fds, int n, long long timeout_ns);
 long kvm_stream_nread(long handle);
+long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_vsock_listen(uint32_t port);
 long kvm_vsock_accept(long listener, uint32_t *peer_cid);
 long kvm_vsock_connect(uint32_t cid, uint32_t port);

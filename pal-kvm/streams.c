@@ -65,3 +65,5 @@ long kvm_stream_set_attr(const char *uri, const struct hc_attr *attr, int nofoll
 }
 
 long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }
+
+long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }

@@ -1,0 +1,51 @@
+/* fcntl record locks between processes on a writable host file: a child
+ * sees the parent's write lock in F_GETLK and cannot take a conflicting one;
+ * after the parent unlocks, it can. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static int try_lock(int fd, short type)
+{
+    struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+    return fcntl(fd, F_SETLK, &fl);
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/lockfile", getenv("T_RW"));
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("open", fd >= 0);
+    CHECK("parent-write-lock", try_lock(fd, F_WRLCK) == 0);
+    pid_t p = fork();
+    if (p == 0) {
+        int cfd = open(path, O_RDWR);
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1 };
+        int seen = fcntl(cfd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK && fl.l_start == 0 && fl.l_len == 10;
+        int refused = try_lock(cfd, F_RDLCK) == -1 && (errno == EAGAIN || errno == EACCES);
+        _exit(seen && refused ? 0 : 1);
+    }
+    int st;
+    waitpid(p, &st, 0);
+    CHECK("child-sees-and-is-refused", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK("parent-unlock", try_lock(fd, F_UNLCK) == 0);
+    p = fork();
+    if (p == 0) {
+        int cfd = open(path, O_RDWR);
+        _exit(try_lock(cfd, F_WRLCK) == 0 ? 0 : 1);
+    }
+    waitpid(p, &st, 0);
+    CHECK("child-locks-after-unlock", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    struct flock bad = { .l_type = F_WRLCK, .l_whence = 99 };
+    CHECK("bad-whence-einval", fcntl(fd, F_SETLK, &bad) == -1 && errno == EINVAL);
+    unlink(path);
+    return check_exit_status();
+}
