@@ -106,6 +106,7 @@ both "fork+exit+wait (us)" "$B/b_fork" exit 50
 both "fork+execve+wait (us)" "$B/b_fork" exec 50
 both "posix_spawn+wait (us)" "$B/b_fork" spawn 50
 both "pipe round trip, 2 procs (us)" "$B/b_pipe" 2000
+both "signal round trip, 2 procs (us)" "$B/b_signal" 200
 
 # A busybox shell script of 200 short pipelines, wall time of the whole run.
 BUSYBOX=$(readlink -f /bin/busybox)
