@@ -13,16 +13,8 @@
 #      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scripts/lib/runner.sh
-. "$ROOT/scripts/lib/runner.sh"
-# shellcheck source=scripts/lib/manifest.sh
-. "$ROOT/scripts/lib/manifest.sh"
-# shellcheck source=scripts/lib/fixture.sh
-. "$ROOT/scripts/lib/fixture.sh"
-# shellcheck source=scripts/lib/headers.sh
-. "$ROOT/scripts/lib/headers.sh"
-# shellcheck source=scripts/lib/pair.sh
-. "$ROOT/scripts/lib/pair.sh"
+# shellcheck source=scripts/lib/pairs.sh
+. "$ROOT/scripts/lib/pairs.sh"
 runner_start guest
 T_RO=$W/fixture/ro T_RW=$W/rw T_TMPFS=$W/tmpfs
 make_fixture "$T_RO"

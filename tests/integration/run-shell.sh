@@ -7,14 +7,8 @@
 # writable host mount and T_TMPFS a tmpfs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scripts/lib/runner.sh
-. "$ROOT/scripts/lib/runner.sh"
-# shellcheck source=scripts/lib/manifest.sh
-. "$ROOT/scripts/lib/manifest.sh"
-# shellcheck source=scripts/lib/fixture.sh
-. "$ROOT/scripts/lib/fixture.sh"
-# shellcheck source=scripts/lib/pair.sh
-. "$ROOT/scripts/lib/pair.sh"
+# shellcheck source=scripts/lib/pairs.sh
+. "$ROOT/scripts/lib/pairs.sh"
 runner_start shell
 BIN=$W/bin SCRIPTS=$ROOT/tests/integration/shell T_RW=$W/rw T_TMPFS=$W/tmpfs
 mkdir -p "$BIN"

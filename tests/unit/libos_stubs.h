@@ -10,19 +10,7 @@
 #include "../../libos/libos.h"
 #include "../../libos/ipc/ipc.h"
 
-struct process proc;
-int log_level;
-void log_printf(int level, const char *fmt, ...) { (void)level, (void)fmt; }
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, c);
-        dst[c] = 0;
-    }
-    return n;
-}
+#include "libos_base_stubs.h"
 
 long ipc_kill(int pid, int sig) { (void)pid, (void)sig; return -ESRCH; }
 void ipc_renamed(void) {}

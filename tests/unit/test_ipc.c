@@ -27,19 +27,7 @@ static int failures;
 
 /* ---- the library OS around the IPC layer ---- */
 
-struct process proc;
-int log_level;
-void log_printf(int level, const char *fmt, ...) { (void)level, (void)fmt; }
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t c = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, c);
-        dst[c] = 0;
-    }
-    return n;
-}
+#include "libos_base_stubs.h"
 void *kmalloc(size_t n) { return malloc(n); }
 void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void kfree(void *p) { free(p); }

@@ -1,0 +1,24 @@
+/* The library OS globals every host-side test of its code replaces the same
+ * way: the process, a silent log, and strlcpy (the guest's klib has it; this
+ * host's glibc does not).  It defines them, so one file of a test includes it. */
+#ifndef PICOVM_TEST_LIBOS_BASE_STUBS_H
+#define PICOVM_TEST_LIBOS_BASE_STUBS_H
+
+#include <string.h>
+#include "../../libos/libos.h"
+
+struct process proc;
+int log_level;
+void log_printf(int level, const char *fmt, ...) { (void)level, (void)fmt; }
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(dst, src, c);
+        dst[c] = 0;
+    }
+    return n;
+}
+
+#endif
