@@ -1,7 +1,7 @@
 /* The PAL server: a monitor thread that serves the guest's call slots.
  *
  * While work keeps coming it spins on the call page (a call then costs a
- * shared-memory round trip, ~0.4 us on PVM instead of a ~26 us exit); after
+ * shared-memory round trip, ~0.1 us here instead of a ~26 us exit); after
  * SPIN_NS without a request it clears server_awake and sleeps on the
  * doorbell eventfd, which the guest rings without an exit (ioeventfd). */
 #include <errno.h>

@@ -1,6 +1,8 @@
 /* The vCPU loop.  PAL calls do not pass through here (see hc_server.c):
- * exits are only a parked vCPU waiting for a slow call, a fatal fault the
- * guest could not handle itself, or something that should never happen. */
+ * exits are a parked vCPU waiting for a slow call (or carrying out an exit or
+ * a fork), a vCPU waiting for vsock news, the vsock device's register
+ * accesses while the driver sets it up, a kick for an upcall, a fatal fault
+ * the guest could not handle itself, or something that should never happen. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
