@@ -57,6 +57,7 @@ const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_SIGNAL] = sizeof(struct ipc_signal),
     [IPC_SETPGID] = sizeof(struct ipc_setpgid),
     [IPC_BYE] = 0,
+    [IPC_REPARENT] = 0,
 };
 
 const ipc_handler ipc_handlers[IPC_NTYPES] = {
@@ -68,6 +69,7 @@ const ipc_handler ipc_handlers[IPC_NTYPES] = {
     [IPC_LIST] = ipc_on_list,
     [IPC_SIGNAL] = ipc_on_signal,
     [IPC_SETPGID] = ipc_on_setpgid,
+    [IPC_REPARENT] = ipc_on_reparent,
 };
 
 long ipc_frame_size(const void *buf, size_t n)

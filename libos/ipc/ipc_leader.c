@@ -100,8 +100,11 @@ void ipc_leader_exit(int pid, int status)
             remove_at(i);
             continue;
         }
-        if (table[i]->ppid == pid)
+        if (table[i]->ppid == pid) {
             table[i]->ppid = IPC_LEADER;
+            ipc_adopt(table[i]->pid);
+            ipc_notify(table[i]->pid, IPC_REPARENT, NULL, 0, false);
+        }
         i++;
     }
 }
@@ -137,6 +140,7 @@ int ipc_leader_list(int by, int id, struct ipc_list_ent *out, int max)
 
 void ipc_leader_reset(void)
 {
+    ipc_adopt_reset();
     while (count)
         remove_at(count - 1);
     kfree(table);
@@ -219,7 +223,7 @@ long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *an
     int parent = e ? e->ppid : 0;
     ipc_leader_exit(from, status);
     /* Its parent may be waiting for it. */
-    if (parent == IPC_LEADER)
+    if (parent == IPC_LEADER && !ipc_adopted_exit(from, status))
         ipc_note_child_exit(from);
     else if (parent > 0)
         ipc_notify(parent, IPC_CHILD_EXIT, &(int32_t){ from }, 4, false);

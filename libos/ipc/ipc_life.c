@@ -31,6 +31,8 @@ static struct {
     int pid, status;
 } done[MAX_DONE];                        /* children waited for here, not yet by the program */
 static int ndone;
+static int adopted[MAX_ENDING];          /* orphans of ended processes, now pid 1's children */
+static int nadopted;
 
 long ipc_start(void)
 {
@@ -58,6 +60,31 @@ void ipc_note_child_exit(int pid)
     /* Full: that child is found by the slower looks. */
     if (nending < MAX_ENDING)
         ending[nending++] = pid;
+}
+
+long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans)
+{
+    (void)body, (void)len, (void)ans;
+    if (from != IPC_LEADER)
+        return -EINVAL;
+    proc.ppid = IPC_LEADER;
+    return 0;
+}
+
+void ipc_adopt_reset(void) { nadopted = 0; }
+
+void ipc_adopt(int pid)
+{
+    if (nadopted < MAX_ENDING)
+        adopted[nadopted++] = pid;
+}
+
+static bool is_adopted(long pid)
+{
+    for (int i = 0; i < nadopted; i++)
+        if (pid == -1 || adopted[i] == pid)
+            return true;
+    return false;
 }
 
 long ipc_on_child_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)
@@ -88,6 +115,23 @@ static void child_ended(long pid, int status)
         info.si_status = status & 0x7f;
     }
     signal_send(SIGCHLD, &info);
+}
+
+bool ipc_adopted_exit(int pid, int status)
+{
+    for (int i = 0; i < nadopted; i++) {
+        if (adopted[i] != pid)
+            continue;
+        adopted[i] = adopted[--nadopted];
+        if (ndone < MAX_DONE) {
+            done[ndone].pid = pid;
+            done[ndone++].status = status;
+        }
+        nchildren++;   /* child_ended counts it out again */
+        child_ended(pid, status);
+        return true;
+    }
+    return false;
 }
 
 /* Waits in the monitor for the children that said they end (they do at
@@ -192,6 +236,9 @@ static long ipc_wait(long pid, int nohang, int *status)
             r = ipc.lower->process_wait(pid, 1, status);
             if (r > 0)
                 child_ended(r, *status);
+            /* The monitor knows only the children it forked. */
+            if (r == -ECHILD && is_adopted(pid))
+                r = 0;
         }
         if (r > 0)
             reaped(r);

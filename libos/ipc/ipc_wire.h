@@ -39,6 +39,7 @@ enum ipc_type {
     IPC_SIGNAL,         /* struct ipc_signal */
     IPC_SETPGID,        /* struct ipc_setpgid -> struct ipc_rec + strings (the changed entry) */
     IPC_BYE,            /* the stream is closed on purpose (not the sender's death) */
+    IPC_REPARENT,       /* leader to an orphan: its parent ended, pid 1 is its parent now */
     IPC_NTYPES
 };
 
@@ -181,8 +182,14 @@ extern uint64_t ipc_start_ns; /* monotonic clock at our start or fork */
 uint32_t ipc_self_rec(void *out);
 
 /* ipc_life.c: the stacked PAL and children that are ending. */
+long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_child_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 void ipc_note_child_exit(int pid);
+/* Orphans pid 1 takes over: it learns their end from their EXIT message,
+ * since their monitor's parent, which would have waited, is gone. */
+void ipc_adopt(int pid);
+void ipc_adopt_reset(void);   /* with the leader's table (ipc_leader_reset) */
+bool ipc_adopted_exit(int pid, int status);
 /* The children that said they end are waited for (look: and any other
  * that ended), and SIGCHLD comes: -> whether one ended. */
 bool ipc_children_settle(bool look);

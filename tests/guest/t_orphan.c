@@ -1,0 +1,41 @@
+// PICOVM-ONLY
+/* Orphans go to pid 1, as in a container's PID namespace (so no native run:
+ * natively the host's init adopts them): a grandchild whose parent ended sees
+ * getppid() == 1, and pid 1 (this program) reaps it with its exit status. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    printf("first process is pid %d\n", (int)getpid());
+    int link[2];
+    if (pipe(link))
+        return 1;
+    pid_t child = fork();
+    if (child == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            close(link[1]);
+            char c;
+            if (read(link[0], &c, 1) != 0)   /* EOF: the middle process is gone */
+                _exit(9);
+            for (int i = 0; i < 200 && getppid() != 1; i++)
+                usleep(10000);
+            _exit(getppid() == 1 ? 5 : 6);   /* told by status: pid 1 prints, in order */
+        }
+        _exit(grandchild > 0 ? 0 : 1);
+    }
+    close(link[0]);
+    close(link[1]);
+    int st;
+    pid_t w = waitpid(child, &st, 0);
+    printf("middle process ended: %s\n", w == child && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "yes" : "no");
+    w = wait(&st);
+    printf("adopted orphan reaped: %s, status %d (5: it saw pid 1 as its parent)\n",
+           w > 0 && w != child ? "yes" : "no", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    printf("then no children: %s\n", wait(&st) == -1 && errno == ECHILD ? "ECHILD" : "more");
+    return 0;
+}
