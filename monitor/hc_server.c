@@ -103,39 +103,32 @@ static void *server_main(void *arg)
 /* The server and the vCPU each spin while the other works: on one CPU they
  * would take turns by time slice (milliseconds per call), so when the host
  * lets us use two CPUs, the server takes one the vCPU thread is not on. */
-static void place_threads(pthread_attr_t *a)
+static const cpu_set_t *place_threads(void)
 {
     /* The CPUs the host gave us, read before our own pinning narrowed them
      * (a forked monitor inherits its parent's vCPU thread's pin). */
     static cpu_set_t allowed;
     static bool known;
-    cpu_set_t vcpu, server;
+    static cpu_set_t server;
+    cpu_set_t vcpu;
     if (!known)
         known = !sched_getaffinity(0, sizeof(allowed), &allowed);
     int here = sched_getcpu();
     if (!known || here < 0 || CPU_COUNT(&allowed) < 2)
-        return;
+        return NULL;
     CPU_ZERO(&vcpu);
     CPU_SET(here, &vcpu);
     server = allowed;
     CPU_CLR(here, &server);
-    if (!pthread_setaffinity_np(pthread_self(), sizeof(vcpu), &vcpu))
-        pthread_attr_setaffinity_np(a, sizeof(server), &server);
+    return pthread_setaffinity_np(pthread_self(), sizeof(vcpu), &vcpu) ? NULL : &server;
 }
 
 void hc_server_start(struct vm *vm)
 {
-    pthread_t t;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    place_threads(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 << 10);
-    if (pthread_create(&t, &a, server_main, vm)) {
+    if (thread_start(server_main, vm, 256 << 10, place_threads())) {
         mlog(LOG_ERROR, "cannot start the PAL server thread");
         exit(70);
     }
-    pthread_attr_destroy(&a);
     upcall_start(vm);
 }
 

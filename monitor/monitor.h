@@ -83,6 +83,10 @@ void upcall_deliver(struct vm *vm);
 struct timespec;
 int upcall_sleep_until(struct vm *vm, const struct timespec *deadline);
 
+/* A detached helper thread (thread.c); cpus NULL: anywhere.  -> 0 or a pthread error. */
+#include <sched.h>
+int thread_start(void *(*fn)(void *), void *arg, size_t stack_size, const cpu_set_t *cpus);
+
 /* Processes (pidns.c, children.c, fork.c). */
 int pidns_init(int max_processes);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */

@@ -237,13 +237,7 @@ void upcall_start(struct vm *vm)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 << 10);
-    int err = pthread_create(&t, &attr, timer_main, NULL);
-    pthread_attr_destroy(&attr);
+    int err = thread_start(timer_main, NULL, 64 << 10, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err) {
         mlog(LOG_ERROR, "cannot start the timer thread: %s", strerror(err));

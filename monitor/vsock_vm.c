@@ -104,13 +104,7 @@ static int start(struct vm *vm, char *err, size_t errlen)
     struct kvm_ioeventfd io = { .addr = GPA_VIRTIO_VSOCK + VIRTIO_MMIO_QUEUE_NOTIFY, .len = 4, .fd = vs.kick_fd };
     if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
         mlog(LOG_DEBUG, "vsock: KVM_IOEVENTFD unavailable (%s): queue kicks will exit", strerror(errno));
-    pthread_t t;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&a, 256 << 10);
-    int e = pthread_create(&t, &a, device_main, NULL);
-    pthread_attr_destroy(&a);
+    int e = thread_start(device_main, NULL, 256 << 10, NULL);
     if (e) {
         snprintf(err, errlen, "vsock: cannot start the device thread: %s", strerror(e));
         return -1;
