@@ -24,7 +24,10 @@ MON_C     := $(wildcard monitor/*.c)
 MON_OBJ   := $(patsubst %,$(B)/%.o,$(MON_C))
 
 TEST_C    := $(wildcard tests/guest/*.c)
-TEST_BIN  := $(patsubst tests/guest/%.c,$(B)/tests/%,$(TEST_C))
+TEST_BIN  := $(patsubst tests/guest/%.c,$(B)/tests/%,$(TEST_C)) \
+             $(patsubst tests/guest/%.c,$(B)/tests-glibc/%,$(TEST_C))
+TEST_DEPS := $(wildcard tests/guest/*.h pal-kvm/*.h guest/*.h)
+TEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -Ipal-kvm -Iguest
 
 .PHONY: all demo test bench clean unit tests-bin
 all: $(B)/picovm tests-bin
@@ -63,11 +66,15 @@ $(B)/monitor/guest_image.o: monitor/guest_image.S $(B)/guest.bin
 $(B)/picovm: $(MON_OBJ) $(B)/monitor/guest_image.o
 	$(CC) $(MON_LDFLAGS) -o $@ $^
 
-# Guest test programs: unmodified static Linux binaries built with musl.
+# Guest test programs: unmodified static Linux binaries, each built twice,
+# with musl and with glibc (the two libcs use different system calls).
 tests-bin: $(TEST_BIN)
-$(B)/tests/%: tests/guest/%.c $(wildcard tests/guest/*.h pal-kvm/*.h guest/*.h)
+$(B)/tests/%: tests/guest/%.c $(TEST_DEPS)
 	@mkdir -p $(dir $@)
-	$(MUSLCC) -static -O2 -Wall -Wextra -Werror -Ipal-kvm -Iguest -o $@ $<
+	$(MUSLCC) $(TEST_CFLAGS) -o $@ $<
+$(B)/tests-glibc/%: tests/guest/%.c $(TEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
 
 # demo, test and bench install missing Debian packages before building,
 # so they work on a fresh machine.

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 PKGS=(
-  gcc make nasm binutils musl-tools   # monitor, guest image, guest test programs
+  gcc make nasm binutils musl-tools   # monitor, guest image, guest test programs (musl)
+  libc6-dev                           # static glibc for the glibc variant of the test programs
   clang libclang-rt-14-dev            # libFuzzer smoke runs
   busybox-static bash-static          # integration tests: unmodified static programs
   qemu-system-x86 cpio xz-utils       # the emulated SVM host (scripts/svm-host.sh)

@@ -5,6 +5,8 @@
 #   // ARGS: words       argv[1..]: shell words, $T_RW $T_RO $T_TMPFS expand
 #   // STDIN: text       stdin is text plus a newline (printf %b escapes: \n \t)
 #   // MANIFEST: line    a line added to the picovm manifest (may repeat)
+#   // MUSL-ONLY: why    no glibc run (glibc:NAME is skipped, saying why): only for
+#                        libc behaviour glibc cannot match natively, never a picovm bug
 # header_value FILE KEY prints the value (nothing if absent), header_values all
 # of them, one a line; header_flag FILE KEY
 # succeeds if the flag is there.

@@ -26,11 +26,13 @@ struct linux_statx {
     uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
     uint64_t spare[14];
 };
+#ifndef STATX_TYPE /* glibc's <sys/stat.h> has them */
 #define STATX_TYPE        0x1u
 #define STATX_MODE        0x2u
 #define STATX_NLINK       0x4u
 #define STATX_SIZE        0x200u
 #define STATX_BASIC_STATS 0x7ffu
+#endif
 
 static long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct linux_statx *sx)
 {

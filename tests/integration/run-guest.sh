@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Guest programs: each tests/guest/NAME.c (built by make as build/tests/NAME) runs
-# natively and under picovm with the same argv, environment and stdin, and the two
-# must print the same and exit the same; PICOVM-ONLY programs run under picovm alone
-# against tests/guest/NAME.expected.  Header conventions: scripts/lib/headers.sh.
+# Guest programs: each tests/guest/NAME.c, built by make twice, with musl as
+# build/tests/NAME (test NAME) and with glibc as build/tests-glibc/NAME (test
+# glibc:NAME), runs natively and under picovm with the same argv, environment and
+# stdin, and the two must print the same and exit the same; PICOVM-ONLY programs
+# run under picovm alone against tests/guest/NAME.expected.  Header conventions
+# (MUSL-ONLY skips the glibc build): scripts/lib/headers.sh.
 # Each run sees (also as environment variables):
 #   T_RO     a read-only mount of the fixture (tests/guest/make-fixture.sh)
 #   T_RW     an empty writable host mount, fresh for every run; for PICOVM-ONLY
@@ -19,14 +21,13 @@ runner_start guest
 T_RO=$W/fixture/ro T_RW=$W/rw T_TMPFS=$W/tmpfs
 make_fixture "$T_RO"
 G_ENV=(PATH=/usr/bin:/bin "T_RO=$T_RO" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
-MF_MOUNTS=("ro:$ROOT/build/tests" "ro:$T_RO" "rw:$T_RW" "tmpfs:$T_TMPFS")
+MF_MOUNTS=("ro:$ROOT/build/tests" "ro:$ROOT/build/tests-glibc" "ro:$T_RO" "rw:$T_RW" "tmpfs:$T_TMPFS")
 
-for src in "$ROOT"/tests/guest/*.c; do
-  [ -e "$src" ] || continue
-  name=$(basename "$src" .c)
-  bin=$ROOT/build/tests/$name
-  if [ "$PICOVM_KVM_OK" != 1 ]; then t_skip "$name" "$PICOVM_KVM_WHY"; continue; fi
-  if [ ! -x "$bin" ]; then t_fail "$name" "not built: $bin"; continue; fi
+# guest_test NAME SRC BIN: program SRC as built into BIN (one libc), as test NAME.
+guest_test() {
+  local name=$1 src=$2 bin=$3 args stdin nd pd want expected got
+  if [ "$PICOVM_KVM_OK" != 1 ]; then t_skip "$name" "$PICOVM_KVM_WHY"; return; fi
+  if [ ! -x "$bin" ]; then t_fail "$name" "not built: $bin"; return; fi
   args=()
   eval "args=($(header_value "$src" ARGS))"
   mapfile -t MF_EXTRA < <(header_values "$src" MANIFEST)
@@ -55,7 +56,7 @@ for src in "$ROOT"/tests/guest/*.c; do
     else
       t_pass "$name"
     fi
-    continue
+    return
   fi
 
   fresh_dirs
@@ -66,6 +67,17 @@ for src in "$ROOT"/tests/guest/*.c; do
     compare_pair "$name" "$nd" "$pd" crash
   else
     compare_pair "$name" "$nd" "$pd"
+  fi
+}
+
+for src in "$ROOT"/tests/guest/*.c; do
+  [ -e "$src" ] || continue
+  prog=$(basename "$src" .c)
+  guest_test "$prog" "$src" "$ROOT/build/tests/$prog"
+  if header_flag "$src" MUSL-ONLY:; then
+    t_skip "glibc:$prog" "MUSL-ONLY: $(header_value "$src" MUSL-ONLY)"
+  else
+    guest_test "glibc:$prog" "$src" "$ROOT/build/tests-glibc/$prog"
   fi
 done
 

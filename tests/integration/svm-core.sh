@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # picovm's core on an ordinary SVM KVM host (emulated by scripts/svm-host.sh, one
-# boot for the whole subset): hello, t_exit, t_segv, t_fork, the signal tests (there a
-# handler is entered by sysretq and sigreturn leaves by iretq, both from CPL0), natively
-# vs under picovm as in run-guest.sh, hostile_pal (PICOVM-ONLY) and a busybox applet.
+# boot for the whole subset): hello, t_exit, t_segv, fork/exec/wait (t_fork, t_kill),
+# pipes (t_pipe, t_pipe_fork), the signal tests (there a handler is entered by sysretq
+# and sigreturn leaves by iretq, both from CPL0), natively vs under picovm as in
+# run-guest.sh, hostile_pal (PICOVM-ONLY) and a busybox applet.  A test is a musl
+# build (NAME) or a glibc one (glibc:NAME), as in run-guest.sh.
 # Manifests use paths under /app; the emulated host runs tests/integration/svm-check.sh.
 # env: PICOVM (default build/picovm; must be static), PICOVM_SVM_* (svm-host.sh).
 set -euo pipefail
@@ -16,7 +18,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/lib/headers.sh
 . "$ROOT/scripts/lib/headers.sh"
 PICOVM=${PICOVM:-$ROOT/build/picovm}
-TESTS=(hello t_exit t_segv hostile_pal t_fork t_sighandler t_sigsegv t_alarm)
+TESTS=(hello t_exit t_segv hostile_pal t_fork t_kill t_pipe t_pipe_fork t_signal t_sighandler t_sigsegv t_alarm
+  glibc:hello glibc:t_fork glibc:t_kill glibc:t_pipe_fork glibc:t_sighandler)
 results_init
 
 skip_all() { local t; for t in "${TESTS[@]}" busybox; do t_skip "svm:$t" "$1"; done; }
@@ -65,12 +68,14 @@ add_test() {
 }
 
 for t in "${TESTS[@]}"; do
-  src=$ROOT/tests/guest/$t.c
-  if [ ! -f "$src" ] || [ ! -x "$ROOT/build/tests/$t" ]; then
-    t_fail "svm:$t" "not built: build/tests/$t"
+  prog=${t#glibc:} build=build/tests
+  [ "$prog" = "$t" ] || build=build/tests-glibc
+  src=$ROOT/tests/guest/$prog.c
+  if [ ! -f "$src" ] || [ ! -x "$ROOT/$build/$prog" ]; then
+    t_fail "svm:$t" "not built: $build/$prog"
     continue
   fi
-  cp "$ROOT/build/tests/$t" "$A/bin/"
+  cp "$ROOT/$build/$prog" "$A/bin/$t"
   args=()
   eval "args=($(header_value "$src" ARGS))"
   if header_flag "$src" STDIN:; then printf '%b\n' "$(header_value "$src" STDIN)" >"$A/$t.stdin"; fi
