@@ -13,6 +13,7 @@
 #include "libos.h"
 #include "signal.h"
 #include "hypercall.h"
+#include "ipc/ipc.h"
 
 /* System-call restarting, decided by the first handler that runs. */
 struct restart {
@@ -156,8 +157,12 @@ static void on_upcall(void *context)
 {
     struct pal_upcall *u = context;
     signal_note_async(u->host_signals, u->alarms);
-    if (u->regs)
+    if (u->children)
+        ipc_children_note_async(u->children);
+    if (u->regs) {
+        ipc_safe_point();
         deliver(u->regs, NULL);
+    }
 }
 
 void signal_init(void)

@@ -4,6 +4,7 @@
  * signals.  Nothing here runs a handler: signals take effect on the way
  * back to the program (signal_deliver.c). */
 #include "signal.h"
+#include "ipc/ipc.h"
 #include <linux/signal.h>
 
 struct sigstate sigstate = { .altstack = { .ss_flags = SS_DISABLE } };
@@ -118,10 +119,14 @@ void signal_take_async(void)
     uint64_t sigs = __atomic_exchange_n(&sigstate.async_signals, 0, __ATOMIC_RELAXED);
     uint64_t alarms = __atomic_exchange_n(&sigstate.async_alarms, 0, __ATOMIC_RELAXED);
     /* From the host: the terminal's ^C, or a process outside the
-     * application, which has no pid here (as outside a pid namespace). */
+     * application, which has no pid here (as outside a pid namespace).
+     * pid 1's are the application's (monitor/launcher.c): they go to its
+     * foreground process group, pid 1's, as a terminal's would. */
     for (int sig = 1; sigs; sig++, sigs >>= 1) {
         if (!(sigs & 1) || sig == SIGKILL || sig == SIGSTOP)
             continue;
+        if (proc.pid == 1)
+            ipc_kill(-proc.pgid, sig);
         siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
         signal_send(sig, &info);
     }

@@ -65,6 +65,6 @@ void syscall_dispatch(struct syscall_frame *f)
         trace(nr, f, ret);
     f->rax = ret;
     syscall_patch_site(f, nr);
-    ipc_syscall_exit();
+    ipc_safe_point();
     signal_syscall_exit(f, nr);
 }

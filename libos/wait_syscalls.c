@@ -1,7 +1,9 @@
 /* wait4 and waitid: children are reaped through the PAL, which waits on the
- * host for the child's monitor. */
+ * host for the child's monitor; a wait by process group goes through the
+ * IPC layer, as only the leader knows the children's groups. */
 #include "libos.h"
 #include "signal.h"
+#include "ipc/ipc.h"
 #include <linux/wait.h>
 #include <linux/resource.h>
 #include <asm/siginfo.h>
@@ -9,9 +11,13 @@
 
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)
 
-/* Process groups of children are not tracked yet: "any child in group g"
- * is served as "any child". */
-static long pid_to_wait_for(int pid) { return pid > 0 ? pid : -1; }
+/* wait4's pid: > 0 that child, -1 any, 0 our group, < -1 group -pid. */
+static long wait_for(int pid, int nohang, int *status)
+{
+    if (pid > 0 || pid == -1)
+        return pal->process_wait(pid, nohang, status);
+    return ipc_wait_group(pid ? -pid : proc.pgid, nohang, status);
+}
 
 long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
 {
@@ -21,7 +27,9 @@ long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
         (ru && !user_range_ok(ru, sizeof(*ru), true)))
         return -EFAULT;
     int status = 0;
-    long got = pal->process_wait(pid_to_wait_for(pid), options & WNOHANG, &status);
+    if (pid == INT32_MIN)
+        return -ESRCH;   /* as Linux: -pid does not exist */
+    long got = wait_for(pid, options & WNOHANG, &status);
     if (got == -EINTR)
         return -ERESTARTSYS;   /* a signal came: run its handler, then wait again if SA_RESTART */
     if (got > 0) {
@@ -44,7 +52,10 @@ long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage 
     if (!(options & WEXITED))
         return -ECHILD;   /* nothing stops or continues here */
     int status = 0;
-    long got = pal->process_wait(idtype == P_PID ? id : -1, options & WNOHANG, &status);
+    if ((idtype == P_PID && id <= 0) || (idtype == P_PGID && id < 0))
+        return -EINVAL;
+    long got = idtype == P_PGID ? ipc_wait_group(id ? id : proc.pgid, options & WNOHANG, &status)
+                                : pal->process_wait(idtype == P_PID ? id : -1, options & WNOHANG, &status);
     if (got < 0)
         return got == -EINTR ? -ERESTARTSYS : got;
     if (info) {

@@ -7,10 +7,17 @@
  * a parent's wait returns at once; the host process is reaped later.  When
  * the pipe closes with no report (the child monitor was killed on the host,
  * by SIGKILL say), waitpid() gives the status, which is then exactly what a
- * Linux parent would see. */
+ * Linux parent would see.
+ *
+ * A parent hears of the end at once, as Linux's SIGCHLD: the child monitor
+ * sends its monitor a host SIGCHLD right after the report (the host kernel
+ * sends one too when a child monitor dies unreported), and the parent
+ * monitor posts a `children` upcall, so the library OS waits in the monitor
+ * for a status that is there, with no message between the VMs. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,28 +37,55 @@ static int nchildren;
 /* Host processes whose status was reported but that are not reaped yet. */
 static pid_t unreaped[MAX_CHILDREN];
 static int nunreaped;
-/* In a child monitor: where to report (write end), -1 otherwise. */
+/* In a child monitor: where to report (write end), -1 otherwise, and to whom. */
 static int report_to_parent = -1;
+static pid_t parent_monitor;
+
+static void child_ended(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    upcall_post(0, 0, 1);
+    errno = saved;
+}
+
+static void hear_children(void)
+{
+    static bool listening;
+    if (listening)
+        return;
+    struct sigaction sa = { .sa_handler = child_ended, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+    sigemptyset(&sa.sa_mask);
+    listening = sigaction(SIGCHLD, &sa, NULL) == 0;
+}
 
 int children_add(int pid, pid_t host, int status_fd)
 {
     if (nchildren == MAX_CHILDREN)
         return -EAGAIN;
+    hear_children();
     children[nchildren++] = (struct child){ pid, host, status_fd };
     return 0;
 }
 
-void children_become_child(int status_fd)
+void children_become_child(int status_fd, pid_t parent)
 {
     for (int i = 0; i < nchildren; i++)
         close(children[i].status_fd);
     nchildren = nunreaped = 0;
     report_to_parent = status_fd;
+    parent_monitor = parent;
 }
 
 void children_report_status(int wait_status)
 {
-    if (report_to_parent >= 0 && write(report_to_parent, &wait_status, sizeof(wait_status)) < 0)
+    if (report_to_parent < 0)
+        return;
+    /* A write that fails (EPIPE) means the parent is gone: its pid may be
+     * someone else's by now, so it gets no signal. */
+    if (write(report_to_parent, &wait_status, sizeof(wait_status)) == sizeof(wait_status))
+        kill(parent_monitor, SIGCHLD);
+    else
         mlog(LOG_DEBUG, "cannot report the exit status to the parent: %m");
 }
 

@@ -68,11 +68,12 @@ static int put_back(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc)
 }
 
 /* In the child monitor: a VM of its own over the inherited memory. */
-static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, int pid, int status_fd)
+static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, int pid, int status_fd,
+                         pid_t parent)
 {
     char err[256];
     launcher_detach();
-    children_become_child(status_fd);
+    children_become_child(status_fd, parent);
     vm_detach(vm);
     if (vm_attach(vm, err, sizeof(err)) < 0 || put_back(vm, s, tsc) < 0) {
         report_crash(vm, "fork: cannot build the child's VM: %s", err);
@@ -107,10 +108,11 @@ void proc_fork(struct vm *vm, struct hc_slot *slot)
         pidns_release();
         goto out;
     }
+    pid_t self = getpid();
     pid_t host = fork();
     if (host == 0) {
         close(status_pipe[0]);
-        become_child(vm, &snap, tsc, pid, status_pipe[1]);
+        become_child(vm, &snap, tsc, pid, status_pipe[1], self);
         ret = 0;
     } else {
         close(status_pipe[1]);

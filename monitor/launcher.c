@@ -26,12 +26,16 @@ struct exit_report {
 
 static int report_fd = -1;
 static pid_t back_pid, front_pid;
+static bool first = true;   /* the monitor of the program the user started */
 
 /* Host signals for the program.  The terminal sends ^C (^\, a hangup) to
- * its whole foreground process group, the front and its monitor alike, so a
- * monitor with a front takes them only as the front passes them on, and the
- * program sees each once; a forked monitor, which has no front, takes them
- * as they come.  The front passes a signal on as the value of a real-time
+ * its whole foreground process group, the front and every monitor alike.
+ * The application takes them once, through the front: the front passes
+ * them on to its monitor, whose program (pid 1) hands them to the
+ * application's foreground process group, as a terminal would.  So a
+ * monitor with a front takes them only as the front passes them on, and a
+ * forked monitor only when they were sent to it alone (kill, not the
+ * terminal).  The front passes a signal on as the value of a real-time
  * one: those queue, where a second SIGINT pending beside the monitor's own
  * copy would be merged into it and lost. */
 static int forward_signal;
@@ -41,13 +45,14 @@ static void forward(int sig) { sigqueue(back_pid, forward_signal, (union sigval)
 static void post(int sig)
 {
     int saved = errno;
-    upcall_post(1ull << (sig - 1), 0);
+    upcall_post(1ull << (sig - 1), 0, 0);
     errno = saved;
 }
 
-static void take_host_signal(int sig)
+static void take_host_signal(int sig, siginfo_t *si, void *uc)
 {
-    if (report_fd < 0)
+    (void)uc;
+    if (report_fd < 0 && (first || si->si_code != SI_KERNEL))
         post(sig);
 }
 
@@ -116,7 +121,7 @@ static __attribute__((noreturn)) void front(int rd, bool stats)
 void launcher_split(bool stats)
 {
     /* The monitor's way to take them (the front installs its own). */
-    struct sigaction sa = { .sa_handler = take_host_signal, .sa_flags = SA_RESTART };
+    struct sigaction sa = { .sa_sigaction = take_host_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
     handle_host_signals(&sa);
     forward_signal = SIGRTMIN + 4;
     struct sigaction fw = { .sa_sigaction = take_forwarded, .sa_flags = SA_SIGINFO | SA_RESTART };
@@ -146,8 +151,6 @@ void launcher_split(bool stats)
     if (getppid() != front_pid)
         _exit(70);
 }
-
-static bool first = true;
 
 bool launcher_is_first(void) { return first; }
 

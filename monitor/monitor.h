@@ -71,12 +71,12 @@ bool launcher_is_first(void);   /* the monitor of the program the user started *
 /* Asynchronous events for the guest (upcall.c).  upcall_start, from
  * hc_server_start on the thread that will run the vCPU (at boot and in a
  * forked monitor), starts the alarm's thread.  upcall_post, from any thread
- * or signal handler: host signals (bit n-1: signal n) and alarm expiries
- * for the program; the guest is made to notice.  upcall_deliver, from the
+ * or signal handler: host signals (bit n-1: signal n), alarm expiries and
+ * ended children for the program; the guest is made to notice.  upcall_deliver, from the
  * vCPU loop when KVM_RUN returns EINTR: sends a vCPU stopped in the
  * program's code to the PAL's upcall entry. */
 void upcall_start(struct vm *vm);
-void upcall_post(uint64_t host_signals, uint64_t alarms);
+void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children);
 void upcall_deliver(struct vm *vm);
 /* For PAL calls that wait in the monitor: sleeps until deadline
  * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
@@ -92,8 +92,9 @@ int pidns_init(int max_processes);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
 void pidns_release(void);
 int children_add(int pid, pid_t host, int status_fd);
-/* In a forked monitor: no children of its own; report to its parent on status_fd. */
-void children_become_child(int status_fd);
+/* In a forked monitor: no children of its own; report to its parent
+ * (the monitor process parent) on status_fd. */
+void children_become_child(int status_fd, pid_t parent);
 /* Hands the program's wait status to the parent monitor (a no-op in the first one). */
 void children_report_status(int wait_status);
 struct hc_slot;

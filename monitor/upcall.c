@@ -1,6 +1,6 @@
 /* Asynchronous events for the guest: host signals forwarded to the program
- * (SIGINT, SIGTERM, SIGHUP, SIGQUIT) and expiries of its alarm
- * (HC_SET_ALARM), handed over by the PAL to the library OS as upcalls.
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT), expiries of its alarm (HC_SET_ALARM)
+ * and children that ended, handed over by the PAL to the library OS as upcalls.
  *
  * upcall_post() puts an event in vCPU 0's struct upcall_area in guest
  * memory (guest/layout.h) and makes sure the guest notices it:
@@ -15,7 +15,8 @@
  *  - the guest may go back to the program between its last look and the
  *    event, so until the guest has taken the event a timer thread kicks the
  *    vCPU again, 1 ms later, then less and less often.
- * The same timer thread runs the alarm.  Host signals come from launcher.c. */
+ * The same timer thread runs the alarm.  Host signals come from launcher.c,
+ * ended children from children.c. */
 #include <errno.h>
 #include <linux/futex.h>
 #include <linux/kvm.h>
@@ -82,7 +83,7 @@ static void kick(void)
         syscall(SYS_tgkill, getpid(), up.vcpu_tid, KICK_SIGNAL);
 }
 
-void upcall_post(uint64_t host_signals, uint64_t alarms)
+void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children)
 {
     struct upcall_area *a = up.area;
     if (!a) {
@@ -93,6 +94,8 @@ void upcall_post(uint64_t host_signals, uint64_t alarms)
         __atomic_fetch_or(&a->host_signals, host_signals, __ATOMIC_SEQ_CST);
     if (alarms)
         __atomic_fetch_add(&a->alarms, alarms, __ATOMIC_SEQ_CST);
+    if (children)
+        __atomic_fetch_add(&a->children, children, __ATOMIC_SEQ_CST);
     __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
     futex(&a->pending, FUTEX_WAKE, 1, NULL);
     uint64_t one = 1;
@@ -148,7 +151,7 @@ static uint64_t run_alarm(uint64_t now)
         } else {
             up.alarm_at = 0;
         }
-        upcall_post(0, n);
+        upcall_post(0, n, 0);
     }
     uint64_t next = up.alarm_at;
     pthread_mutex_unlock(&up.lock);
@@ -244,5 +247,5 @@ void upcall_start(struct vm *vm)
         exit(70);
     }
     if (early)
-        upcall_post(early, 0);
+        upcall_post(early, 0, 0);
 }

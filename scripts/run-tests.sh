@@ -7,6 +7,7 @@
 #   e. the core on an emulated SVM KVM host         tests/integration/svm-core.sh
 #   f. the monitor's seccomp lockdown               tests/integration/lockdown.sh
 #   g. shell scripts over many picoprocesses        tests/integration/run-shell.sh
+#   h. host signals reach the foreground group      tests/integration/host-signals.sh
 # and checks that no picovm process outlived its test.  One line per test (PASS
 # name / FAIL name (why) / SKIP name (reason)), then exactly one last line
 # "N passed, M failed[, K skipped]"; exits non-zero if anything failed.
@@ -45,7 +46,7 @@ kvm_check
 
 for s in scripts/run-unit.sh tests/integration/run-guest.sh tests/integration/run-busybox.sh \
   tests/integration/bad-input.sh tests/integration/svm-core.sh tests/integration/lockdown.sh \
-  tests/integration/run-shell.sh; do
+  tests/integration/run-shell.sh tests/integration/host-signals.sh; do
   section "$s"
   if [ "$s" = tests/integration/svm-core.sh ] && [ -n "${PICOVM_SKIP_SVM:-}" ]; then
     t_skip svm "PICOVM_SKIP_SVM is set: SVM host NOT tested"

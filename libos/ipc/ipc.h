@@ -27,9 +27,18 @@ void ipc_init(void);
 /* A program was loaded (start and execve): sp is its initial stack
  * (argc, argv...), whose strings are its /proc cmdline. */
 void ipc_exec(uint64_t sp);
-/* At the end of every system call: takes in what other processes sent, at
- * most every IPC_POLL_PERIOD_NS (a look costs a PAL call). */
-void ipc_syscall_exit(void);
+/* On the way back to the program (the end of a system call, an upcall that
+ * stopped the program): collects children that ended (SIGCHLD), and takes
+ * in what other processes sent, at most every IPC_POLL_PERIOD_NS for new
+ * streams (a look costs a PAL call). */
+void ipc_safe_point(void);
+/* From the upcall handler, at any time: `ended` children ended; the next
+ * safe point or wait collects them. */
+void ipc_children_note_async(uint64_t ended);
+
+/* The program's wait for any child in process group pgid (> 0): as the
+ * PAL's process_wait, which knows no groups. */
+long ipc_wait_group(int pgid, int nohang, int *status);
 
 /* kill(2) towards others: pid > 0 another process, 0 our group, < -1 the
  * group -pid (this process left out of groups: the caller signals itself),

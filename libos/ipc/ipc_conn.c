@@ -5,7 +5,7 @@
  * Messages are taken in only when the library OS runs (the guest takes no
  * interrupts): in every wait (ipc_poll, from the stacked PAL), while a
  * request waits for its answer, and at the end of system calls
- * (ipc_syscall_exit).  A request's answer is awaited by serving everything
+ * (ipc_safe_point).  A request's answer is awaited by serving everything
  * else that comes meanwhile, so two processes asking each other at once
  * both get answered; handlers themselves never wait for an answer. */
 #include "ipc_wire.h"
@@ -33,6 +33,7 @@ struct waiter {
     uint64_t seq;
     int pid;
     bool done;
+    bool answered;                   /* done by the peer's answer */
     long result;
     void *out;
     uint32_t out_max, out_len;
@@ -45,32 +46,43 @@ static uint64_t next_seq = 1, tick, next_look;
 static struct waiter *waiters[MAX_NESTED];
 static int nwaiters;
 static bool leader_said_bye;         /* it closed our stream to make room */
+/* Messages sent to the leader, and how many of them an answer showed it
+ * took in (it takes a stream's messages in order). */
+static uint64_t leader_sent, leader_confirmed;
 
 const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_REPLY] = 8,
     [IPC_REGISTER] = sizeof(struct ipc_rec),
     [IPC_EXIT] = 4,
     [IPC_REAPED] = 4,
-    [IPC_CHILD_EXIT] = 4,
+    [IPC_EXITED] = sizeof(struct ipc_exited),
     [IPC_LOOKUP] = 4,
     [IPC_LIST] = sizeof(struct ipc_list_req),
     [IPC_SIGNAL] = sizeof(struct ipc_signal),
     [IPC_SETPGID] = sizeof(struct ipc_setpgid),
     [IPC_BYE] = 0,
     [IPC_REPARENT] = 0,
+    [IPC_SYNC] = 0,
 };
 
 const ipc_handler ipc_handlers[IPC_NTYPES] = {
     [IPC_REGISTER] = ipc_on_register,
     [IPC_EXIT] = ipc_on_exit,
     [IPC_REAPED] = ipc_on_reaped,
-    [IPC_CHILD_EXIT] = ipc_on_child_exit,
+    [IPC_EXITED] = ipc_on_exited,
     [IPC_LOOKUP] = ipc_on_lookup,
     [IPC_LIST] = ipc_on_list,
     [IPC_SIGNAL] = ipc_on_signal,
     [IPC_SETPGID] = ipc_on_setpgid,
     [IPC_REPARENT] = ipc_on_reparent,
+    [IPC_SYNC] = ipc_on_sync,
 };
+
+long ipc_on_sync(int from, const void *body, uint32_t len, struct ipc_answer *ans)
+{
+    (void)from, (void)body, (void)len, (void)ans;
+    return 0;
+}
 
 long ipc_frame_size(const void *buf, size_t n)
 {
@@ -135,6 +147,8 @@ static void conn_lost(struct conn *c)
     free_slot(c);
     if (pid == IPC_LEADER && !bye)
         leader_lost();
+    if (ipc.pid == IPC_LEADER && !bye)
+        ipc_leader_peer_lost(pid);
     if (conn_of_pid(pid))
         return;
     for (int i = 0; i < nwaiters; i++)
@@ -164,6 +178,8 @@ static long send_on(struct conn *c, uint32_t type, uint64_t seq, const void *bod
 {
     struct ipc_hdr h = { .type = type, .length = len + len2, .seq = seq, .src_pid = ipc.pid };
     c->last_used = ++tick;
+    if (c->pid == IPC_LEADER && type != IPC_REPLY)
+        leader_sent++;
     long r = write_all(c, &h, sizeof(h));
     if (!r && len)
         r = write_all(c, body, len);
@@ -264,7 +280,7 @@ static void take_reply(int from, const struct ipc_hdr *h, const uint8_t *body)
         if (w->out_len)
             memcpy(w->out, body + 8, w->out_len);
         w->result = (long)result;
-        w->done = true;
+        w->done = w->answered = true;
         return;
     }
     /* The answer to a request given up on (a timeout): nobody wants it. */
@@ -384,8 +400,8 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
         news = true;
         accept_one();
     }
-    /* Not inside a handler: the leader answers a child's exit first. */
-    news |= ipc_children_settle(false);
+    /* An upcall that said children ended ends the wait too. */
+    news |= ipc_children_news();
     next_look = ipc.lower->time_monotonic_ns() + IPC_POLL_PERIOD_NS;
     if (ready)
         return ready;
@@ -394,10 +410,11 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
     return r < 0 ? r : 0;
 }
 
-void ipc_syscall_exit(void)
+void ipc_safe_point(void)
 {
     if (!ipc.up)
         return;
+    ipc_children_news();
     /* Bytes on a stream we have are seen without a PAL call (the driver
      * lives in this VM); new streams need a poll, so they wait a little. */
     bool news = ipc.lower->time_monotonic_ns() >= next_look;
@@ -431,6 +448,7 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
         nwaiters--;
         return r;
     }
+    uint64_t sent = leader_sent;
     uint64_t deadline = timeout_ns ? ipc.lower->time_monotonic_ns() + timeout_ns : 0;
     while (!w.done) {
         long long wait = -1;
@@ -445,9 +463,17 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
         ipc_poll(NULL, 0, wait);
     }
     nwaiters--;
+    if (w.answered && pid == IPC_LEADER && sent > leader_confirmed)
+        leader_confirmed = sent;
     if (out_len)
         *out_len = w.out_len;
     return w.result;
+}
+
+void ipc_sync_leader(uint64_t timeout_ns)
+{
+    if (ipc.pid != IPC_LEADER && leader_sent > leader_confirmed)
+        ipc_request(IPC_LEADER, IPC_SYNC, NULL, 0, NULL, 0, NULL, timeout_ns, true);
 }
 
 /* A stream to ourselves through the monitors' switch: it may refuse

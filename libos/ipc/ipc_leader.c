@@ -9,6 +9,22 @@
 
 static struct ipc_rec **table;     /* sorted by pid; each record with its strings in one block */
 static int count, room;
+/* The last pids that ended (pids are not reused soon): a parent tells a
+ * child's end on its own stream, which may overtake what the child sent
+ * on its stream before it ended (its re-registration, its own child's). */
+#define ENDED_MEMORY 256
+static int ended[ENDED_MEMORY];
+static unsigned nended;
+
+static bool has_ended(int pid)
+{
+    if (pid <= 0)
+        return false;
+    for (unsigned i = 0; i < ENDED_MEMORY; i++)
+        if (ended[i] == pid)
+            return true;
+    return false;
+}
 
 bool ipc_rec_ok(const struct ipc_rec *rec, uint32_t len)
 {
@@ -52,10 +68,25 @@ static void remove_at(int i)
     count--;
 }
 
+/* The process at i is an orphan now: pid 1 is its parent.  -> false if it
+ * was found gone instead (it ended, unheard, as its parent did): it goes. */
+static bool adopt_at(int i)
+{
+    if (ipc_notify(table[i]->pid, IPC_REPARENT, NULL, 0, false) < 0) {
+        remove_at(i);
+        return false;
+    }
+    table[i]->ppid = IPC_LEADER;
+    ipc_adopt(table[i]->pid);
+    return true;
+}
+
 long ipc_leader_register(const struct ipc_rec *rec, uint32_t len)
 {
     if (!ipc_rec_ok(rec, len))
         return -EINVAL;
+    if (has_ended(rec->pid))
+        return 0;
     bool found;
     int i = slot_of(rec->pid, &found);
     /* An older record than ours (the parent's, from fork) is dropped; a
@@ -84,11 +115,14 @@ long ipc_leader_register(const struct ipc_rec *rec, uint32_t len)
     memmove(&table[i + 1], &table[i], (size_t)(count - i) * sizeof(*table));
     table[i] = copy;
     count++;
+    if (copy->ppid != IPC_LEADER && has_ended(copy->ppid))
+        adopt_at(i);
     return 0;
 }
 
 void ipc_leader_exit(int pid, int status)
 {
+    ended[nended++ % ENDED_MEMORY] = pid;
     struct ipc_rec *e = find(pid);
     if (!e)
         return;
@@ -100,11 +134,8 @@ void ipc_leader_exit(int pid, int status)
             remove_at(i);
             continue;
         }
-        if (table[i]->ppid == pid) {
-            table[i]->ppid = IPC_LEADER;
-            ipc_adopt(table[i]->pid);
-            ipc_notify(table[i]->pid, IPC_REPARENT, NULL, 0, false);
-        }
+        if (table[i]->ppid == pid && table[i]->state == IPC_ALIVE && !adopt_at(i))
+            continue;
         i++;
     }
 }
@@ -141,6 +172,8 @@ int ipc_leader_list(int by, int id, struct ipc_list_ent *out, int max)
 void ipc_leader_reset(void)
 {
     ipc_adopt_reset();
+    memset(ended, 0, sizeof(ended));
+    nended = 0;
     while (count)
         remove_at(count - 1);
     kfree(table);
@@ -215,19 +248,37 @@ long ipc_on_register(int from, const void *body, uint32_t len, struct ipc_answer
 long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)
 {
     (void)len, (void)ans;
-    if (ipc.pid != IPC_LEADER)
-        return -EINVAL;
     int32_t status;
     memcpy(&status, body, sizeof(status));
     struct ipc_rec *e = find(from);
-    int parent = e ? e->ppid : 0;
+    /* Only an orphan of ours says its own end. */
+    if (ipc.pid != IPC_LEADER || !e || e->ppid != IPC_LEADER || e->state != IPC_ALIVE)
+        return -EINVAL;
     ipc_leader_exit(from, status);
-    /* Its parent may be waiting for it. */
-    if (parent == IPC_LEADER && !ipc_adopted_exit(from, status))
-        ipc_note_child_exit(from);
-    else if (parent > 0)
-        ipc_notify(parent, IPC_CHILD_EXIT, &(int32_t){ from }, 4, false);
+    ipc_adopted_exit(from, status);
     return 0;
+}
+
+long ipc_on_exited(int from, const void *body, uint32_t len, struct ipc_answer *ans)
+{
+    (void)len, (void)ans;
+    struct ipc_exited m;
+    memcpy(&m, body, sizeof(m));
+    struct ipc_rec *e = find(m.pid);
+    if (ipc.pid != IPC_LEADER || !e || e->ppid != from || e->state != IPC_ALIVE)
+        return -EINVAL;
+    ipc_leader_exit(m.pid, m.status);
+    return 0;
+}
+
+void ipc_leader_peer_lost(int pid)
+{
+    struct ipc_rec *e = find(pid);
+    if (!e || e->ppid != IPC_LEADER || e->state != IPC_ALIVE)
+        return;
+    /* Its status went to the parent that ended: none is left to give. */
+    if (ipc_adopted_exit(pid, 0))
+        ipc_leader_exit(pid, 0);
 }
 
 long ipc_on_reaped(int from, const void *body, uint32_t len, struct ipc_answer *ans)

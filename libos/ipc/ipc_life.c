@@ -3,36 +3,41 @@
  * them (the stacking DESIGN.md's pal.h contract provides for):
  *  - process_fork: the leader starts listening before its first child; the
  *    parent registers the child; the child drops its parent's streams;
- *  - process_exit: the leader is told (and answers, so the message is not
- *    lost with the VM);
+ *  - process_exit: an orphan tells the leader, its parent now (and waits
+ *    for the answer, so the message is not lost with the VM);
  *  - stream_poll, sleep_ns: also wait for messages, and serve them;
  *  - process_wait: the monitor's wait for a child cannot be woken by a
  *    message, so a blocking wait is a look at the children between waits
  *    for messages.
- * A child tells its exit to the leader, which tells its parent: the parent
- * then waits for it in the monitor (which takes no time: it is ending),
- * keeps its status for the program's wait and gets SIGCHLD, as Linux's
- * exit notification.  A child that ends untold (a crash, a kill from the
- * host) is found by looks every CHILD_LOOK_NS while the parent waits. */
+ * A child's end needs no message: its parent's monitor hears it from the
+ * child's monitor and posts a `children` upcall (whatever the way it ended:
+ * exit, crash, a kill from the host), so the parent collects the status in
+ * the monitor at once, keeps it for the program's wait, tells the leader
+ * (whose entry becomes a zombie) and gets SIGCHLD, as Linux's exit
+ * notification.  Only orphans, whose monitor's parent is gone, tell the
+ * leader themselves.  Waits also look every CHILD_LOOK_NS, in case. */
 #include "ipc_wire.h"
 #include "../signal.h"
 #include "hypercall.h"
 
 #define EXIT_TIMEOUT_NS 1000000000ull    /* a leader that does not answer our exit */
 #define CHILD_LOOK_NS 100000000ll        /* a wait looks this often for children that ended untold */
-#define MAX_ENDING 64
+#define MAX_ADOPTED 64
+#define MAX_KIDS 256
 #define MAX_DONE 64
 
 static struct pal_ops stacked;
 static int nchildren;                    /* forked and not waited for in the monitor yet */
-static int ending[MAX_ENDING];           /* children that said they exit, not waited for yet */
-static int nending;
+static uint64_t children_ended;          /* upcalls that said children ended, not looked at yet */
 static struct {
     int pid, status;
 } done[MAX_DONE];                        /* children waited for here, not yet by the program */
 static int ndone;
-static int adopted[MAX_ENDING];          /* orphans of ended processes, now pid 1's children */
+static int adopted[MAX_ADOPTED];         /* orphans of ended processes, now pid 1's children */
 static int nadopted;
+static int kids[MAX_KIDS];               /* forked and not reaped yet: for waits by group */
+static int nkids;
+static bool orphaned;                    /* the leader adopted us: our end is told to it */
 
 long ipc_start(void)
 {
@@ -52,14 +57,9 @@ long ipc_start(void)
     return 0;
 }
 
-void ipc_note_child_exit(int pid)
+void ipc_children_note_async(uint64_t ended)
 {
-    for (int i = 0; i < nending; i++)
-        if (ending[i] == pid)
-            return;
-    /* Full: that child is found by the slower looks. */
-    if (nending < MAX_ENDING)
-        ending[nending++] = pid;
+    __atomic_fetch_add(&children_ended, ended, __ATOMIC_RELAXED);
 }
 
 long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans)
@@ -68,6 +68,7 @@ long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer
     if (from != IPC_LEADER)
         return -EINVAL;
     proc.ppid = IPC_LEADER;
+    orphaned = true;
     return 0;
 }
 
@@ -75,7 +76,7 @@ void ipc_adopt_reset(void) { nadopted = 0; }
 
 void ipc_adopt(int pid)
 {
-    if (nadopted < MAX_ENDING)
+    if (nadopted < MAX_ADOPTED)
         adopted[nadopted++] = pid;
 }
 
@@ -85,17 +86,6 @@ static bool is_adopted(long pid)
         if (pid == -1 || adopted[i] == pid)
             return true;
     return false;
-}
-
-long ipc_on_child_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)
-{
-    (void)len, (void)ans;
-    int32_t pid;
-    memcpy(&pid, body, sizeof(pid));
-    if (from != IPC_LEADER || pid <= 0)
-        return -EINVAL;
-    ipc_note_child_exit(pid);
-    return 0;
 }
 
 /* A child of ours ended (status: its wait status): SIGCHLD, as Linux's
@@ -134,39 +124,55 @@ bool ipc_adopted_exit(int pid, int status)
     return false;
 }
 
-/* Waits in the monitor for the children that said they end (they do at
- * once: the leader answered them), and with look for any that ended
- * untold.  Their statuses wait in done for the program's wait.  -> whether
- * one ended. */
-bool ipc_children_settle(bool look)
+/* A child's status, collected from the monitor: the leader's entry
+ * becomes a zombie (and the child's own children are adopted). */
+static void collected(long pid, int status)
 {
+    if (ipc.pid == IPC_LEADER) {
+        ipc_leader_exit((int)pid, status);
+    } else {
+        struct ipc_exited m = { (int32_t)pid, status };
+        ipc_notify(IPC_LEADER, IPC_EXITED, &m, sizeof(m), true);
+    }
+    child_ended(pid, status);
+}
+
+/* Collects every child that ended from the monitor; their statuses wait in
+ * done for the program's wait.  -> whether one ended. */
+bool ipc_children_settle(void)
+{
+    __atomic_store_n(&children_ended, 0, __ATOMIC_RELAXED);
     bool any = false;
     int status;
-    while (nending && ndone < MAX_DONE) {
-        long pid = ipc.lower->process_wait(ending[--nending], 0, &status);
-        if (pid > 0) {
-            done[ndone].pid = (int)pid;
-            done[ndone++].status = status;
-            child_ended(pid, status);
-            any = true;
-        }
-    }
-    while (look && nchildren > 0 && ndone < MAX_DONE) {
+    while (nchildren > 0 && ndone < MAX_DONE) {
         long pid = ipc.lower->process_wait(-1, 1, &status);
         if (pid <= 0)
             break;
         done[ndone].pid = (int)pid;
         done[ndone++].status = status;
-        child_ended(pid, status);
+        collected(pid, status);
         any = true;
     }
     return any;
 }
 
-static long take_done(long pid, int *status)
+bool ipc_children_news(void)
+{
+    return __atomic_load_n(&children_ended, __ATOMIC_RELAXED) && ipc_children_settle();
+}
+
+/* A child's group, from the leader (a zombie keeps its entry). */
+static bool in_group(int pid, int pgid)
+{
+    return ipc_getpgid(pid) == pgid;
+}
+
+/* A collected child for the program's wait: pid (-1: any), or any of group
+ * pgid when pgid > 0.  -> its pid, 0 if none. */
+static long take_done(long pid, int pgid, int *status)
 {
     for (int i = 0; i < ndone; i++)
-        if (pid == -1 || done[i].pid == pid) {
+        if (pgid > 0 ? in_group(done[i].pid, pgid) : pid == -1 || done[i].pid == pid) {
             long got = done[i].pid;
             *status = done[i].status;
             done[i] = done[--ndone];
@@ -181,6 +187,8 @@ static long ipc_fork(void)
     long pid = ipc.lower->process_fork();
     if (pid > 0 && ipc.up) {
         nchildren++;
+        if (nkids < MAX_KIDS)
+            kids[nkids++] = (int)pid;
         /* The child as the leader will see it before it says anything itself. */
         uint8_t raw[IPC_REC_MAX];
         struct ipc_rec *rec = (struct ipc_rec *)raw;
@@ -195,7 +203,9 @@ static long ipc_fork(void)
         ipc_gen = 0;
         ipc_execed = false;
         ipc_start_ns = ipc.lower->time_monotonic_ns();
-        nchildren = nending = ndone = 0;
+        nchildren = ndone = nkids = 0;
+        children_ended = 0;
+        orphaned = false;
         ipc_leader_reset();
         if (ipc.up)
             ipc_conn_forked();
@@ -207,9 +217,14 @@ static __attribute__((noreturn)) void ipc_exit(int status, const struct hc_crash
 {
     if (ipc.up && ipc.pid != IPC_LEADER) {
         ipc.exiting = true;
+        /* An adoption on its way is taken in first. */
+        ipc_poll(NULL, 0, 0);
         /* A wait status, for the leader's zombie entry. */
         int32_t ws = crash && crash->signo ? (int32_t)crash->signo : (status & 0xff) << 8;
-        ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
+        if (orphaned)
+            ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
+        else
+            ipc_sync_leader(EXIT_TIMEOUT_NS);
     }
     ipc.up = false;
     ipc.lower->process_exit(status, crash);
@@ -218,6 +233,11 @@ static __attribute__((noreturn)) void ipc_exit(int status, const struct hc_crash
 /* The program waited for pid: its zombie entry goes. */
 static void reaped(long pid)
 {
+    for (int i = 0; i < nkids; i++)
+        if (kids[i] == pid) {
+            kids[i] = kids[--nkids];
+            break;
+        }
     ipc_forget((int)pid);
     if (ipc.pid == IPC_LEADER)
         ipc_leader_reaped((int)pid);
@@ -225,17 +245,35 @@ static void reaped(long pid)
         ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ (int32_t)pid }, 4, true);
 }
 
-static long ipc_wait(long pid, int nohang, int *status)
+static bool group_has_child(int pgid)
+{
+    for (int i = 0; i < nkids; i++)
+        if (in_group(kids[i], pgid))
+            return true;
+    for (int i = 0; i < nadopted; i++)
+        if (in_group(adopted[i], pgid))
+            return true;
+    return false;
+}
+
+/* The program's wait for child pid (-1: any), or for any child in group
+ * pgid when pgid > 0 (the monitor knows no groups: the leader does). */
+static long wait_children(long pid, int pgid, int nohang, int *status)
 {
     if (!ipc.up)
-        return ipc.lower->process_wait(pid, nohang, status);
+        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, nohang, status);
     bool interrupted = false;
     for (;;) {
-        long r = take_done(pid, status);
-        if (!r) {
+        long r;
+        if (pgid > 0) {
+            ipc_children_settle();
+            r = take_done(-1, pgid, status);
+            if (!r && !group_has_child(pgid))
+                r = -ECHILD;
+        } else if (!(r = take_done(pid, 0, status))) {
             r = ipc.lower->process_wait(pid, 1, status);
             if (r > 0)
-                child_ended(r, *status);
+                collected(r, *status);
             /* The monitor knows only the children it forked. */
             if (r == -ECHILD && is_adopted(pid))
                 r = 0;
@@ -247,11 +285,15 @@ static long ipc_wait(long pid, int nohang, int *status)
         if (interrupted && signal_pending())
             return -EINTR;
         ipc_keep_leader();
-        /* Children tell their end through the leader; ipc_poll settles them. */
+        /* A child's end comes as an upcall, which ends the poll. */
         interrupted = ipc_poll(NULL, 0, CHILD_LOOK_NS) == -EINTR;
-        ipc_children_settle(true);
+        ipc_children_settle();
     }
 }
+
+static long ipc_wait(long pid, int nohang, int *status) { return wait_children(pid, 0, nohang, status); }
+
+long ipc_wait_group(int pgid, int nohang, int *status) { return wait_children(-1, pgid, nohang, status); }
 
 /* A long wait of the program also looks, now and then, for children that
  * ended untold (a crash, a kill from the host). */
@@ -263,7 +305,7 @@ static long ipc_wait_streams(struct pal_poll *fds, int nfds, long long timeout_n
     if (look && (timeout_ns < 0 || timeout_ns > CHILD_LOOK_NS))
         timeout_ns = CHILD_LOOK_NS;
     long r = ipc_poll(fds, nfds, timeout_ns);
-    if (look && ipc_children_settle(true) && r == 0 && signal_pending())
+    if (look && ipc_children_settle() && r == 0 && signal_pending())
         r = -EINTR;
     return r;
 }

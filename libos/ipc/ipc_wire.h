@@ -31,15 +31,16 @@ _Static_assert(sizeof(struct ipc_hdr) == 24, "IPC header is 24 bytes");
 enum ipc_type {
     IPC_REPLY = 1,      /* { int64 result } + the answer */
     IPC_REGISTER,       /* struct ipc_rec + strings: a process's entry at the leader */
-    IPC_EXIT,           /* { int32 status }: the sender ends (answered, so it is not lost) */
+    IPC_EXIT,           /* { int32 status }: an orphan ends (answered, so it is not lost) */
     IPC_REAPED,         /* { int32 pid }: the sender waited for its child pid */
-    IPC_CHILD_EXIT,     /* { int32 pid }: leader to parent, the child is ending */
+    IPC_EXITED,         /* struct ipc_exited: parent to leader, its child ended */
     IPC_LOOKUP,         /* { int32 pid } -> struct ipc_rec + strings */
     IPC_LIST,           /* struct ipc_list_req -> ipc_list_ent[] */
     IPC_SIGNAL,         /* struct ipc_signal */
     IPC_SETPGID,        /* struct ipc_setpgid -> struct ipc_rec + strings (the changed entry) */
     IPC_BYE,            /* the stream is closed on purpose (not the sender's death) */
     IPC_REPARENT,       /* leader to an orphan: its parent ended, pid 1 is its parent now */
+    IPC_SYNC,           /* answered once the messages sent before it are taken in */
     IPC_NTYPES
 };
 
@@ -74,6 +75,11 @@ struct ipc_list_ent {
     int32_t pgid, sid;
 };
 #define IPC_LIST_MAX ((IPC_BODY_MAX - 8) / sizeof(struct ipc_list_ent))
+
+struct ipc_exited {
+    int32_t pid;               /* a child of the sender */
+    int32_t status;            /* its wait status */
+};
 
 struct ipc_signal {
     int32_t sig, code;         /* code: SI_USER */
@@ -138,6 +144,10 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
  * handles those that came.  -> as pal->stream_poll for fds (0 also when
  * only messages came), with -EINTR when a message brought a signal. */
 long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns);
+/* Returns once the leader has taken in what we sent it (a process about
+ * to end: its VM takes messages still on their way with it). */
+void ipc_sync_leader(uint64_t timeout_ns);
+long ipc_on_sync(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 /* The handler of each message type (NULL: refused). */
 extern const ipc_handler ipc_handlers[IPC_NTYPES];
 /* The fixed part of each type's body, checked before its handler runs. */
@@ -165,6 +175,10 @@ bool ipc_rec_ok(const struct ipc_rec *rec, uint32_t len);
 long ipc_on_register(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_reaped(int from, const void *body, uint32_t len, struct ipc_answer *ans);
+long ipc_on_exited(int from, const void *body, uint32_t len, struct ipc_answer *ans);
+/* A stream from pid ended without its goodbye: an orphan of ours that
+ * ended before it learnt it was one (and so never said) has ended. */
+void ipc_leader_peer_lost(int pid);
 long ipc_on_lookup(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_list(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 
@@ -183,16 +197,16 @@ uint32_t ipc_self_rec(void *out);
 
 /* ipc_life.c: the stacked PAL and children that are ending. */
 long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans);
-long ipc_on_child_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans);
-void ipc_note_child_exit(int pid);
 /* Orphans pid 1 takes over: it learns their end from their EXIT message,
  * since their monitor's parent, which would have waited, is gone. */
 void ipc_adopt(int pid);
 void ipc_adopt_reset(void);   /* with the leader's table (ipc_leader_reset) */
 bool ipc_adopted_exit(int pid, int status);
-/* The children that said they end are waited for (look: and any other
- * that ended), and SIGCHLD comes: -> whether one ended. */
-bool ipc_children_settle(bool look);
+/* Children that ended are collected from the monitor, the leader is told
+ * and SIGCHLD comes: -> whether one ended. */
+bool ipc_children_settle(void);
+/* The same, if an upcall said children ended. */
+bool ipc_children_news(void);
 /* Starts IPC for real (listen, stack the PAL): 0 or -errno. */
 long ipc_start(void);
 

@@ -14,6 +14,8 @@
 
 long ipc_kill(int pid, int sig) { (void)pid, (void)sig; return -ESRCH; }
 void ipc_renamed(void) {}
+void ipc_safe_point(void) {}
+void ipc_children_note_async(uint64_t ended) { (void)ended; }
 long ipc_getpgid(int pid) { (void)pid; return -ESRCH; }
 long ipc_getsid(int pid) { (void)pid; return -ESRCH; }
 bool ipc_pid_exists(int pid) { return pid == proc.pid; }

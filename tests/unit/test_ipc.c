@@ -226,11 +226,13 @@ static long f_wait(long pid, int nohang, int *status)
     return -ECHILD;
 }
 
+static long f_fork(void) { return 8; }
+
 static const struct pal_ops fake_pal = {
     .vsock_listen = f_listen, .vsock_connect = f_connect, .vsock_accept = f_accept,
     .stream_read = f_read, .stream_write = f_write, .stream_close = f_close,
     .stream_nread = f_nread, .stream_poll = f_poll, .time_monotonic_ns = f_clock,
-    .process_wait = f_wait,
+    .process_wait = f_wait, .process_fork = f_fork,
 };
 const struct pal_ops *pal = &fake_pal;
 
@@ -362,12 +364,35 @@ static void leader_table(void)
     EXPECT("zombie", ipc_leader_lookup(3, out) > 0 && o->state == IPC_ZOMBIE);
     EXPECT("zombie-child-gone", ipc_leader_lookup(4, out) == -ESRCH);
     ipc_leader_register((void *)rec, make_rec(rec, 6, 5, 1, 1, 0, "x", "", 0));
+    ipc_leader_register((void *)rec, make_rec(rec, 9, 5, 1, 1, 0, "x", "", 0));
+    alive[6] = true;
     ipc_leader_exit(5, 0);
     EXPECT("reparented", ipc_leader_lookup(6, out) > 0 && o->ppid == 1);
+    EXPECT("orphan-found-gone", ipc_leader_lookup(9, out) == -ESRCH);
     ipc_leader_reaped(3);
     EXPECT("reaped", ipc_leader_lookup(3, out) == -ESRCH);
     ipc_leader_reaped(6);
     EXPECT("reaped-live-stays", ipc_leader_lookup(6, out) > 0);
+    /* A parent's word of an end can overtake what the child sent before. */
+    ipc_leader_register((void *)rec, make_rec(rec, 3, 1, 3, 1, 7, "cat", "", 0));
+    EXPECT("ended-stays-ended", ipc_leader_lookup(3, out) == -ESRCH);
+    alive[10] = true;
+    ipc_leader_register((void *)rec, make_rec(rec, 10, 5, 1, 1, 0, "x", "", 0));
+    EXPECT("late-orphan-adopted", ipc_leader_lookup(10, out) > 0 && o->ppid == 1);
+    /* The end of a child, told by its parent only. */
+    struct ipc_answer answer;
+    ipc_leader_register((void *)rec, make_rec(rec, 11, 6, 1, 1, 0, "x", "", 0));
+    struct ipc_exited ex = { 11, 0x0100 };
+    EXPECT("exited-from-stranger", ipc_on_exited(10, &ex, sizeof(ex), &answer) == -EINVAL);
+    EXPECT("exited", ipc_on_exited(6, &ex, sizeof(ex), &answer) == 0 && ipc_leader_lookup(11, out) > 0 &&
+                         o->state == IPC_ZOMBIE && o->exit_status == 0x0100);
+    EXPECT("exited-twice", ipc_on_exited(6, &ex, sizeof(ex), &answer) == -EINVAL);
+    EXPECT("exit-not-orphan", ipc_on_exit(7, &(int32_t){ 0 }, 4, &answer) == -EINVAL);
+    EXPECT("exit-orphan", ipc_on_exit(10, &(int32_t){ 0x0200 }, 4, &answer) == 0 && ipc_leader_lookup(10, out) > 0 &&
+                              o->state == IPC_ZOMBIE);
+    int st = 0;
+    EXPECT("orphan-reaped-by-pid-1", pal->process_wait(10, 1, &st) == 10 && st == 0x0200 &&
+                                         ipc_leader_lookup(10, out) == -ESRCH);
 
     /* Hostile records. */
     uint32_t len = make_rec(rec, 8, 1, 8, 1, 0, "x", "ab", 2);
@@ -494,7 +519,9 @@ static void handlers(void)
     uint32_t gen = ipc_gen;
     EXPECT("setpgid", ipc_on_setpgid(1, &sp, sizeof(sp), &ans) == 0 && proc.pgid == 9 && ipc_gen == gen + 1 &&
                           ((struct ipc_rec *)ans.buf)->pgid == 9 && ans.len >= sizeof(struct ipc_rec));
-    EXPECT("child-exit-from-stranger", ipc_on_child_exit(3, &(int32_t){ 4 }, 4, &ans) == -EINVAL);
+    struct ipc_exited ex = { 4, 0 };
+    EXPECT("exited-at-non-leader", ipc_on_exited(3, &ex, sizeof(ex), &ans) == -EINVAL);
+    EXPECT("exit-at-non-leader", ipc_on_exit(3, &(int32_t){ 0 }, 4, &ans) == -EINVAL);
     EXPECT("lookup-at-non-leader", ipc_on_lookup(3, &(int32_t){ 4 }, 4, &ans) == -EINVAL);
 }
 
@@ -555,20 +582,59 @@ static void kill_group(void)
     EXPECT("kill-all", ipc_kill(-1, SIGUSR2) == 0);
 }
 
-/* A child's end, as the leader tells its parent: waited for, SIGCHLD. */
+/* Answers every request on s at once. */
+static void peer_answers(struct fstream *s)
+{
+    struct ipc_hdr h;
+    uint8_t body[IPC_BODY_MAX];
+    while (take_msg(s, &h, body))
+        if (h.seq)
+            put_reply(s, h.seq, s->peer, 0, "", 0);
+    s->out_off = 0;   /* what was sent stays there for the test to read */
+}
+
+/* A child's end, as its monitor tells it (an upcall): collected at the next
+ * safe point, the leader told, SIGCHLD; the program's wait finds it. */
 static void children(void)
 {
     reset_world(5);
     alive[1] = true;
-    child_exists[8] = true;
+    EXPECT("fork", pal->process_fork() == 8);
+    child_exists[8] = child_ended_already[8] = true;
     child_status[8] = 3 << 8;
-    ipc_note_child_exit(8);
-    EXPECT("settle", ipc_children_settle(false) && nsent == 1 && sent[0].sig == SIGCHLD &&
-                         sent[0].code == CLD_EXITED && sent[0].pid == 8 && sent[0].status == 3);
-    /* The program's wait then finds it (stacked PAL), without the monitor. */
+    ipc_safe_point();
+    EXPECT("no-news-no-look", nsent == 0 && child_exists[8]);
+    ipc_children_note_async(1);
+    ipc_safe_point();
+    EXPECT("settle", nsent == 1 && sent[0].sig == SIGCHLD && sent[0].code == CLD_EXITED && sent[0].pid == 8 &&
+                         sent[0].status == 3);
+    struct fstream *s = NULL;
+    for (int i = 0; i < NSTREAMS; i++)
+        if (streams[i].open && streams[i].peer == 1)
+            s = &streams[i];
+    struct ipc_hdr h;
+    uint8_t body[IPC_BODY_MAX];
+    struct ipc_exited m = { 0, 0 };
+    bool registered = s && take_msg(s, &h, body) && h.type == IPC_REGISTER;
+    if (registered && take_msg(s, &h, body) && h.type == IPC_EXITED)
+        memcpy(&m, body, sizeof(m));
+    EXPECT("leader-told-birth-then-end", registered && m.pid == 8 && m.status == 3 << 8);
     int st = 0;
     EXPECT("wait-after-settle", pal->process_wait(-1, 1, &st) == 8 && st == 3 << 8);
     EXPECT("wait-none-left", pal->process_wait(-1, 1, &st) == -ECHILD);
+    /* Before it ends, a process makes sure the leader took all that in. */
+    peer_logic = peer_answers;
+    size_t before = s ? s->out_len : 0;
+    ipc_sync_leader(1000000000);
+    bool synced = s && s->out_len > before;
+    if (synced) {
+        s->out_off = before;
+        synced = take_msg(s, &h, body) && h.type == IPC_SYNC && h.seq;
+    }
+    EXPECT("sync-before-end", synced);
+    before = s ? s->out_len : 0;
+    ipc_sync_leader(1000000000);
+    EXPECT("no-sync-when-all-answered", s && s->out_len == before);
 }
 
 /* The leader's stream ends while we wait for its answer. */
