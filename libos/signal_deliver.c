@@ -159,6 +159,8 @@ static void on_upcall(void *context)
     signal_note_async(u->host_signals, u->alarms);
     if (u->children)
         ipc_children_note_async(u->children);
+    if (u->streams)
+        ipc_streams_note_async();
     if (u->regs) {
         ipc_safe_point();
         deliver(u->regs, NULL);

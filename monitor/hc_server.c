@@ -73,6 +73,12 @@ static bool serve_all(struct vm *vm)
     return any;
 }
 
+bool hc_call_in_flight(struct vm *vm)
+{
+    unsigned int st = __atomic_load_n(&call_page(vm)->slot[0].state, __ATOMIC_ACQUIRE);
+    return st == HC_REQ || st == HC_BUSY;
+}
+
 static void *server_main(void *arg)
 {
     struct vm *vm = arg;

@@ -78,6 +78,10 @@ bool launcher_is_first(void);   /* the monitor of the program the user started *
 void upcall_start(struct vm *vm);
 void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children);
 void upcall_deliver(struct vm *vm);
+/* From the vsock device thread: news on the streams. */
+void upcall_post_streams(void);
+bool vcpu_in_guest(void);                 /* vcpu.c: inside KVM_RUN */
+bool hc_call_in_flight(struct vm *vm);    /* hc_server.c: vCPU 0 has a PAL call out */
 /* For PAL calls that wait in the monitor: sleeps until deadline
  * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
 struct timespec;

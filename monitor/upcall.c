@@ -16,7 +16,9 @@
  *    event, so until the guest has taken the event a timer thread kicks the
  *    vCPU again, 1 ms later, then less and less often.
  * The same timer thread runs the alarm.  Host signals come from launcher.c,
- * ended children from children.c. */
+ * ended children from children.c, vsock news from vsock_vm.c (those only
+ * interrupt a program running its own code: a process busy computing still
+ * takes signals and messages from the others). */
 #include <errno.h>
 #include <linux/futex.h>
 #include <linux/kvm.h>
@@ -102,6 +104,21 @@ void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children)
     if (write(vm_wakeup_fd(up.vm), &one, sizeof one) < 0) {
         /* The eventfd is full of earlier wakeups: one is enough. */
     }
+    kick();
+    __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
+    poke_timer();
+}
+
+void upcall_post_streams(void)
+{
+    struct upcall_area *a = up.area;
+    if (!a || !__atomic_load_n(&a->entry, __ATOMIC_ACQUIRE))
+        return;
+    __atomic_fetch_add(&a->streams, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
+    /* A guest in a PAL call or a wait takes the news at its end. */
+    if (!vcpu_in_guest() || hc_call_in_flight(up.vm))
+        return;
     kick();
     __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
     poke_timer();

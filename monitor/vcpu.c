@@ -15,6 +15,10 @@
 
 void hc_wait_slot(struct vm *vm, int vcpu);
 
+static int in_guest;   /* the vCPU thread is inside KVM_RUN */
+
+bool vcpu_in_guest(void) { return __atomic_load_n(&in_guest, __ATOMIC_SEQ_CST); }
+
 static uint64_t guest_rip(struct vm *vm)
 {
     struct kvm_regs r;
@@ -35,7 +39,10 @@ int vcpu_run(struct vm *vm)
     for (;;) {
         /* Read each time: a fork (served inside hc_wait_slot) gives the child a new vCPU. */
         struct kvm_run *run = vm->run;
-        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+        __atomic_store_n(&in_guest, 1, __ATOMIC_SEQ_CST);
+        int r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+        __atomic_store_n(&in_guest, 0, __ATOMIC_SEQ_CST);
+        if (r < 0) {
             /* A kick for an event for the guest (upcall.c), or any host signal. */
             if (errno == EINTR || errno == EAGAIN) {
                 upcall_deliver(vm);

@@ -77,6 +77,7 @@ struct vsock_dev {
     bool reset_event;             /* a TRANSPORT_RESET is owed to the driver */
     bool rx_starved;              /* something for the guest, no receive buffer */
     bool woke;                    /* something went into a used ring */
+    bool news;                    /* ... and it was a packet for the guest */
     struct vsock_conn conns[VSOCK_MAX_CONNS];
     struct vsock_rst {
         uint64_t src_cid;
@@ -96,8 +97,9 @@ void vsock_dev_close_all(struct vsock_dev *d);
 int vsock_dev_pollfds(struct vsock_dev *d, struct pollfd *fds, int max);
 /* One round of work on the queues and on the fds of that poll set ->
  * VSOCK_RUN_WAKE: a used ring moved (a waiting guest should look);
+ * VSOCK_RUN_NEWS: a packet for the guest came (a busy guest should look);
  * VSOCK_RUN_AGAIN: work is left, poll without sleeping and run again. */
-enum { VSOCK_RUN_WAKE = 1, VSOCK_RUN_AGAIN = 2 };
+enum { VSOCK_RUN_WAKE = 1, VSOCK_RUN_AGAIN = 2, VSOCK_RUN_NEWS = 4 };
 int vsock_dev_run(struct vsock_dev *d, const struct pollfd *fds, int n);
 
 #endif

@@ -111,7 +111,7 @@ static void put_rx(struct vsock_dev *d, const struct vq_chain *ch, const struct 
 {
     vq_write(ch, 0, h, HDR);
     vq_push(d->vm, queue(d, VSOCK_QUEUE_RX), ch->head, (uint32_t)(HDR + h->len));
-    d->woke = true;
+    d->woke = d->news = true;
 }
 
 static struct virtio_vsock_hdr conn_hdr(struct vsock_dev *d, struct vsock_conn *c, uint16_t op, uint32_t flags)
@@ -582,7 +582,7 @@ int vsock_dev_pollfds(struct vsock_dev *d, struct pollfd *fds, int max)
 
 int vsock_dev_run(struct vsock_dev *d, const struct pollfd *fds, int n)
 {
-    d->woke = false;
+    d->woke = d->news = false;
     for (int i = 0; i < VSOCK_MAX_CONNS; i++) {
         struct vsock_conn *c = &d->conns[i];
         int p = c->pfd;
@@ -615,7 +615,7 @@ int vsock_dev_run(struct vsock_dev *d, const struct pollfd *fds, int n)
             more |= d->reset_event && vq_has_avail(d->vm, ev);
         }
         if (!more)
-            return d->woke ? VSOCK_RUN_WAKE : 0;
+            return (d->woke ? VSOCK_RUN_WAKE : 0) | (d->news ? VSOCK_RUN_NEWS : 0);
     }
-    return (d->woke ? VSOCK_RUN_WAKE : 0) | VSOCK_RUN_AGAIN;
+    return (d->woke ? VSOCK_RUN_WAKE : 0) | (d->news ? VSOCK_RUN_NEWS : 0) | VSOCK_RUN_AGAIN;
 }

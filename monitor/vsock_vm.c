@@ -89,6 +89,8 @@ static void *device_main(void *arg)
         again = r & VSOCK_RUN_AGAIN;
         if (r & VSOCK_RUN_WAKE)
             signal_fd(vs.event_fd);
+        if (r & VSOCK_RUN_NEWS)
+            upcall_post_streams();
     }
     return NULL;
 }

@@ -37,6 +37,7 @@ struct pal_upcall {
     uint64_t host_signals;     /* bit n-1: host signal n was sent to the program */
     uint64_t alarms;           /* expiries of the set_alarm timer */
     uint64_t children;         /* children that ended: process_wait has them now */
+    uint64_t streams;          /* vsock streams have news (data, a new stream) */
     struct pal_context *regs;
 };
 

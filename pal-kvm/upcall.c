@@ -53,6 +53,7 @@ static void take_events(struct pal_context *regs)
             .host_signals = __atomic_exchange_n(&a->host_signals, 0, __ATOMIC_ACQ_REL),
             .alarms = __atomic_exchange_n(&a->alarms, 0, __ATOMIC_ACQ_REL),
             .children = __atomic_exchange_n(&a->children, 0, __ATOMIC_ACQ_REL),
+            .streams = __atomic_exchange_n(&a->streams, 0, __ATOMIC_ACQ_REL),
             .regs = regs,
         };
         handler(&u);

@@ -35,6 +35,9 @@ void ipc_safe_point(void);
 /* From the upcall handler, at any time: `ended` children ended; the next
  * safe point or wait collects them. */
 void ipc_children_note_async(uint64_t ended);
+/* From the upcall handler: vsock streams have news for a program that was
+ * running its own code; the next safe point takes them in. */
+void ipc_streams_note_async(void);
 
 /* The program's wait for any child in process group pgid (> 0): as the
  * PAL's process_wait, which knows no groups. */

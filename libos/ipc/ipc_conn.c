@@ -49,6 +49,7 @@ static bool leader_said_bye;         /* it closed our stream to make room */
 /* Messages sent to the leader, and how many of them an answer showed it
  * took in (it takes a stream's messages in order). */
 static uint64_t leader_sent, leader_confirmed;
+static bool look_now;                /* an upcall said the streams have news */
 
 const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_REPLY] = 8,
@@ -410,18 +411,25 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
     return r < 0 ? r : 0;
 }
 
+void ipc_streams_note_async(void) { __atomic_store_n(&look_now, true, __ATOMIC_RELAXED); }
+
 void ipc_safe_point(void)
 {
     if (!ipc.up)
         return;
     ipc_children_news();
     /* Bytes on a stream we have are seen without a PAL call (the driver
-     * lives in this VM); new streams need a poll, so they wait a little. */
+     * lives in this VM); new streams need a poll, so they wait a little,
+     * unless an upcall said there is news. */
     bool news = ipc.lower->time_monotonic_ns() >= next_look;
     for (int i = 0; i < IPC_MAX_CONNS && !news; i++)
         news = conns[i].h >= 0 && ipc.lower->stream_nread(conns[i].h) > 0;
-    if (news)
+    /* News that comes during the look (its PAL calls take the upcall) is
+     * looked at too, before the program runs on. */
+    while (news || __atomic_exchange_n(&look_now, false, __ATOMIC_RELAXED)) {
         ipc_poll(NULL, 0, 0);
+        news = false;
+    }
 }
 
 long ipc_notify(int pid, uint32_t type, const void *body, uint32_t len, bool expect_alive)

@@ -3,8 +3,9 @@
 // runs with the sender's pid and SI_USER, or the default action kills it),
 // kill with signal 0, kill of pids that do not exist, bad signal numbers,
 // process groups (setpgid by the child and by the parent, getpgid, getsid,
-// kill of a group, setpgid's EPERM and EACCES), and a signal that reaches
-// a child blocked reading a pipe.
+// kill of a group, setpgid's EPERM and EACCES), a signal that reaches
+// a child blocked reading a pipe, and one that reaches a child busy in its
+// own code.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
@@ -201,6 +202,25 @@ int main(int argc, char **argv)
     kill(p, SIGKILL);
     st = wait_status(p);
     CHECK("sleeper-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    close(fds[0]);
+
+    /* A child busy in its own code (no system calls) still takes signals:
+     * a handler, then the default action. */
+    pipe(fds);
+    p = fork();
+    if (p == 0) {
+        report_fd = fds[1];
+        install(SIGUSR1);
+        write(fds[1], "r", 1);
+        for (volatile unsigned long i = 0;; i++)
+            ;
+    }
+    close(fds[1]);
+    CHECK("spinner-ready", get(fds[0]) == 'r');
+    CHECK("kill-spinner-handler", kill(p, SIGUSR1) == 0 && get(fds[0]) == 'u');
+    CHECK("kill-spinner", kill(p, SIGTERM) == 0);
+    st = wait_status(p);
+    CHECK("spinner-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
     close(fds[0]);
     return check_exit_status();
 }

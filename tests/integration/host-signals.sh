@@ -38,7 +38,7 @@ signalled() {
   for ((i = 0; i < 600; i++)); do [ -e "$T_RW/ready" ] && break; sleep 0.05; done
   if [ "$mode" = native ]; then kill -s "$sig" -- "-$pid"; else kill -s "$sig" "$pid"; fi
   for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  kill -9 "$pid" 2>/dev/null || true
+  if [ "$mode" = native ]; then kill -9 -- "-$pid" 2>/dev/null || true; else kill -9 "$pid" 2>/dev/null || true; fi
   wait "$pid" || rc=$?
   echo "$rc" >"$out/status"
 }

@@ -32,6 +32,15 @@ int vsock_event_fd(struct vm *v)
     return v->news;
 }
 
+/* No vCPU runs here: upcalls never need to interrupt one. */
+bool vcpu_in_guest(void) { return false; }
+
+bool hc_call_in_flight(struct vm *v)
+{
+    (void)v;
+    return false;
+}
+
 /* size bytes of zeroed RAM, a private anonymous mapping as the monitor's is
  * (HC_VM_FREE drops pages of it with madvise), and no eventfds; -> 0, or -1. */
 static inline int fake_vm_map(struct vm *v, uint64_t size)

@@ -16,6 +16,7 @@ long ipc_kill(int pid, int sig) { (void)pid, (void)sig; return -ESRCH; }
 void ipc_renamed(void) {}
 void ipc_safe_point(void) {}
 void ipc_children_note_async(uint64_t ended) { (void)ended; }
+void ipc_streams_note_async(void) {}
 long ipc_getpgid(int pid) { (void)pid; return -ESRCH; }
 long ipc_getsid(int pid) { (void)pid; return -ESRCH; }
 bool ipc_pid_exists(int pid) { return pid == proc.pid; }
