@@ -39,6 +39,7 @@ static bool first = true;   /* the monitor of the program the user started */
  * one: those queue, where a second SIGINT pending beside the monitor's own
  * copy would be merged into it and lost. */
 static int forward_signal;
+#define FRONT_GONE_SIGNAL (SIGRTMIN + 5)
 
 static void forward(int sig) { sigqueue(back_pid, forward_signal, (union sigval){ .sival_int = sig }); }
 
@@ -62,6 +63,14 @@ static void take_forwarded(int sig, siginfo_t *si, void *uc)
     int passed = si->si_value.sival_int;
     if (report_fd >= 0 && si->si_code == SI_QUEUE && si->si_pid == front_pid && passed > 0 && passed < 64)
         post(passed);
+}
+
+/* The front died without removing the switch directory (SIGKILL, say). */
+static void front_gone(int sig)
+{
+    (void)sig;
+    vsock_switch_remove();
+    _exit(128 + SIGKILL);
 }
 
 static long peak_rss_kb(void)
@@ -146,8 +155,12 @@ void launcher_split(bool stats)
     }
     close(p[0]);
     report_fd = p[1];
-    /* The monitor must not outlive the process its caller waits for. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The monitor must not outlive the process its caller waits for, and
+     * it cleans up after a front that was killed. */
+    struct sigaction gone = { .sa_handler = front_gone };
+    sigemptyset(&gone.sa_mask);
+    sigaction(FRONT_GONE_SIGNAL, &gone, NULL);
+    prctl(PR_SET_PDEATHSIG, FRONT_GONE_SIGNAL);
     if (getppid() != front_pid)
         _exit(70);
 }

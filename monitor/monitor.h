@@ -116,7 +116,8 @@ int vsock_event_fd(struct vm *vm);
 bool vsock_mmio_exit(struct vm *vm);   /* KVM_EXIT_MMIO: false if the address is not a device's */
 void vsock_wait_exit(struct vm *vm);   /* KVM_EXIT_IO at PORT_VSOCK_WAIT */
 /* The application's private directory of vsock sockets: the front makes it
- * before the split and removes it, with every socket in it, at the end. */
+ * before the split and removes it, with every socket in it, at the end
+ * (vsock_switch_remove is async-signal-safe). */
 int vsock_switch_create(void);
 void vsock_switch_remove(void);
 

@@ -8,7 +8,9 @@
 #   f. the monitor's seccomp lockdown               tests/integration/lockdown.sh
 #   g. shell scripts over many picoprocesses        tests/integration/run-shell.sh
 #   h. host signals reach the foreground group      tests/integration/host-signals.sh
-# and checks that no picovm process outlived its test.  One line per test (PASS
+#   i. killed from the host, nothing left behind    tests/integration/killed.sh
+# and checks that no picovm process outlived its test and that no vsock
+# switch directory (sockets) was left behind.  One line per test (PASS
 # name / FAIL name (why) / SKIP name (reason)), then exactly one last line
 # "N passed, M failed[, K skipped]"; exits non-zero if anything failed.
 # Tests that need KVM are SKIPPED, loudly, when /dev/kvm is not usable.
@@ -24,6 +26,9 @@ cd "$ROOT"
 export PICOVM=${PICOVM:-$ROOT/build/picovm}
 # Marks the picovm processes of this run, to find strays among other people's.
 export PICOVM_TEST_RUN=$$.$RANDOM
+# Where this run's picovm processes make their switch directories.
+export XDG_RUNTIME_DIR
+XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/picovm-test-run.XXXXXX")
 results_init
 START=$SECONDS
 
@@ -46,7 +51,7 @@ kvm_check
 
 for s in scripts/run-unit.sh tests/integration/run-guest.sh tests/integration/run-busybox.sh \
   tests/integration/bad-input.sh tests/integration/svm-core.sh tests/integration/lockdown.sh \
-  tests/integration/run-shell.sh tests/integration/host-signals.sh; do
+  tests/integration/run-shell.sh tests/integration/host-signals.sh tests/integration/killed.sh; do
   section "$s"
   if [ "$s" = tests/integration/svm-core.sh ] && [ -n "${PICOVM_SKIP_SVM:-}" ]; then
     t_skip svm "PICOVM_SKIP_SVM is set: SVM host NOT tested"
@@ -78,6 +83,14 @@ else
   # shellcheck disable=SC2046 # only the pids found above
   kill -9 $(echo "$left" | cut -d' ' -f1) 2>/dev/null || true
 fi
+
+left=$(ls -A "$XDG_RUNTIME_DIR")
+if [ -z "$left" ]; then
+  t_pass no-leftover-sockets
+else
+  t_fail no-leftover-sockets "vsock switch directories outlived their applications" "$left"
+fi
+rm -rf "$XDG_RUNTIME_DIR"
 
 section finished
 results_summary
