@@ -178,6 +178,7 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     mm_unmap_user();
     syscall_patch_reset();
     fd_close_on_exec();
+    proc_vfork_release();
     signal_exec();
     uint64_t entry, sp;
     r = program_load(path, argv, envp, &entry, &sp);

@@ -39,6 +39,9 @@ extern struct process proc;
 /* Its name (comm): prctl(PR_SET_NAME)'s, or its program's (proc_syscalls.c). */
 const char *proc_comm(void);
 
+/* A vfork child execs: its parent runs on (proc_fork.c). */
+void proc_vfork_release(void);
+
 __attribute__((noreturn)) void libos_exit(int status);
 __attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash);
 

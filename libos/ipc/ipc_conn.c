@@ -50,6 +50,7 @@ static bool leader_said_bye;         /* it closed our stream to make room */
  * took in (it takes a stream's messages in order). */
 static uint64_t leader_sent, leader_confirmed;
 static bool look_now;                /* an upcall said the streams have news */
+static bool leader_suspect;          /* a stream with the leader ended without its goodbye */
 
 const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_REPLY] = 8,
@@ -138,8 +139,11 @@ static void free_slot(struct conn *c)
     *c = (struct conn){ .h = -1 };
 }
 
+static void check_leader(void);
+
 /* The stream ended: requests waiting on its peer fail; losing the leader
- * without its goodbye ends this process. */
+ * without its goodbye ends this process if the leader takes no new stream
+ * either. */
 static void conn_lost(struct conn *c)
 {
     int pid = c->pid;
@@ -147,7 +151,7 @@ static void conn_lost(struct conn *c)
     leader_said_bye |= pid == IPC_LEADER && bye;
     free_slot(c);
     if (pid == IPC_LEADER && !bye)
-        leader_lost();
+        check_leader();
     if (ipc.pid == IPC_LEADER && !bye)
         ipc_leader_peer_lost(pid);
     if (conn_of_pid(pid))
@@ -230,6 +234,25 @@ static struct conn *add_conn(long h, int pid)
 static bool refused(long r)
 {
     return r == -ECONNREFUSED || r == -ECONNRESET || r == -ENOENT;
+}
+
+/* Is the leader there after a stream with it ended?  Gone if it refuses a
+ * new one; busy or interrupted: looked at again at the end of ipc_poll.
+ * (No ipc_poll here: this runs inside its loop over the streams.) */
+static void check_leader(void)
+{
+    leader_suspect = false;
+    if (ipc.pid == IPC_LEADER || ipc.exiting || conn_of_pid(IPC_LEADER))
+        return;
+    long h = ipc.lower->vsock_connect(IPC_LEADER + 2, IPC_PORT);
+    if (h >= 0) {
+        if (!add_conn(h, IPC_LEADER))
+            ipc.lower->stream_close(h);
+    } else if (refused(h)) {
+        leader_lost();
+    } else {
+        leader_suspect = true;
+    }
 }
 
 /* The stream to pid, made if need be: NULL and *err (-ESRCH: nobody
@@ -401,6 +424,8 @@ long ipc_poll(struct pal_poll *fds, int nfds, long long timeout_ns)
         news = true;
         accept_one();
     }
+    if (leader_suspect)
+        check_leader();
     /* An upcall that said children ended ends the wait too. */
     news |= ipc_children_news();
     next_look = ipc.lower->time_monotonic_ns() + IPC_POLL_PERIOD_NS;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -100,6 +101,38 @@ int main(int argc, char **argv)
     }
     st = wait_status(p);
     CHECK("vfork-exec", WIFEXITED(st) && WEXITSTATUS(st) == 5);
+
+    /* The vfork parent is suspended until its child execs or ends: the
+     * child's byte comes first, however long the child takes. */
+    int order[2];
+    pipe(order);
+    p = vfork();
+    if (p == 0) {
+        struct timespec pause = { 0, 50000000 };
+        nanosleep(&pause, NULL);
+        write(order[1], "c", 1);
+        char *args[] = { argv[0], "exit", "6", NULL };
+        execve(argv[0], args, environ);
+        _exit(99);
+    }
+    write(order[1], "p", 1);
+    char got[3] = { 0 };
+    read(order[0], got, 2);
+    st = wait_status(p);
+    CHECK("vfork-parent-waits-for-exec", !strcmp(got, "cp") && WIFEXITED(st) && WEXITSTATUS(st) == 6);
+    p = vfork();
+    if (p == 0) {
+        struct timespec pause = { 0, 50000000 };
+        nanosleep(&pause, NULL);
+        write(order[1], "e", 1);
+        _exit(7);
+    }
+    write(order[1], "p", 1);
+    read(order[0], got, 2);
+    st = wait_status(p);
+    CHECK("vfork-parent-waits-for-exit", !strcmp(got, "ep") && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+    close(order[0]);
+    close(order[1]);
 
     /* Checked after the wait: the child prints too. */
     char *sargs[] = { argv[0], "args", "one", "two", NULL };

@@ -637,7 +637,8 @@ static void children(void)
     EXPECT("no-sync-when-all-answered", s && s->out_len == before);
 }
 
-/* The leader's stream ends while we wait for its answer. */
+/* The leader's stream ends: a leader that takes a new one is there still;
+ * one that refuses it is gone, which ends this process. */
 static void leader_dies(void)
 {
     reset_world(5);
@@ -650,6 +651,23 @@ static void leader_dies(void)
             if (streams[i].open && streams[i].peer == 1)
                 s = &streams[i];
         s->eof = true;
+        ipc_poll(NULL, 0, 0);
+        bool again = false;
+        for (int i = 0; i < NSTREAMS; i++)
+            again |= streams[i].open && streams[i].peer == 1 && !streams[i].eof;
+        EXPECT("leader-stream-lost-leader-there", ipc.up && again);
+    } else {
+        EXPECT("leader-stream-lost-leader-there", false);
+    }
+    reset_world(5);
+    alive[1] = true;
+    if (setjmp(died) == 0) {
+        ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
+        for (int i = 0; i < NSTREAMS; i++)
+            if (streams[i].open && streams[i].peer == 1)
+                s = &streams[i];
+        s->eof = true;
+        alive[1] = false;
         ipc_getpgid(8);
         EXPECT("leader-gone-noticed", false);
     } else {
