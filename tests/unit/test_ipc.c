@@ -637,20 +637,27 @@ static void children(void)
     EXPECT("no-sync-when-all-answered", s && s->out_len == before);
 }
 
-/* The leader's stream ends: a leader that takes a new one is there still;
- * one that refuses it is gone, which ends this process. */
-static void leader_dies(void)
+/* A fresh world with a stream to a live leader, which then ends from the
+ * leader's side (no goodbye): that stream. */
+static struct fstream *leader_stream_ends(void)
 {
     reset_world(5);
     alive[1] = true;
     struct fstream *s = NULL;
+    ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
+    for (int i = 0; i < NSTREAMS; i++)
+        if (streams[i].open && streams[i].peer == 1)
+            s = &streams[i];
+    s->eof = true;
+    return s;
+}
+
+/* The leader's stream ends: a leader that takes a new one is there still;
+ * one that refuses it is gone, which ends this process. */
+static void leader_dies(void)
+{
     if (setjmp(died) == 0) {
-        /* A notification makes the stream; then it ends from the leader's side. */
-        ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
-        for (int i = 0; i < NSTREAMS; i++)
-            if (streams[i].open && streams[i].peer == 1)
-                s = &streams[i];
-        s->eof = true;
+        leader_stream_ends();
         ipc_poll(NULL, 0, 0);
         bool again = false;
         for (int i = 0; i < NSTREAMS; i++)
@@ -659,14 +666,8 @@ static void leader_dies(void)
     } else {
         EXPECT("leader-stream-lost-leader-there", false);
     }
-    reset_world(5);
-    alive[1] = true;
     if (setjmp(died) == 0) {
-        ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
-        for (int i = 0; i < NSTREAMS; i++)
-            if (streams[i].open && streams[i].peer == 1)
-                s = &streams[i];
-        s->eof = true;
+        leader_stream_ends();
         alive[1] = false;
         ipc_getpgid(8);
         EXPECT("leader-gone-noticed", false);
