@@ -67,6 +67,8 @@ struct sigstate {
      * with no program registers), taken by signal_take_async(): filled at
      * any point of the library OS, so only ever touched atomically. */
     uint64_t async_signals, async_alarms;
+    /* A SIGCONT came (whether or not it is ignored): a stopped process goes on. */
+    bool continued;
 };
 extern struct sigstate sigstate;
 
@@ -74,6 +76,8 @@ extern struct sigstate sigstate;
 int signal_default_action(int sig);
 /* Ignored as Linux defines it: SIG_IGN, or SIG_DFL whose default does nothing. */
 bool signal_ignored(int sig);
+/* SIGCHLD's action asks for no SIGCHLD when children stop or go on. */
+bool signal_nocldstop(void);
 
 /* Generation: sig (1..SIGNAL_MAX) for this process, with info (its
  * si_signo is set here).  Discarded if ignored and not blocked, merged with
@@ -101,6 +105,12 @@ bool signal_pending(void);
  * blocked: the handler runs with the wait's mask, and the program's is back
  * after it, as on Linux. */
 uint64_t signal_swap_mask(uint64_t blocked);
+/* Job control (signal_stop.c): the default action of a stop signal.  The
+ * parent hears of it, the process waits (serving the other processes)
+ * until a SIGCONT or a SIGKILL comes, and the parent hears of that too.
+ * -> false if sig does not stop this process (see there). */
+bool signal_stop(int sig);
+
 /* sig sent to this process by itself (SIGPIPE on a broken pipe), as kill(getpid(), sig). */
 long signal_raise(int sig);
 

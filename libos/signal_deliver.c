@@ -7,9 +7,7 @@
  *    and the PAL either stopped the program in its own code to hand them
  *    over with its registers, or noticed them at the end of a PAL call.
  * A handler gets a frame on the program's registers (sigframe.c); the
- * default actions end the process, or do nothing (stopping a process is not
- * supported: SIGSTOP is refused by kill, and the terminal stop signals are
- * discarded as Linux does in an orphaned process group, which ours is). */
+ * default actions end the process, stop it (signal_stop.c), or do nothing. */
 #include "libos.h"
 #include "signal.h"
 #include "hypercall.h"
@@ -24,17 +22,12 @@ struct restart {
 /* The default action of sig: returns only if it does nothing. */
 static void default_action(int sig, const siginfo_t *info)
 {
-    static bool stop_warned;
-
     switch (signal_default_action(sig)) {
     case SIGDEF_IGNORE:
     case SIGDEF_CONT:
         return;
     case SIGDEF_STOP:
-        if (sig == SIGSTOP && !stop_warned) {
-            stop_warned = true;
-            log_warning("SIGSTOP: stopping a process is not supported, ignored");
-        }
+        signal_stop(sig);
         return;
     default:
         break;

@@ -39,6 +39,8 @@ bool signal_ignored(int sig)
            (handler == HANDLER_DFL && (def == SIGDEF_IGNORE || def == SIGDEF_CONT));
 }
 
+bool signal_nocldstop(void) { return sigstate.action[SIGCHLD - 1].flags & SA_NOCLDSTOP; }
+
 static void discard(uint64_t set)
 {
     sigstate.pending &= ~set;
@@ -52,8 +54,10 @@ static void discard(uint64_t set)
 long signal_send(int sig, const siginfo_t *info)
 {
     /* A stop signal cancels a pending SIGCONT and the reverse, as on Linux. */
-    if (sig == SIGCONT)
+    if (sig == SIGCONT) {
         discard(STOP_SIGNALS);
+        sigstate.continued = true;
+    }
     else if (SIGNAL_BIT(sig) & STOP_SIGNALS)
         discard(SIGNAL_BIT(SIGCONT));
     /* A blocked signal is kept even if it is ignored now: the disposition

@@ -29,13 +29,6 @@ static long send_to_self(int sig, const siginfo_t *info)
 {
     if (sig == 0)
         return 0;
-    /* Our process group is orphaned (its leader's parent is outside it),
-     * and Linux discards terminal stop signals sent to an orphaned group;
-     * SIGSTOP itself would stop us with nothing able to continue us. */
-    if (sig == SIGSTOP) {
-        log_warning("SIGSTOP to itself: stopping a process is not supported");
-        return -ENOSYS;
-    }
     return signal_send(sig, info);
 }
 

@@ -39,9 +39,14 @@ void ipc_children_note_async(uint64_t ended);
  * running its own code; the next safe point takes them in. */
 void ipc_streams_note_async(void);
 
-/* The program's wait for any child in process group pgid (> 0): as the
- * PAL's process_wait, which knows no groups. */
-long ipc_wait_group(int pgid, int nohang, int *status);
+/* The program's wait for child pid (-1: any), or for any child in process
+ * group pgid when pgid > 0; options: Linux's WNOHANG, WEXITED (children
+ * that ended), WUNTRACED (that stopped), WCONTINUED (that went on).
+ * -> the child's pid with its wait status, 0 (WNOHANG), -ECHILD, -EINTR. */
+long ipc_wait_child(long pid, int pgid, int options, int *status);
+/* A stop signal or SIGCONT took effect here: our parent is told
+ * (code: CLD_STOPPED or CLD_CONTINUED). */
+void ipc_tell_parent_job(int code, int sig);
 
 /* kill(2) towards others: pid > 0 another process, 0 our group, < -1 the
  * group -pid (this process left out of groups: the caller signals itself),

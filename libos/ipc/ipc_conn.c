@@ -65,6 +65,7 @@ const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_BYE] = 0,
     [IPC_REPARENT] = 0,
     [IPC_SYNC] = 0,
+    [IPC_CHILD_STATE] = sizeof(struct ipc_child_state),
 };
 
 const ipc_handler ipc_handlers[IPC_NTYPES] = {
@@ -78,6 +79,7 @@ const ipc_handler ipc_handlers[IPC_NTYPES] = {
     [IPC_SETPGID] = ipc_on_setpgid,
     [IPC_REPARENT] = ipc_on_reparent,
     [IPC_SYNC] = ipc_on_sync,
+    [IPC_CHILD_STATE] = ipc_on_child_state,
 };
 
 long ipc_on_sync(int from, const void *body, uint32_t len, struct ipc_answer *ans)

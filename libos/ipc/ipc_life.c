@@ -19,6 +19,7 @@
 #include "ipc_wire.h"
 #include "../signal.h"
 #include "hypercall.h"
+#include <linux/wait.h>
 
 #define EXIT_TIMEOUT_NS 1000000000ull    /* a leader that does not answer our exit */
 #define CHILD_LOOK_NS 100000000ll        /* a wait looks this often for children that ended untold */
@@ -204,6 +205,7 @@ static long ipc_fork(void)
         ipc_execed = false;
         ipc_start_ns = ipc.lower->time_monotonic_ns();
         nchildren = ndone = nkids = 0;
+        ipc_job_reset();
         children_ended = 0;
         orphaned = false;
         ipc_leader_reset();
@@ -238,6 +240,7 @@ static void reaped(long pid)
             kids[i] = kids[--nkids];
             break;
         }
+    ipc_job_forget((int)pid);
     ipc_forget((int)pid);
     if (ipc.pid == IPC_LEADER)
         ipc_leader_reaped((int)pid);
@@ -245,42 +248,52 @@ static void reaped(long pid)
         ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ (int32_t)pid }, 4, true);
 }
 
-static bool group_has_child(int pgid)
+bool ipc_is_child(int pid, int pgid)
 {
     for (int i = 0; i < nkids; i++)
-        if (in_group(kids[i], pgid))
+        if (pgid > 0 ? in_group(kids[i], pgid) : pid == -1 || kids[i] == pid)
             return true;
     for (int i = 0; i < nadopted; i++)
-        if (in_group(adopted[i], pgid))
+        if (pgid > 0 ? in_group(adopted[i], pgid) : pid == -1 || adopted[i] == pid)
             return true;
     return false;
 }
 
-/* The program's wait for child pid (-1: any), or for any child in group
- * pgid when pgid > 0 (the monitor knows no groups: the leader does). */
-static long wait_children(long pid, int pgid, int nohang, int *status)
+/* A child that ended, for the program's wait: pid (-1: any), or any in
+ * group pgid when pgid > 0 (the monitor knows no groups: the leader does).
+ * -> its pid, 0 if none yet, -ECHILD. */
+static long take_ended(long pid, int pgid, int *status)
+{
+    long r;
+    if (pgid > 0) {
+        ipc_children_settle();
+        r = take_done(-1, pgid, status);
+        return r || ipc_is_child(-1, pgid) ? r : -ECHILD;
+    }
+    if ((r = take_done(pid, 0, status)))
+        return r;
+    r = ipc.lower->process_wait(pid, 1, status);
+    if (r > 0)
+        collected(r, *status);
+    /* The monitor knows only the children it forked. */
+    return r == -ECHILD && is_adopted(pid) ? 0 : r;
+}
+
+/* The program's wait (options: Linux's WNOHANG, WEXITED, WUNTRACED, WCONTINUED). */
+static long wait_children(long pid, int pgid, int options, int *status)
 {
     if (!ipc.up)
-        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, nohang, status);
+        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, options & WNOHANG, status);
     bool interrupted = false;
     for (;;) {
-        long r;
-        if (pgid > 0) {
-            ipc_children_settle();
-            r = take_done(-1, pgid, status);
-            if (!r && !group_has_child(pgid))
-                r = -ECHILD;
-        } else if (!(r = take_done(pid, 0, status))) {
-            r = ipc.lower->process_wait(pid, 1, status);
-            if (r > 0)
-                collected(r, *status);
-            /* The monitor knows only the children it forked. */
-            if (r == -ECHILD && is_adopted(pid))
-                r = 0;
-        }
-        if (r > 0)
+        long r = ipc_job_take(pid, pgid, options, status);
+        if (!r && (options & WEXITED))
+            r = take_ended(pid, pgid, status);
+        else if (!r && !ipc_is_child((int)pid, pgid))
+            r = -ECHILD;
+        if (r > 0 && !wait_status_is_job(*status))
             reaped(r);
-        if (r != 0 || nohang)
+        if (r != 0 || (options & WNOHANG))
             return r;
         if (interrupted && signal_pending())
             return -EINTR;
@@ -291,9 +304,15 @@ static long wait_children(long pid, int pgid, int nohang, int *status)
     }
 }
 
-static long ipc_wait(long pid, int nohang, int *status) { return wait_children(pid, 0, nohang, status); }
+static long ipc_wait(long pid, int nohang, int *status)
+{
+    return wait_children(pid, 0, WEXITED | (nohang ? WNOHANG : 0), status);
+}
 
-long ipc_wait_group(int pgid, int nohang, int *status) { return wait_children(-1, pgid, nohang, status); }
+long ipc_wait_child(long pid, int pgid, int options, int *status)
+{
+    return wait_children(pid, pgid, options, status);
+}
 
 /* A long wait of the program also looks, now and then, for children that
  * ended untold (a crash, a kill from the host). */

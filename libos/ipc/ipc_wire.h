@@ -41,6 +41,7 @@ enum ipc_type {
     IPC_BYE,            /* the stream is closed on purpose (not the sender's death) */
     IPC_REPARENT,       /* leader to an orphan: its parent ended, pid 1 is its parent now */
     IPC_SYNC,           /* answered once the messages sent before it are taken in */
+    IPC_CHILD_STATE,    /* struct ipc_child_state: child to parent, it stopped or went on */
     IPC_NTYPES
 };
 
@@ -80,6 +81,16 @@ struct ipc_exited {
     int32_t pid;               /* a child of the sender */
     int32_t status;            /* its wait status */
 };
+
+struct ipc_child_state {
+    int32_t code;              /* CLD_STOPPED or CLD_CONTINUED */
+    int32_t sig;               /* the signal that did it */
+};
+
+/* Wait statuses of a child that stopped, or went on (Linux's encoding). */
+#define WAIT_STOPPED(sig) (((sig) << 8) | 0x7f)
+#define WAIT_CONTINUED 0xffff
+static inline bool wait_status_is_job(int status) { return (status & 0xff) == 0x7f || status == WAIT_CONTINUED; }
 
 struct ipc_signal {
     int32_t sig, code;         /* code: SI_USER */
@@ -205,6 +216,17 @@ bool ipc_adopted_exit(int pid, int status);
 /* Children that ended are collected from the monitor, the leader is told
  * and SIGCHLD comes: -> whether one ended. */
 bool ipc_children_settle(void);
+/* pid (-1: any) or any in group pgid (> 0) is a child of ours, alive or not reaped. */
+bool ipc_is_child(int pid, int pgid);
+
+/* ipc_jobs.c: children that stopped or went on, for wait's WUNTRACED and
+ * WCONTINUED. */
+long ipc_on_child_state(int from, const void *body, uint32_t len, struct ipc_answer *ans);
+/* A change of a child matching pid/pgid that options ask for: its pid and
+ * status, 0 if none. */
+long ipc_job_take(long pid, int pgid, int options, int *status);
+void ipc_job_forget(int pid);   /* the child was reaped */
+void ipc_job_reset(void);       /* a forked process: none of its parent's */
 /* The same, if an upcall said children ended. */
 bool ipc_children_news(void);
 /* Starts IPC for real (listen, stack the PAL): 0 or -errno. */

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/ipc/ipc_conn.c libos/ipc/ipc_leader.c libos/ipc/ipc_proc.c libos/ipc/ipc_signal.c libos/ipc/ipc_pgrp.c libos/ipc/ipc_life.c
+// UNIT-SOURCES: libos/ipc/ipc_conn.c libos/ipc/ipc_leader.c libos/ipc/ipc_proc.c libos/ipc/ipc_signal.c libos/ipc/ipc_pgrp.c libos/ipc/ipc_life.c libos/ipc/ipc_jobs.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
@@ -16,6 +16,7 @@
 /* libos/signal.h's, which needs the kernel's headers (glibc's siginfo_t is the same). */
 long signal_send(int sig, const siginfo_t *info);
 bool signal_pending(void);
+bool signal_nocldstop(void);
 
 static int failures;
 #define EXPECT(name, cond) do { \
@@ -52,6 +53,8 @@ long signal_send(int sig, const siginfo_t *info)
     return 0;
 }
 bool signal_pending(void) { return pending_signal; }
+static bool nocldstop;
+bool signal_nocldstop(void) { return nocldstop; }
 
 static jmp_buf died;
 static int died_by;
@@ -619,7 +622,25 @@ static void children(void)
     if (registered && take_msg(s, &h, body) && h.type == IPC_EXITED)
         memcpy(&m, body, sizeof(m));
     EXPECT("leader-told-birth-then-end", registered && m.pid == 8 && m.status == 3 << 8);
+    /* Job control: its stop and its going on, each taken once. */
+    struct ipc_answer ans;
+    struct ipc_child_state cs = { CLD_STOPPED, SIGSTOP };
+    nsent = 0;
+    EXPECT("child-stopped", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == 0 && nsent == 1 &&
+                                sent[0].sig == SIGCHLD && sent[0].code == CLD_STOPPED && sent[0].status == SIGSTOP);
+    EXPECT("stranger-stopped", ipc_on_child_state(9, &cs, sizeof(cs), &ans) == -EINVAL);
+    cs.code = 77;
+    EXPECT("bad-state", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == -EINVAL);
     int st = 0;
+    EXPECT("stop-not-for-plain-wait", ipc_job_take(-1, 0, WCONTINUED, &st) == 0);
+    EXPECT("stop-taken", ipc_job_take(8, 0, WUNTRACED, &st) == 8 && st == ((SIGSTOP << 8) | 0x7f));
+    EXPECT("stop-taken-once", ipc_job_take(-1, 0, WUNTRACED, &st) == 0);
+    cs = (struct ipc_child_state){ CLD_CONTINUED, SIGCONT };
+    nocldstop = true;
+    nsent = 0;
+    EXPECT("continued-quiet", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == 0 && nsent == 0);
+    nocldstop = false;
+    EXPECT("continued-taken", ipc_job_take(-1, 0, WCONTINUED | WUNTRACED, &st) == 8 && st == 0xffff);
     EXPECT("wait-after-settle", pal->process_wait(-1, 1, &st) == 8 && st == 3 << 8);
     EXPECT("wait-none-left", pal->process_wait(-1, 1, &st) == -ECHILD);
     /* Before it ends, a process makes sure the leader took all that in. */

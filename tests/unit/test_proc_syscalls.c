@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/proc_syscalls.c libos/info_syscalls.c libos/time_syscalls.c libos/signal_syscalls.c libos/signal_state.c libos/signal_deliver.c libos/itimer.c
+// UNIT-SOURCES: libos/proc_syscalls.c libos/info_syscalls.c libos/time_syscalls.c libos/signal_syscalls.c libos/signal_state.c libos/signal_deliver.c libos/itimer.c libos/signal_stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -135,9 +135,18 @@ static long host_random(void *buf, size_t len)
 }
 static uint64_t fs_base;
 static void host_set_fs(uint64_t base) { fs_base = base; }
+/* A stopped process waits here: the third wait brings a SIGCONT. */
+static int stopped_waits;
+static long stopped_wait(struct pal_poll *fds, int n, long long timeout_ns)
+{
+    (void)fds, (void)n, (void)timeout_ns;
+    if (++stopped_waits == 3)
+        sys_kill(getpid(), SIGCONT);
+    return 0;
+}
 static const struct pal_ops host_pal = { .time_realtime_ns = host_realtime, .time_monotonic_ns = host_monotonic,
                                          .sleep_ns = host_sleep, .random_bytes = host_random,
-                                         .set_fs_base = host_set_fs };
+                                         .set_fs_base = host_set_fs, .stream_poll = stopped_wait };
 const struct pal_ops *pal = &host_pal;
 static struct bootinfo boot = { .ram_size = 256 << 20, .stack_size = 8 << 20, .brk_max_size = 64 << 20 };
 const struct bootinfo *pal_bootinfo = &boot;
@@ -522,7 +531,8 @@ static void test_signals(void)
     want("ignoring discards it", signal_pending(), 0);
     sys_rt_sigaction(SIGUSR1, &dfl, NULL, 8);
     want("SIGTSTP to an orphaned group", sys_kill(me, SIGTSTP), 0);
-    want("SIGSTOP: not yet", sys_kill(me, SIGSTOP), -ENOSYS);
+    want("SIGSTOP to itself", sys_kill(me, SIGSTOP), 0);
+    want("stopped until SIGCONT", returning(0) == 0 && stopped_waits == 3, 1);
     unsigned long term = 1ul << (SIGTERM - 1);
     sys_rt_sigprocmask(SIG_BLOCK, &term, NULL, 8);
     want("blocked", sys_kill(me, SIGTERM), 0);
