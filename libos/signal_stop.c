@@ -23,6 +23,7 @@ bool signal_stop(int sig)
     if (proc.pid == 1 || (sig != SIGSTOP && orphaned_group()))
         return false;
     sigstate.continued = false;
+    ipc_set_stopped(true);
     ipc_tell_parent_job(CLD_STOPPED, sig);
     while (!sigstate.continued && !(sigstate.pending & SIGNAL_BIT(SIGKILL))) {
         /* The stacked PAL's wait serves the others' messages: a SIGCONT or
@@ -30,6 +31,7 @@ bool signal_stop(int sig)
         pal->stream_poll(NULL, 0, -1);
         signal_take_async();
     }
+    ipc_set_stopped(false);
     if (sigstate.continued)
         ipc_tell_parent_job(CLD_CONTINUED, SIGCONT);
     sigstate.continued = false;

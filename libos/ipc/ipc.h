@@ -47,6 +47,8 @@ long ipc_wait_child(long pid, int pgid, int options, int *status);
 /* A stop signal or SIGCONT took effect here: our parent is told
  * (code: CLD_STOPPED or CLD_CONTINUED). */
 void ipc_tell_parent_job(int code, int sig);
+/* Our entry at the leader shows us stopped, or not (/proc's state T). */
+void ipc_set_stopped(bool now);
 
 /* kill(2) towards others: pid > 0 another process, 0 our group, < -1 the
  * group -pid (this process left out of groups: the caller signals itself),

@@ -7,6 +7,7 @@ uint32_t ipc_gen;
 bool ipc_execed;
 uint64_t ipc_start_ns;
 static uint64_t arg_start, arg_end;   /* the program's argument strings, in its memory */
+static bool stopped;                  /* job control: see signal_stop.c */
 
 /* Our record changed: the leader is told (and answers, with wait). */
 static void changed(bool wait)
@@ -36,6 +37,12 @@ void ipc_ids_changed(void) { changed(true); }
 
 void ipc_renamed(void) { changed(false); }
 
+void ipc_set_stopped(bool now)
+{
+    stopped = now;
+    changed(false);
+}
+
 uint32_t ipc_self_rec(void *out)
 {
     struct ipc_rec *r = out;
@@ -43,7 +50,7 @@ uint32_t ipc_self_rec(void *out)
     *r = (struct ipc_rec){
         .pid = ipc.pid, .ppid = proc.ppid, .pgid = proc.pgid, .sid = proc.sid,
         .uid = (uint32_t)pal_bootinfo->host_uid, .state = IPC_ALIVE, .gen = ipc_gen,
-        .start_ns = ipc_start_ns,
+        .start_ns = ipc_start_ns, .flags = stopped ? IPC_REC_STOPPED : 0,
     };
     strlcpy(r->comm, proc_comm(), sizeof(r->comm));
     uint8_t *p = (uint8_t *)(r + 1);
@@ -104,7 +111,7 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
 
 static int status_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
-    const char *what = state == 'Z' ? "zombie" : state == 'R' ? "running" : "sleeping";
+    const char *what = state == 'Z' ? "zombie" : state == 'T' ? "stopped" : state == 'R' ? "running" : "sleeping";
     unsigned int uid = r->uid, gid = (unsigned int)pal_bootinfo->host_gid;
     return snprintf(buf, size,
                     "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
@@ -123,7 +130,7 @@ long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
         return -ESRCH;
     const struct ipc_rec *rec = (const struct ipc_rec *)raw;
     /* We run; the others, as far as we can tell, wait. */
-    char state = rec->state == IPC_ZOMBIE ? 'Z' : pid == ipc.pid ? 'R' : 'S';
+    char state = rec->state == IPC_ZOMBIE ? 'Z' : rec->flags & IPC_REC_STOPPED ? 'T' : pid == ipc.pid ? 'R' : 'S';
     size_t size = IPC_CMDLINE_MAX + 1024;
     char *buf = kmalloc(size);
     if (!buf)

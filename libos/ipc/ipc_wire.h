@@ -46,6 +46,7 @@ enum ipc_type {
 };
 
 enum { IPC_ALIVE = 1, IPC_ZOMBIE = 2 };   /* ipc_rec.state */
+enum { IPC_REC_STOPPED = 1 };             /* ipc_rec.flags: alive, and stopped (job control) */
 
 /* A process as the leader knows it; exe and cmdline (NUL-separated
  * arguments) follow, exe_len and cmdline_len bytes. */
@@ -59,7 +60,7 @@ struct ipc_rec {
     uint64_t start_ns;         /* monotonic clock at fork or start */
     char comm[16];             /* NUL-terminated */
     uint16_t exe_len, cmdline_len;
-    uint32_t reserved;
+    uint32_t flags;            /* IPC_REC_STOPPED */
 };
 _Static_assert(sizeof(struct ipc_rec) == 64, "ipc_rec layout");
 #define IPC_EXE_MAX     256u

@@ -2,10 +2,12 @@
 // comes with CLD_STOPPED), a signal sent meanwhile waits (its handler runs only
 // after SIGCONT), SIGCONT lets it go on (WCONTINUED, CLD_CONTINUED), SA_NOCLDSTOP
 // keeps SIGCHLD quiet, waitid's WSTOPPED and WCONTINUED, SIGKILL ends a stopped
-// child, and a child that stops itself.
+// child, a child that stops itself, and /proc/PID/stat's state letter.
 #define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +66,20 @@ static int chld_seen(int code)
     return chld_code == code;
 }
 
+/* The state letter in /proc/PID/stat. */
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
+}
+
 static int readable(int fd, int ms)
 {
     struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -83,6 +99,7 @@ int main(void)
     CHECK("wait-stopped", waitpid(p, &st, WUNTRACED) == p && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
     CHECK("sigchld-stopped", chld_seen(CLD_STOPPED) && chld_status == SIGSTOP);
     CHECK("stop-reported-once", waitpid(p, &st, WUNTRACED | WNOHANG) == 0);
+    CHECK("proc-state-stopped", proc_state(p) == 'T');
     CHECK("plain-wait-ignores-stop", waitpid(p, &st, WNOHANG) == 0);
     CHECK("kill-usr1-while-stopped", kill(p, SIGUSR1) == 0);
     CHECK("signal-waits-while-stopped", !readable(fds[0], 200));
@@ -91,6 +108,7 @@ int main(void)
     CHECK("wait-continued", waitpid(p, &st, WCONTINUED) == p && WIFCONTINUED(st));
     CHECK("sigchld-continued", chld_seen(CLD_CONTINUED) && chld_status == SIGCONT);
     CHECK("handler-after-cont", readable(fds[0], 2000) && read(fds[0], &c, 1) == 1 && c == 'u');
+    CHECK("proc-state-sleeping", proc_state(p) == 'S');
     kill(p, SIGKILL);
     CHECK("killed", waitpid(p, &st, 0) == p && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     close(fds[0]);
