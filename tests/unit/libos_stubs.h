@@ -18,6 +18,7 @@ void ipc_safe_point(void) {}
 void ipc_children_note_async(uint64_t ended) { (void)ended; }
 void ipc_streams_note_async(void) {}
 void ipc_tell_parent_job(int code, int sig) { (void)code, (void)sig; }
+void ipc_set_stopped(bool now) { (void)now; }
 long ipc_getpgid(int pid) { (void)pid; return -ESRCH; }
 long ipc_getsid(int pid) { (void)pid; return -ESRCH; }
 bool ipc_pid_exists(int pid) { return pid == proc.pid; }
