@@ -72,6 +72,7 @@ static void become_child(struct vm *vm, struct vcpu_snapshot *s, uint64_t tsc, i
                          pid_t parent)
 {
     char err[256];
+    hc_server_unpin();
     launcher_detach();
     children_become_child(status_fd, parent);
     vm_detach(vm);

@@ -109,12 +109,19 @@ static void *server_main(void *arg)
 /* The server and the vCPU each spin while the other works: on one CPU they
  * would take turns by time slice (milliseconds per call), so when the host
  * lets us use two CPUs, the server takes one the vCPU thread is not on. */
+/* The CPUs the host gave us, read before our own pinning narrowed them
+ * (a forked monitor inherits its parent's vCPU thread's pin). */
+static cpu_set_t allowed;
+static bool known;
+
+void hc_server_unpin(void)
+{
+    if (known)
+        sched_setaffinity(0, sizeof(allowed), &allowed);
+}
+
 static const cpu_set_t *place_threads(void)
 {
-    /* The CPUs the host gave us, read before our own pinning narrowed them
-     * (a forked monitor inherits its parent's vCPU thread's pin). */
-    static cpu_set_t allowed;
-    static bool known;
     static cpu_set_t server;
     cpu_set_t vcpu;
     if (!known)

@@ -82,6 +82,10 @@ void upcall_deliver(struct vm *vm);
 void upcall_post_streams(void);
 bool vcpu_in_guest(void);                 /* vcpu.c: inside KVM_RUN */
 bool hc_call_in_flight(struct vm *vm);    /* hc_server.c: vCPU 0 has a PAL call out */
+/* hc_server.c, in a monitor just forked: any CPU the host gave us, not the
+ * one its parent's vCPU thread is pinned to, so that parent and child can
+ * run side by side (a pipeline, signals back and forth). */
+void hc_server_unpin(void);
 /* For PAL calls that wait in the monitor: sleeps until deadline
  * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
 struct timespec;
