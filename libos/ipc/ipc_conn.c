@@ -18,6 +18,7 @@
 #define CONNECT_RETRY_NS 1000000000ull   /* how long a just-forked process gets to start listening */
 #define RETRY_PAUSE_NS 1000000ll
 #define MAX_NESTED 4                 /* requests waiting at once: one per level of message handling */
+#define ANSWER_RETRY_NS 2000000000ull    /* see ipc_request */
 #define CONN_BUF (sizeof(struct ipc_hdr) + IPC_BODY_MAX)
 
 struct conn {
@@ -466,6 +467,37 @@ long ipc_notify(int pid, uint32_t type, const void *body, uint32_t len, bool exp
     return c ? send_on(c, type, 0, body, len, NULL, 0) : err;
 }
 
+/* One request on the stream to pid: done (answered or failed), or not
+ * answered by give_up (then w->done is false); *sent: the leader_sent it
+ * followed. */
+static long ask(int pid, uint32_t type, const void *body, uint32_t len, struct waiter *w, uint64_t deadline,
+                uint64_t give_up, bool expect_alive, uint64_t *sent)
+{
+    long r;
+    struct conn *c = conn_to(pid, expect_alive, &r);
+    if (!c)
+        return r;
+    w->seq = next_seq++;
+    waiters[nwaiters++] = w;
+    if ((r = send_on(c, type, w->seq, body, len, NULL, 0)) < 0) {
+        nwaiters--;
+        return r;
+    }
+    *sent = leader_sent;
+    while (!w->done) {
+        uint64_t now = ipc.lower->time_monotonic_ns(), until = deadline && deadline < give_up ? deadline : give_up;
+        if (deadline && now >= deadline) {
+            w->result = -ETIMEDOUT;
+            w->done = true;
+        }
+        if (w->done || now >= until)
+            break;
+        ipc_poll(NULL, 0, (long long)(until - now));
+    }
+    nwaiters--;
+    return 0;
+}
+
 long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *out, uint32_t out_max,
                  uint32_t *out_len, uint64_t timeout_ns, bool expect_alive)
 {
@@ -473,31 +505,25 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
         return -ESRCH;
     if (nwaiters == MAX_NESTED)
         return -EAGAIN;
-    long r;
-    struct conn *c = conn_to(pid, expect_alive, &r);
-    if (!c)
-        return r;
-    struct waiter w = { .seq = next_seq++, .pid = pid, .out = out, .out_max = out_max };
-    waiters[nwaiters++] = &w;
-    if ((r = send_on(c, type, w.seq, body, len, NULL, 0)) < 0) {
-        nwaiters--;
-        return r;
+    struct waiter w = { .pid = pid, .out = out, .out_max = out_max };
+    uint64_t now = ipc.lower->time_monotonic_ns(), deadline = timeout_ns ? now + timeout_ns : 0;
+    uint64_t sent = 0;
+    /* A stream can be lost between the monitors under load, its peer never
+     * having heard of it: an answer that does not come within
+     * ANSWER_RETRY_NS is asked for again on a new stream (every request is
+     * idempotent). */
+    for (;;) {
+        long r = ask(pid, type, body, len, &w, deadline, now + ANSWER_RETRY_NS, expect_alive, &sent);
+        if (r < 0)
+            return r;
+        if (w.done)
+            break;
+        log_debug("ipc: no answer from %d to request %u: asking again on a new stream", pid, type);
+        struct conn *c = conn_of_pid(pid);
+        if (c)
+            free_slot(c);
+        now = ipc.lower->time_monotonic_ns();
     }
-    uint64_t sent = leader_sent;
-    uint64_t deadline = timeout_ns ? ipc.lower->time_monotonic_ns() + timeout_ns : 0;
-    while (!w.done) {
-        long long wait = -1;
-        if (deadline) {
-            uint64_t now = ipc.lower->time_monotonic_ns();
-            if (now >= deadline) {
-                w.result = -ETIMEDOUT;
-                break;
-            }
-            wait = (long long)(deadline - now);
-        }
-        ipc_poll(NULL, 0, wait);
-    }
-    nwaiters--;
     if (w.answered && pid == IPC_LEADER && sent > leader_confirmed)
         leader_confirmed = sent;
     if (out_len)
