@@ -164,13 +164,17 @@ static int unix_socket(void)
     return fd < 0 ? -errno : fd;
 }
 
+/* A new socket and the address of cid's: the fd, or -errno. */
+static int socket_for(uint64_t cid, struct sockaddr_un *a)
+{
+    int r = address(cid, a);
+    return r < 0 ? r : unix_socket();
+}
+
 int vsock_switch_listen(uint64_t cid)
 {
     struct sockaddr_un a;
-    int r = address(cid, &a);
-    if (r < 0)
-        return r;
-    int fd = unix_socket();
+    int r, fd = socket_for(cid, &a);
     if (fd < 0)
         return fd;
     /* A socket left by an earlier picoprocess of this CID (its pid was
@@ -187,10 +191,7 @@ int vsock_switch_listen(uint64_t cid)
 int vsock_switch_connect(uint64_t src_cid, uint32_t src_port, uint64_t dst_cid, uint32_t dst_port)
 {
     struct sockaddr_un a;
-    int r = address(dst_cid, &a);
-    if (r < 0)
-        return r;
-    int fd = unix_socket();
+    int r = 0, fd = socket_for(dst_cid, &a);
     if (fd < 0)
         return fd;
     struct vsock_hello h = { .src_cid = src_cid, .src_port = src_port, .dst_port = dst_port };
