@@ -2,15 +2,9 @@
 #include "paging.h"
 #include "klib.h"
 #include "layout.h"
+#include "x86.h"
 #include <asm/errno.h>
 #include <asm-generic/mman-common.h>
-
-#define PTE_P    0x1ull
-#define PTE_RW   0x2ull
-#define PTE_US   0x4ull
-#define PTE_PS   0x80ull
-#define PTE_NX   (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
 
 static uint64_t pool, ram_end;
 

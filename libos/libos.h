@@ -4,8 +4,10 @@
 
 #include "klib.h"
 #include "pal.h"
-#include "bootinfo.h"
 #include <asm/errno.h>
+
+enum { LOG_ERROR = PAL_LOG_ERROR, LOG_WARNING = PAL_LOG_WARNING, LOG_INFO = PAL_LOG_INFO,
+       LOG_DEBUG = PAL_LOG_DEBUG, LOG_TRACE = PAL_LOG_TRACE };
 
 /* Logging goes to the host through the PAL; the level is the manifest's loader.log_level. */
 extern int log_level;
@@ -28,21 +30,6 @@ bool user_range_ok(const void *p, size_t len, bool write);
 /* A NUL-terminated string of at most max bytes (including NUL); -EFAULT or -ENAMETOOLONG. */
 long user_string_ok(const char *s, size_t max);
 
-/* Process-wide state of this picoprocess. */
-struct process {
-    int pid, ppid, pgid, sid;
-    unsigned int umask;
-    char cwd[4096];
-    char exe[4096];        /* guest path of the running program, for /proc/self/exe */
-};
-extern struct process proc;
-/* Its name (comm): prctl(PR_SET_NAME)'s, or its program's (proc_syscalls.c). */
-const char *proc_comm(void);
-
-/* A vfork child execs: its parent runs on (proc_fork.c). */
-void proc_vfork_release(void);
-
-__attribute__((noreturn)) void libos_exit(int status);
-__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash);
+#include "bookkeep/process.h"
 
 #endif

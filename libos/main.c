@@ -1,30 +1,11 @@
 /* Start of the library OS: set up memory, files and the program, then jump to it. */
 #include "libos.h"
-#include "elf_load.h"
-#include "layout.h"
-#include "mm.h"
-#include "vfs.h"
-#include "hypercall.h"
-#include "syscall.h"
-#include "signal.h"
+#include "loader/elf_load.h"
+#include "mm/mm.h"
+#include "fs/vfs.h"
+#include "syscall/syscall.h"
+#include "signal/signal.h"
 #include "ipc/ipc.h"
-
-long program_load(const char *path, char *const argv[], char *const envp[], uint64_t *entry, uint64_t *sp);
-
-struct process proc;
-void fault_init(void);
-
-__attribute__((noreturn)) void libos_exit(int status)
-{
-    pal->process_exit(status & 0xff, NULL);
-}
-
-__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct hc_crash *crash)
-{
-    /* A signal the program sent itself (abort()): report where it asked. */
-    struct hc_crash c = { .signo = signo, .vector = ~0ull, .rip = current_syscall ? current_syscall->rip : 0 };
-    pal->process_exit(128 + signo, crash ? crash : &c);
-}
 
 static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
 {
@@ -40,12 +21,12 @@ static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
 
 __attribute__((noreturn)) void libos_main(void)
 {
-    const struct bootinfo *bi = pal_bootinfo;
+    const struct pal_public_state *bi = pal_state;
     log_level = bi->log_level;
     fault_init();
-    mm_init(GPA_RAM_POOL, bi->pt_pool);
+    mm_init(bi->mem_start, bi->mem_end);
     signal_init();
-    proc.pid = bi->pid ? bi->pid : 1;
+    proc.pid = bi->pid;
     proc.ppid = bi->ppid;
     proc.pgid = proc.sid = proc.pid;
     proc.umask = bi->umask;
@@ -56,7 +37,7 @@ __attribute__((noreturn)) void libos_main(void)
         log_error("cannot set up the file system (%ld)", r);
         libos_exit(126);
     }
-    const char *entry = (const char *)bi->entrypoint;
+    const char *entry = bi->entrypoint;
     uint64_t pc, sp;
     r = program_load(entry, (char *const *)bi->argv, (char *const *)bi->envp, &pc, &sp);
     if (r < 0) {

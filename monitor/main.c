@@ -7,9 +7,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <linux/kvm.h>
-#include "vm.h"
-#include "monitor.h"
-#include "bootinfo.h"
+#include "base/log.h"
+#include "config/lockdown.h"
+#include "config/policy.h"
+#include "core/devices.h"
+#include "core/pal_server.h"
+#include "core/vcpu_loop.h"
+#include "dev/vsock/vsock_vm.h"
+#include "kvm/vm.h"
+#include "pal/calls.h"
+#include "proc/proc.h"
 
 #define PICOVM_VERSION "0.1.0"
 #define EXIT_USAGE 2
@@ -85,19 +92,20 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
         fprintf(stderr, "picovm: cannot set up the process table\n");
         monitor_exit(EXIT_SETUP);
     }
+    static const struct device *const devices[] = { &vsock_device, NULL };
     static struct vm vm;
     vm.program = cfg.entrypoint;
-    if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 ||
+    if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 || devices_attach(&vm, devices, err, sizeof(err)) < 0 ||
         bootinfo_write(&vm, &cfg, program_argv(&cfg, nextra, extra), err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s\n", err);
         monitor_exit(EXIT_SETUP);
     }
-    hc_server_start(&vm);
+    pal_server_start(&vm, pal_calls);
     if (monitor_lockdown(err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s\n", err);
         monitor_exit(EXIT_SETUP);
     }
-    monitor_exit(vcpu_run(&vm));
+    monitor_exit(vcpu_run(&vm.vcpu[0]));
 }
 
 int main(int argc, char **argv)

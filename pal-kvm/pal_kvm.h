@@ -5,14 +5,20 @@
 #include "hcall.h"
 #include "hypercall.h"
 #include "klib.h"
+#include "bootinfo.h"
+
+/* The monitor's boot-info page, which pal_state is made from. */
+extern const struct bootinfo *pal_bootinfo;
+/* A forked child's pid and ppid, from the boot-info page the monitor rewrote. */
+void pal_state_after_fork(void);
 
 long kvm_stream_open(const char *uri, int flags, int mode);
 long kvm_stream_close(long h);
 long kvm_stream_read(long h, void *buf, size_t len, long long off);
 long kvm_stream_write(long h, const void *buf, size_t len, long long off);
 long kvm_stream_seek(long h, long long off, int whence);
-long kvm_stream_attr(long h, struct hc_stat *st);
-long kvm_stream_attr_uri(const char *uri, struct hc_stat *st, int nofollow);
+long kvm_stream_attr(long h, struct pal_stat *st);
+long kvm_stream_attr_uri(const char *uri, struct pal_stat *st, int nofollow);
 long kvm_stream_set_length(long h, long long len);
 long kvm_stream_flush(long h);
 long kvm_stream_readdir(long h, void *buf, size_t len);
@@ -21,7 +27,7 @@ long kvm_stream_delete(const char *uri, int is_dir);
 long kvm_stream_rename(const char *uri, const char *new_uri);
 long kvm_stream_readlink(const char *uri, char *buf, size_t len);
 long kvm_stream_symlink(const char *target, const char *uri);
-long kvm_stream_set_attr(const char *uri, const struct hc_attr *attr, int nofollow);
+long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofollow);
 long kvm_stream_tty(long h, int op, void *buf);
 
 /* Multi-process entries, each in the file of its owner (process.c, pipe.c,
@@ -57,5 +63,4 @@ long vsock_nread(long h);   /* bytes a read returns now without waiting */
 int vsock_poll_ready(long handle, short events);
 
 /* The library OS's start routine, called once the PAL is ready. */
-__attribute__((noreturn)) void libos_main(void);
 #endif

@@ -4,7 +4,10 @@
 long kvm_process_fork(void)
 {
     /* Parked at once: the monitor snapshots a vCPU that is not running. */
-    return hcall_parked(HC_FORK, 0, 0, 0, 0, true);
+    long r = hcall_parked(HC_FORK, 0, 0, 0, 0, true);
+    if (r == 0)
+        pal_state_after_fork();
+    return r;
 }
 
 long kvm_process_wait(long pid, int nohang, int *status)

@@ -23,9 +23,9 @@ long kvm_stream_write(long h, const void *buf, size_t len, long long off)
 }
 
 long kvm_stream_seek(long h, long long off, int whence) { return hcall(HC_SEEK, h, off, whence, 0); }
-long kvm_stream_attr(long h, struct hc_stat *st) { return hcall(HC_FSTAT, h, (uint64_t)st, 0, 0); }
+long kvm_stream_attr(long h, struct pal_stat *st) { return hcall(HC_FSTAT, h, (uint64_t)st, 0, 0); }
 
-long kvm_stream_attr_uri(const char *uri, struct hc_stat *st, int nofollow)
+long kvm_stream_attr_uri(const char *uri, struct pal_stat *st, int nofollow)
 {
     return hcall(HC_STAT, (uint64_t)uri, strlen(uri) + 1, (uint64_t)st, nofollow);
 }
@@ -59,7 +59,7 @@ long kvm_stream_symlink(const char *target, const char *uri)
     return hcall(HC_SYMLINK, (uint64_t)target, strlen(target) + 1, (uint64_t)uri, strlen(uri) + 1);
 }
 
-long kvm_stream_set_attr(const char *uri, const struct hc_attr *attr, int nofollow)
+long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofollow)
 {
     return hcall(HC_SETATTR, (uint64_t)uri, strlen(uri) + 1, (uint64_t)attr, nofollow);
 }

@@ -20,7 +20,18 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 results_init
 cd "$ROOT"
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Imonitor -Iguest -Ipal-kvm -g)
+# A test compiles with the include paths of the room its sources come from
+# (the Makefile's), so it sees what that room sees and nothing more.
+MON_INC=(-Imonitor -Iinclude/abi)
+LIBOS_INC=(-Ilibos -Iguest -Iinclude/pal)
+CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -g)
+# includes_for SOURCES...: the include paths of the room of the first source.
+includes_for() {
+  case $1 in
+    libos/*) echo "${LIBOS_INC[@]}" ;;
+    *) echo "${MON_INC[@]}" ;;
+  esac
+}
 B=$ROOT/build
 mkdir -p "$B/unit" "$B/fuzz"
 
@@ -41,7 +52,7 @@ for t in tests/unit/test_*.c; do
     t_fail "$name" "UNIT-SOURCES names a missing file: $srcs"; continue
   fi
   # shellcheck disable=SC2086 # one source per word
-  if ! log=$(gcc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+  if ! log=$(gcc "${CFLAGS[@]}" $(includes_for $srcs) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=all -o "$exe" "$t" $srcs 2>&1); then
     t_fail "$name" "does not compile" "$log"; continue
   fi
@@ -62,7 +73,7 @@ for f in tests/fuzz/fuzz_*.c; do
     t_fail "$name" "FUZZ-SOURCES names a missing file: $srcs"; continue
   fi
   # shellcheck disable=SC2086
-  if ! log=$(clang "${CFLAGS[@]}" -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  if ! log=$(clang "${CFLAGS[@]}" $(includes_for $srcs) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
       -o "$exe" "$f" $srcs 2>&1); then
     t_fail "$name" "does not compile" "$log"; continue
   fi

@@ -17,7 +17,7 @@
 #ifndef PICOVM_IPC_H
 #define PICOVM_IPC_H
 
-#include "../libos.h"
+#include "libos.h"
 
 #define IPC_PORT 1
 

@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c monitor/mlog.c monitor/thread.c
+// FUZZ-SOURCES: monitor/core/handles.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a
@@ -26,7 +26,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "monitor.h"
+#include "base/log.h"
+#include "config/policy.h"
+#include "core/handles.h"
+#include "core/upcall.h"
+#include "pal/calls.h"
+#include "proc/proc.h"
 #include "hypercall.h"
 #include "bootinfo.h"
 #include "../unit/fake_vm.h"
@@ -274,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         calls[i] = parse_call(&data, &size);
     put_data(data, size);
     for (int i = 0; i < ncalls; i++) {
-        const hc_handler fn = hc_handlers[calls[i].nr];
+        const hc_handler fn = pal_calls[calls[i].nr].fn;
         if (!fn)
             continue;
         int64_t ret = fn(&vm, calls[i].a);

@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/toml.c monitor/manifest.c
+// FUZZ-SOURCES: monitor/config/toml.c monitor/config/manifest.c
 /* libFuzzer target: any input either parses into a config that can be freed,
  * or fails with a "file:line:col: message" error. */
 #include <stdint.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "config/manifest.h"
 
 #define FILE_NAME "/fuzz/app.manifest"
 

@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/virtio_mmio.c monitor/virtqueue.c monitor/vsock_dev.c monitor/vsock_switch.c monitor/mlog.c
+// FUZZ-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/log.c
 /* libFuzzer target for the virtio-vsock device: register writes, rings,
  * descriptor chains and packets from a hostile driver.
  *
@@ -28,8 +28,8 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_vsock.h>
-#include "monitor.h"
-#include "vsock.h"
+#include "base/log.h"
+#include "dev/vsock/vsock.h"
 #include "../unit/count_fds.h"
 #include "../unit/fake_vm.h"
 #include "../unit/vsock_rings.h"

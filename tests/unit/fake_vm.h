@@ -1,18 +1,22 @@
 /* What host-side tests of monitor code put in place of a KVM VM: a struct vm
- * that is only guest RAM, bounds-checked by gpa_range() as monitor.h states
+ * that is only guest RAM, bounds-checked by gpa_range() as kvm/gpa.h states
  * it, and the two eventfds HC_POLL waits on besides its handles.  It defines
- * the functions monitor.h declares for a VM, so one file of a test includes it. */
+ * the functions kvm/gpa.h declares for a VM, and stands in for the calls the
+ * PAL call table and the upcalls make into the parts of the monitor that need
+ * a running vCPU, so one file of a test includes it. */
 #ifndef PICOVM_TEST_FAKE_VM_H
 #define PICOVM_TEST_FAKE_VM_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
-#include "monitor.h"
+#include "kvm/gpa.h"
+#include "proc/proc.h"
 
 struct vm {
     uint8_t *ram;
     uint64_t size;
-    int wakeup, news;   /* vm_wakeup_fd(), vsock_event_fd(); -1: none */
+    int wakeup, news;   /* vm_wakeup_fd(), vm_news_fd(); -1: none */
 };
 
 void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
@@ -27,18 +31,29 @@ int vm_wakeup_fd(struct vm *v)
     return v->wakeup;
 }
 
-int vsock_event_fd(struct vm *v)
+int vm_news_fd(struct vm *v)
 {
     return v->news;
 }
 
-/* No vCPU runs here: upcalls never need to interrupt one. */
-bool vcpu_in_guest(void) { return false; }
-
-bool hc_call_in_flight(struct vm *v)
+/* No vCPU runs here: upcalls never need to interrupt one, and the calls a
+ * vCPU's thread carries out itself never come. */
+bool pal_call_in_flight(struct vcpu *vcpu)
 {
-    (void)v;
+    (void)vcpu;
     return false;
+}
+
+void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
+{
+    (void)vcpu, (void)slot;
+    abort();
+}
+
+void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
+{
+    (void)vcpu, (void)slot;
+    abort();
 }
 
 /* size bytes of zeroed RAM, a private anonymous mapping as the monitor's is

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/handles.c monitor/policy.c monitor/hc_file.c monitor/hc_tty.c monitor/hc_misc.c monitor/hc_table.c monitor/children.c monitor/hc_pipe.c monitor/hc_poll.c monitor/upcall.c monitor/mlog.c monitor/thread.c
+// UNIT-SOURCES: monitor/core/handles.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -12,7 +12,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "monitor.h"
+#include "base/log.h"
+#include "config/policy.h"
+#include "core/handles.h"
+#include "core/upcall.h"
+#include "pal/calls.h"
+#include "proc/proc.h"
 #include "hypercall.h"
 #include "layout.h"
 #include "bootinfo.h"
@@ -35,7 +40,7 @@ static char tmp[256];
 static int64_t hc(int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     const uint64_t a[6] = { a0, a1, a2, a3, a4, 0 };
-    return hc_handlers[nr](&vm, a);
+    return pal_calls[nr].fn(&vm, a);
 }
 
 /* Puts "file:<tmp><rel>" at gpa; -> its length. */
@@ -162,10 +167,10 @@ static void setup_tree(void)
 
 static void test_table(void)
 {
-    EXPECT(hc_handlers[HC_EXIT] == NULL, "HC_EXIT belongs to the lead");
+    EXPECT(pal_calls[HC_EXIT].fn == NULL && pal_calls[HC_EXIT].on_vcpu, "HC_EXIT is carried out by the vCPU thread");
     for (int nr = HC_EXIT + 1; nr < HC_SYMLINK + 2; nr++)
-        EXPECT(hc_handlers[nr] != NULL, "no handler for %d", nr);
-    EXPECT(hc_handlers[HC_FORK] == NULL, "HC_FORK is served by the parked vCPU thread");
+        EXPECT(pal_calls[nr].fn != NULL, "no handler for %d", nr);
+    EXPECT(pal_calls[HC_FORK].fn == NULL && pal_calls[HC_FORK].on_vcpu, "HC_FORK is served by the parked vCPU thread");
 }
 
 static void test_open_read(void)

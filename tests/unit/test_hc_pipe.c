@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/handles.c monitor/hc_pipe.c monitor/hc_poll.c
+// UNIT-SOURCES: monitor/core/handles.c monitor/pal/pipes.c monitor/pal/poll.c
 /* Host side of HC_PIPE, HC_POLL and HC_NREAD against a fake guest RAM:
  * hostile arrays, counts and handles, the wakeup eventfd (-EINTR), vsock news
  * (an early return), timeouts, and no host fd leaked or left referenced. */
@@ -13,7 +13,12 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-#include "monitor.h"
+#include "base/log.h"
+#include "config/policy.h"
+#include "core/handles.h"
+#include "core/upcall.h"
+#include "pal/calls.h"
+#include "proc/proc.h"
 #include "hypercall.h"
 #include "count_fds.h"
 #include "expect.h"

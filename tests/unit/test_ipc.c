@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/ipc/ipc_conn.c libos/ipc/ipc_leader.c libos/ipc/ipc_proc.c libos/ipc/ipc_signal.c libos/ipc/ipc_pgrp.c libos/ipc/ipc_life.c libos/ipc/ipc_jobs.c
+// UNIT-SOURCES: libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/signal.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <asm/poll.h>
-#include "../../libos/ipc/ipc_wire.h"
+#include "../../libos/ipc/wire.h"
 
 /* libos/signal.h's, which needs the kernel's headers (glibc's siginfo_t is the same). */
 long signal_send(int sig, const siginfo_t *info);
@@ -35,8 +35,8 @@ void kfree(void *p) { free(p); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
 const char *proc_comm(void) { return "test"; }
 
-static struct bootinfo boot = { .host_uid = 1000, .host_gid = 1000 };
-const struct bootinfo *pal_bootinfo = &boot;
+static struct pal_public_state boot = { .host_uid = 1000, .host_gid = 1000 };
+const struct pal_public_state *pal_state = &boot;
 
 static struct {
     int sig, code, pid, status;
@@ -58,7 +58,7 @@ bool signal_nocldstop(void) { return nocldstop; }
 
 static jmp_buf died;
 static int died_by;
-void libos_die_by_signal(int signo, const struct hc_crash *crash)
+void libos_die_by_signal(int signo, const struct pal_crash *crash)
 {
     (void)crash;
     died_by = signo;

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/toml.c monitor/manifest.c
+// UNIT-SOURCES: monitor/config/toml.c monitor/config/manifest.c
 /* Unit tests for the TOML parser and the manifest mapping.  Every error is
  * checked by its exact "file:line:col: message" text. */
 #include <stdarg.h>
@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "bootinfo.h"
-#include "manifest.h"
-#include "toml.h"
+#include "config/manifest.h"
+#include "config/toml.h"
 
 static int failures, passes, failed_tests;
 

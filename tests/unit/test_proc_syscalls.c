@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/proc_syscalls.c libos/info_syscalls.c libos/time_syscalls.c libos/signal_syscalls.c libos/signal_state.c libos/signal_deliver.c libos/itimer.c libos/signal_stop.c
+// UNIT-SOURCES: libos/sys/proc.c libos/sys/info.c libos/sys/time.c libos/sys/signal.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -24,7 +24,7 @@
 #include <linux/futex.h>
 #include <asm/prctl.h>
 #include "libos_stubs.h"
-#include "../../libos/syscall.h"
+#include "../../libos/syscall/syscall.h"
 
 /* The handlers, as defined (struct pointers as void *: same ABI). */
 long sys_getpgid(int), sys_getsid(int), sys_exit_group(int);
@@ -106,7 +106,7 @@ void libos_exit(int status)
     death_status = status;
     longjmp(death, 1);
 }
-void libos_die_by_signal(int signo, const struct hc_crash *crash)
+void libos_die_by_signal(int signo, const struct pal_crash *crash)
 {
     (void)crash;
     death_status = 128 + signo;
@@ -148,8 +148,8 @@ static const struct pal_ops host_pal = { .time_realtime_ns = host_realtime, .tim
                                          .sleep_ns = host_sleep, .random_bytes = host_random,
                                          .set_fs_base = host_set_fs, .stream_poll = stopped_wait };
 const struct pal_ops *pal = &host_pal;
-static struct bootinfo boot = { .ram_size = 256 << 20, .stack_size = 8 << 20, .brk_max_size = 64 << 20 };
-const struct bootinfo *pal_bootinfo = &boot;
+static struct pal_public_state boot = { .ram_size = 256 << 20, .stack_size = 8 << 20, .brk_max_size = 64 << 20 };
+const struct pal_public_state *pal_state = &boot;
 
 /* --- checks --- */
 static int failures;

@@ -1,9 +1,9 @@
-// UNIT-SOURCES: libos/path.c
+// UNIT-SOURCES: libos/fs/path.c
 /* Lexical path normalisation of the library OS (libos/path.c), on the host. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "../../libos/path.h"
+#include "../../libos/fs/path.h"
 
 static int failures;
 

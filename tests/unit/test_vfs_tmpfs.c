@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/path.c libos/vfs.c libos/lookup.c libos/mountdir.c libos/file.c libos/fdtable.c libos/fs_util.c libos/fs_tmpfs.c libos/tmpfs_file.c libos/fs_dev.c libos/fs_proc.c libos/fs_console.c libos/fs_host.c libos/fs_syscalls.c libos/stat_syscalls.c libos/dir_syscalls.c libos/fd_syscalls.c libos/attr_syscalls.c libos/stream_file.c
+// UNIT-SOURCES: libos/fs/path.c libos/fs/vfs.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/fs/tmpfs.c libos/fs/tmpfs_file.c libos/fs/dev.c libos/fs/proc.c libos/fs/console.c libos/fs/host.c libos/sys/fs.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which the guest
  * tests cannot make yet), the mount tree, tmpfs semantics and memory safety.
@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../libos/fs.h"
-#include "../../libos/mm.h"
-#include "hypercall.h"
+#include "../../libos/fs/fs.h"
+#include "../../libos/mm/mm.h"
 #include "libos_stubs.h"
 
 /* --- the library OS around the VFS --- */
@@ -42,7 +41,7 @@ static uint64_t realtime(void) { return fake_time += 1000; }
 static long random_bytes(void *buf, size_t len) { memset(buf, 0x5a, len); return 0; }
 static long no_tty(long h, int op, void *buf) { (void)h, (void)op, (void)buf; return -ENOTTY; }
 /* The host's standard streams are character devices (a terminal). */
-static long console_attr(long h, struct hc_stat *st)
+static long console_attr(long h, struct pal_stat *st)
 {
     memset(st, 0, sizeof(*st));
     st->mode = S_IFCHR | 0620;
@@ -52,8 +51,8 @@ static long console_attr(long h, struct hc_stat *st)
 static const struct pal_ops stub_pal = { .time_realtime_ns = realtime, .random_bytes = random_bytes,
                                          .stream_tty = no_tty, .stream_attr = console_attr };
 const struct pal_ops *pal = &stub_pal;
-static struct bootinfo boot;
-const struct bootinfo *pal_bootinfo = &boot;
+static struct pal_public_state boot;
+const struct pal_public_state *pal_state = &boot;
 
 /* The handlers under test (declared without prototypes in the table). */
 long sys_openat(int, const char *, int, int);
@@ -157,11 +156,11 @@ static const char *listing(const char *path)
 
 static void setup(void)
 {
-    static struct bootinfo_mount mounts[] = {
-        { (unsigned long long)"/", (unsigned long long)"", MOUNT_TMPFS, 1 },
-        { (unsigned long long)"/ro", (unsigned long long)"", MOUNT_TMPFS, 0 },
-        { (unsigned long long)"/deep/mnt/point", (unsigned long long)"", MOUNT_TMPFS, 1 },
-        { (unsigned long long)"/other", (unsigned long long)"", MOUNT_TMPFS, 1 },
+    static const struct pal_mount mounts[] = {
+        { "/", "", PAL_MOUNT_TMPFS, 1 },
+        { "/ro", "", PAL_MOUNT_TMPFS, 0 },
+        { "/deep/mnt/point", "", PAL_MOUNT_TMPFS, 1 },
+        { "/other", "", PAL_MOUNT_TMPFS, 1 },
     };
     boot.nmounts = ARRAY_SIZE(mounts);
     memcpy(boot.mounts, mounts, sizeof(mounts));

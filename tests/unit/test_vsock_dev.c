@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/virtio_mmio.c monitor/virtqueue.c monitor/vsock_dev.c monitor/vsock_switch.c monitor/mlog.c
+// UNIT-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/log.c
 /* The virtio-vsock device and switch without KVM: two devices (CIDs 3 and
  * 4), each over its own fake guest RAM driven by a small driver written
  * here, connected through real Unix sockets in a real switch directory.
@@ -21,8 +21,8 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_vsock.h>
-#include "monitor.h"
-#include "vsock.h"
+#include "base/log.h"
+#include "dev/vsock/vsock.h"
 #include "count_fds.h"
 #include "expect.h"
 #include "fake_vm.h"

@@ -4,7 +4,7 @@
 #define PICOVM_TEST_VSOCK_RINGS_H
 
 #include <linux/virtio_mmio.h>
-#include "vsock.h"
+#include "dev/vsock/vsock.h"
 
 #define RING(q)       (0x1000u + 0x1000u * (q))   /* queue q's descriptor table */
 #define RING_AVAIL(q) (RING(q) + 0x100u)

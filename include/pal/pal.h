@@ -1,0 +1,181 @@
+/* pal.h: the host ABI the library OS is written against.
+ *
+ * The library OS calls the host only through the table `pal`, never through
+ * hypercalls, so a layer (tracing, checkpointing, path translation) can be
+ * stacked by swapping the table at run time.  Errors are negative Linux errno
+ * values; handles are small non-negative integers owned by the host side.
+ * Its types and limits are its own: a PAL for another host, or a layer
+ * stacked on this one, implements this header and nothing else. */
+#ifndef PICOVM_PAL_H
+#define PICOVM_PAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits of a single call. */
+#define PAL_MAX_URI  4096           /* bytes of a uri, NUL included */
+#define PAL_MAX_IO   (1ull << 30)   /* bytes one stream_read or stream_write moves */
+#define PAL_POLL_MAX 2048           /* streams of one stream_poll */
+
+enum { PAL_LOG_ERROR = 0, PAL_LOG_WARNING = 1, PAL_LOG_INFO = 2, PAL_LOG_DEBUG = 3, PAL_LOG_TRACE = 4 };
+
+/* What the library OS starts with: the program, its environment and limits,
+ * the file systems, who this process is, and the memory it may allocate. */
+#define PAL_MAX_MOUNTS 32
+enum { PAL_MOUNT_HOST = 1, PAL_MOUNT_TMPFS = 2 };
+struct pal_mount {
+    const char *path;           /* absolute path inside the process */
+    const char *uri;            /* "file:/host/dir" for PAL_MOUNT_HOST, "" for tmpfs */
+    int type;                   /* PAL_MOUNT_* */
+    int writable;
+};
+struct pal_public_state {
+    int log_level;              /* PAL_LOG_* */
+    const char *entrypoint;     /* path of the program inside the process */
+    char *const *argv, *const *envp;   /* NULL-terminated */
+    const char *start_dir;
+    uint64_t stack_size, brk_max_size;
+    unsigned int umask;
+    unsigned int nmounts;
+    struct pal_mount mounts[PAL_MAX_MOUNTS];
+    int pid, ppid;              /* in the application's namespace; after a fork, the child's */
+    unsigned int host_uid, host_gid;
+    uint64_t ram_size;
+    uint64_t mem_start, mem_end;       /* memory the library OS allocates from */
+    uint64_t image_start, image_end;   /* picovm's own code and data: the program never runs there */
+    uint64_t boot_realtime_ns, boot_monotonic_ns;
+};
+extern const struct pal_public_state *pal_state;
+
+/* A stream's attributes: the layout of x86-64 Linux's struct stat. */
+struct pal_stat {
+    unsigned long long dev, ino, nlink;
+    unsigned int mode, uid, gid, pad0;
+    unsigned long long rdev;
+    long long size, blksize, blocks;
+    unsigned long long atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+    long long reserved[3];
+};
+
+/* What stream_set_attr changes.  Times are nanoseconds since the epoch.
+ * PAL_ATTR_TOUCH sets both times to the host's now (the times given are
+ * ignored), for which write access to the file is enough; mode keeps only
+ * its permission bits, never set-user/group-id. */
+enum { PAL_ATTR_MODE = 1, PAL_ATTR_UID = 2, PAL_ATTR_GID = 4, PAL_ATTR_ATIME = 8, PAL_ATTR_MTIME = 16,
+       PAL_ATTR_TOUCH = 32 };
+struct pal_attr {
+    unsigned int valid;         /* PAL_ATTR_* */
+    unsigned int mode, uid, gid;
+    unsigned long long atime_ns, mtime_ns;
+};
+
+/* How a program died, for the host's report.  vector is the CPU exception,
+ * or ~0 for a signal the program raised itself. */
+struct pal_crash {
+    unsigned long long signo, vector, error, rip, addr;
+};
+
+/* stream_tty's questions. */
+enum { PAL_TTY_TCGETS = 1, PAL_TTY_WINSZ = 2, PAL_TTY_ISATTY = 3 };
+
+/* One stream to wait on with stream_poll (POLLIN/POLLOUT/POLLHUP/POLLERR bits). */
+struct pal_poll {
+    long handle;
+    short events, revents;
+};
+
+/* The program's registers as the PAL saves and resumes them: the order of
+ * the first words of Linux's struct sigcontext. */
+struct pal_context {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
+};
+
+/* A CPU exception in the program or the library OS, for the exception
+ * handler: when it returns, the program goes on from ctx. */
+struct pal_exception {
+    struct pal_context ctx;
+    uint64_t vector, error, cs;
+    uint64_t addr;              /* the faulting address of a page fault (CR2) */
+};
+
+/* What the upcall handler gets (its `context`): the events that arrived,
+ * and where the program was.  regs is the program interrupted in its own
+ * code: it resumes from there (changed or not) when the handler returns.
+ * regs is NULL when the library OS itself was running (at the end of a PAL
+ * call): the handler must then only take note of the events, atomically. */
+struct pal_upcall {
+    uint64_t host_signals;     /* bit n-1: host signal n was sent to the program */
+    uint64_t alarms;           /* expiries of the set_alarm timer */
+    uint64_t children;         /* children that ended: process_wait has them now */
+    uint64_t streams;          /* vsock streams have news (data, a new stream) */
+    struct pal_context *regs;
+};
+
+/* Stream open flags are Linux O_* values: the PAL passes them through policy. */
+struct pal_ops {
+    /* processes */
+    void (*process_exit)(int status, const struct pal_crash *crash) __attribute__((noreturn));
+    long (*process_fork)(void);                     /* parent: the child's pid; child: 0 */
+    long (*process_wait)(long pid, int nohang, int *status);  /* pid (-1: any child) -> pid reaped, 0 if none yet */
+    long (*process_kill)(long pid, int host_signal);
+    /* pipes and waiting on several streams */
+    long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC | O_DIRECT */
+    /* -> number ready, 0 on timeout (or early: check the clock), -EINTR when
+     * woken for an asynchronous event (a signal) */
+    long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
+    long (*stream_nread)(long handle);   /* bytes readable now without waiting (FIONREAD) */
+    long (*stream_lock)(long handle, int cmd, void *flock);   /* fcntl record lock, Linux struct flock */
+    /* vsock: streams between the picoprocesses of one application; use
+     * stream_read/write/close/poll on the handles they return */
+    long (*vsock_listen)(uint32_t port);
+    long (*vsock_accept)(long listener, uint32_t *peer_cid);
+    long (*vsock_connect)(uint32_t cid, uint32_t port);
+    /* asynchronous events (signals, timers, incoming messages): the PAL calls
+     * the handler at a point where the library OS may run, with a struct
+     * pal_upcall */
+    void (*set_upcall_handler)(void (*handler)(void *context));
+    /* the first expiry ns from now (0: cancel), then one every interval_ns (0: none) */
+    long (*set_alarm)(uint64_t ns, uint64_t interval_ns);
+    /* continues the program with every register of ctx (rt_sigreturn) */
+    void (*resume)(const struct pal_context *ctx) __attribute__((noreturn));
+    /* streams: uri is "file:/host/path" */
+    long (*stream_open)(const char *uri, int flags, int mode);
+    long (*stream_close)(long handle);
+    long (*stream_read)(long handle, void *buf, size_t len, long long offset);   /* offset < 0: stream position */
+    long (*stream_write)(long handle, const void *buf, size_t len, long long offset);
+    long (*stream_seek)(long handle, long long offset, int whence);
+    long (*stream_attr)(long handle, struct pal_stat *st);
+    long (*stream_attr_uri)(const char *uri, struct pal_stat *st, int nofollow);
+    long (*stream_set_length)(long handle, long long length);
+    long (*stream_flush)(long handle);
+    long (*stream_readdir)(long handle, void *buf, size_t len);
+    long (*stream_mkdir)(const char *uri, int mode);
+    long (*stream_delete)(const char *uri, int is_dir);
+    long (*stream_rename)(const char *uri, const char *new_uri);
+    long (*stream_readlink)(const char *uri, char *buf, size_t len);
+    long (*stream_symlink)(const char *target, const char *uri);   /* makes uri a link to target */
+    long (*stream_set_attr)(const char *uri, const struct pal_attr *attr, int nofollow);
+    long (*stream_tty)(long handle, int op, void *buf);   /* op: PAL_TTY_* */
+    /* memory */
+    long (*vm_free)(void *addr, size_t len);
+    long (*vm_protect)(void *addr, size_t len, int prot);   /* PROT_* bits */
+    /* time and randomness */
+    uint64_t (*time_realtime_ns)(void);
+    uint64_t (*time_monotonic_ns)(void);
+    long (*sleep_ns)(uint64_t ns);
+    long (*random_bytes)(void *buf, size_t len);
+    /* segment bases */
+    void (*set_fs_base)(uint64_t base);
+    /* exceptions: when the handler returns, the program continues from e->ctx */
+    void (*set_exception_handler)(void (*handler)(struct pal_exception *e));
+    /* debug log, level PAL_LOG_* */
+    void (*debug_log)(int level, const char *buf, size_t len);
+};
+
+extern const struct pal_ops *pal;
+
+/* The library OS's entry, called by the PAL once pal and pal_state are set. */
+__attribute__((noreturn)) void libos_main(void);
+
+#endif

@@ -1,0 +1,31 @@
+/* This picoprocess: who it is (ids, working directory, program) and how it
+ * ends.  Filled at start (main.c), changed by fork, exec, setpgid, chdir. */
+#ifndef PICOVM_LIBOS_PROCESS_H
+#define PICOVM_LIBOS_PROCESS_H
+
+#include "pal.h"
+
+struct process {
+    int pid, ppid, pgid, sid;
+    unsigned int umask;
+    char cwd[4096];
+    char exe[4096];        /* guest path of the running program, for /proc/self/exe */
+};
+extern struct process proc;
+
+/* Its name (comm): prctl(PR_SET_NAME)'s, or its program's (sys/proc.c). */
+const char *proc_comm(void);
+/* A vfork child execs: its parent runs on (sys/fork.c). */
+void proc_vfork_release(void);
+
+/* The system call the process is serving (set by the dispatcher), for
+ * reports of where a program died; fork and execve change where it returns. */
+struct syscall_frame;
+extern struct syscall_frame *current_syscall;
+
+__attribute__((noreturn)) void libos_exit(int status);
+/* Dies by signo; crash says where (NULL: a signal the program raised itself,
+ * reported at the system call it was serving). */
+__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct pal_crash *crash);
+
+#endif

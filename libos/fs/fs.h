@@ -1,0 +1,144 @@
+/* Internals shared by the file-system files of the library OS: the mount
+ * table, path lookup, the file-system types and small helpers.  Other rooms
+ * use vfs.h only. */
+#ifndef PICOVM_FS_H
+#define PICOVM_FS_H
+
+#include "fs/vfs.h"
+#include "fs/path.h"
+#include <asm/stat.h>
+#include <linux/stat.h>
+#include <linux/fcntl.h>
+
+/* <linux/stat.h> leaves the file-type macros to the C library when it sees
+ * one, as in the host-side unit tests; the guest has none. */
+#ifndef S_IFMT
+#define S_IFMT   00170000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_ISUID  0004000
+#define S_ISGID  0002000
+#define S_ISVTX  0001000
+#define S_IXGRP  00010
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#endif
+
+/* The mount table (vfs.c); entries never move, so struct mount pointers stay valid. */
+#define MAX_MOUNTS (PAL_MAX_MOUNTS + 2)
+extern struct mount vfs_mounts[MAX_MOUNTS];
+extern int vfs_nmounts;
+
+/* A path on its way to a file system (lookup.c).  Links in the parent
+ * directories have been followed, so m and rel name the last component. */
+struct lookup {
+    struct mount *m;          /* NULL: outside every mount */
+    const char *rel;          /* into path */
+    bool must_dir;            /* trailing '/', "." or "..": must be a directory */
+    bool synthetic;           /* answered by a mount-point parent directory (mountdir.c) */
+    int links;                /* links followed so far, for ELOOP */
+    char path[PATH_MAX_LEN];  /* absolute and normalised */
+};
+
+/* abs (normalised, within m) relative to m's root: "" for the root itself. */
+const char *mount_rel(const struct mount *m, const char *abs);
+
+/* Fills *lk (on the caller's stack: the library OS heap gives large blocks back
+ * to the host on free, too dear for every path); dirfd as in openat(2). */
+long lookup_path(int dirfd, const char *path, struct lookup *lk);
+/* The last component is a link: replace it by its target and look up again. */
+long lookup_follow(struct lookup *lk);
+/* The directory fd has open, as a base for relative paths: its stat and
+ * absolute path (borrowed from the file). */
+long fd_dir(int fd, struct stat *st, const char **path);
+
+/* vfs.c: stat of a looked-up path, following links unless nofollow. */
+long vfs_stat_lookup(struct lookup *lk, struct stat *st, bool nofollow);
+
+/* The flags an open file keeps (what F_GETFL reports): creation flags are
+ * gone and, on x86-64, O_LARGEFILE is always set. */
+static inline int fs_file_flags(int flags)
+{
+    return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
+}
+
+/* A new open file with open(2)'s flags, holding priv (still the caller's if
+ * this fails): 0 or -ENOMEM (file.c). */
+long file_open(const struct file_ops *ops, int flags, struct mount *m, const char *path, void *priv,
+               struct file **out);
+/* The release of files whose priv is one heap block and nothing more. */
+void file_free_priv(struct file *f);
+
+/* File systems. */
+extern const struct fs_type fs_host, fs_tmpfs, fs_dev, fs_proc;
+long tmpfs_mount_init(struct mount *m);
+/* Console files over the host's standard streams (handles 0-2). */
+long console_open(long rd, long wr, int flags, struct file **out);
+long console_open_tty(int flags, struct file **out);
+
+/* Pipes (fs_pipe.c): the two ends of a new pipe, [0] for reading and [1]
+ * for writing, with flags O_NONBLOCK and O_DIRECT (packet mode). */
+long pipe_files(int flags, struct file *ends[2]);
+/* Files over PAL streams: console, pipes, sockets (stream_file.c).
+ * A write's result: -EPIPE also raises SIGPIPE in this process, as on Linux; */
+long write_sigpipe(long r);
+/* FIONREAD: the bytes the stream holds, stored as an int at arg. */
+long stream_fionread(long handle, unsigned long arg);
+
+/* Read-only directories above mount points that no mounted file system holds (mountdir.c). */
+bool mountdir_covers(const char *abs);
+long mountdir_stat(const char *abs, struct stat *st);
+long mountdir_open(const char *abs, int flags, struct file **out);
+
+/* A path argument from the program: -EFAULT, -ENAMETOOLONG or 0. */
+static inline long user_path_ok(const char *path)
+{
+    return user_string_ok(path, PATH_MAX_LEN);
+}
+
+/* Linux caps one read or write at this many bytes. */
+#define MAX_RW_COUNT 0x7ffff000ul
+
+/* access(2) modes. */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* Helpers of the in-guest file systems (fs_util.c). */
+unsigned int fs_uid(void);
+unsigned int fs_gid(void);
+/* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner: 0 or -EACCES. */
+long fs_permission(const struct stat *st, int want);
+uint64_t fs_hash(const char *s, size_t n);
+void fs_synth_stat(struct stat *st, unsigned int mode, uint64_t ino, uint64_t dev, uint64_t rdev);
+/* Appends one linux_dirent64 record at *used; false when it does not fit. */
+bool dirent_put(void *buf, size_t len, size_t *used, uint64_t ino, uint64_t next_pos,
+                unsigned char type, const char *name, size_t namelen);
+/* getdents64's answer for a full buffer: what was written, or -EINVAL if nothing fit. */
+static inline long dirent_result(size_t used) { return used ? (long)used : -EINVAL; }
+/* read(2) on a directory. */
+long fs_dir_read(struct file *f, void *buf, size_t len, uint64_t *pos);
+
+#define DT_UNKNOWN 0
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+/* Device numbers of the in-guest file systems (Linux's anonymous major 0). */
+#define DEV_MOUNTDIR 0x10
+#define DEV_DEVFS    0x11
+#define DEV_PROCFS   0x12
+#define DEV_TMPFS    0x20   /* + mount index */
+
+static inline uint64_t makedev(unsigned int major, unsigned int minor)
+{
+    return ((uint64_t)(major & 0xfffff000) << 32) | ((uint64_t)(major & 0xfff) << 8) |
+           ((uint64_t)(minor & 0xffffff00) << 12) | (minor & 0xff);
+}
+
+#endif

@@ -1,0 +1,242 @@
+/* Chroot mounts: files of a host directory, reached through PAL streams.
+ *
+ * A guest path below the mount becomes the URI "<host_uri>/<rel>"; the monitor
+ * checks it against the manifest and resolves host symbolic links itself,
+ * keeping them inside the mount.  Every read and write is one PAL call at an
+ * explicit offset (the file position lives here, not on the host), so there
+ * is no cache to keep coherent. */
+#include "fs/fs.h"
+#include <linux/fs.h>
+
+struct host_file {
+    long handle;
+    uint64_t dir_cookie;   /* the host directory's position after the last getdents */
+};
+
+static long host_handle(struct file *f)
+{
+    return ((struct host_file *)f->priv)->handle;
+}
+
+/* uri receives "<host_uri>/<rel>" (just host_uri for the mount root). */
+static long make_uri(struct mount *m, const char *rel, char uri[PAL_MAX_URI])
+{
+    size_t n = strlen(m->host_uri), rl = strlen(rel);
+    if (n + 1 + rl + 1 > PAL_MAX_URI)
+        return -ENAMETOOLONG;
+    memcpy(uri, m->host_uri, n);
+    if (rl) {
+        uri[n++] = '/';
+        memcpy(uri + n, rel, rl);
+        n += rl;
+    }
+    uri[n] = 0;
+    return 0;
+}
+
+static long host_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+    long n = pal->stream_read(host_handle(f), buf, MIN(len, PAL_MAX_IO), pos ? (long long)*pos : -1);
+    if (n > 0 && pos)
+        *pos += (uint64_t)n;
+    return n;
+}
+
+/* O_APPEND: the host file is opened without it (so F_SETFL can turn it on and
+ * off) and each append writes at the size the host reports.  That is atomic
+ * while this picoprocess is the only writer of the file; appends racing with
+ * another process could overlap. */
+static long host_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+    long h = host_handle(f);
+    long long off = pos ? (long long)*pos : -1;
+    if (f->flags & O_APPEND) {
+        struct stat st;
+        long r = pal->stream_attr(h, (struct pal_stat *)&st);
+        if (r < 0)
+            return r;
+        off = st.st_size;
+    }
+    long n = pal->stream_write(h, buf, MIN(len, PAL_MAX_IO), off);
+    if (n > 0 && pos)
+        *pos = (uint64_t)off + (uint64_t)n;
+    return n;
+}
+
+static long host_fstat(struct file *f, struct stat *st)
+{
+    return pal->stream_attr(host_handle(f), (struct pal_stat *)st);
+}
+
+/* The directory position is the host's own cookie (the d_off of the last
+ * record), so telldir/seekdir and rewinddir map onto the host directory. */
+static long host_getdents64(struct file *f, void *buf, size_t len)
+{
+    struct host_file *hf = f->priv;
+    if (f->pos != hf->dir_cookie) {
+        long r = pal->stream_seek(hf->handle, (long long)f->pos, SEEK_SET);
+        if (r < 0)
+            return r;
+        hf->dir_cookie = f->pos;
+    }
+    long n = pal->stream_readdir(hf->handle, buf, len);
+    if (n <= 0)
+        return n;
+    size_t off = 0;
+    int64_t cookie = (int64_t)f->pos;
+    while (off + 19 <= (size_t)n) {
+        const char *rec = (const char *)buf + off;
+        unsigned short reclen;
+        memcpy(&cookie, rec + 8, sizeof(cookie));
+        memcpy(&reclen, rec + 16, sizeof(reclen));
+        if (!reclen)
+            break;
+        off += reclen;
+    }
+    f->pos = hf->dir_cookie = (uint64_t)cookie;
+    return n;
+}
+
+static long host_truncate(struct file *f, uint64_t len)
+{
+    return pal->stream_set_length(host_handle(f), (long long)len);
+}
+
+static long host_fsync(struct file *f)
+{
+    return pal->stream_flush(host_handle(f));
+}
+
+/* struct vfs_attr is the PAL's struct pal_attr, so attribute changes pass through as is. */
+_Static_assert(sizeof(struct vfs_attr) == sizeof(struct pal_attr), "pal_attr size");
+_Static_assert(offsetof(struct vfs_attr, mode) == offsetof(struct pal_attr, mode), "pal_attr mode");
+_Static_assert(offsetof(struct vfs_attr, uid) == offsetof(struct pal_attr, uid), "pal_attr uid");
+_Static_assert(offsetof(struct vfs_attr, gid) == offsetof(struct pal_attr, gid), "pal_attr gid");
+_Static_assert(offsetof(struct vfs_attr, atime_ns) == offsetof(struct pal_attr, atime_ns), "pal_attr atime");
+_Static_assert(offsetof(struct vfs_attr, mtime_ns) == offsetof(struct pal_attr, mtime_ns), "pal_attr mtime");
+_Static_assert((int)ATTR_MODE == PAL_ATTR_MODE && (int)ATTR_UID == PAL_ATTR_UID &&
+               (int)ATTR_GID == PAL_ATTR_GID && (int)ATTR_ATIME == PAL_ATTR_ATIME &&
+               (int)ATTR_MTIME == PAL_ATTR_MTIME && (int)ATTR_TOUCH == PAL_ATTR_TOUCH,
+               "ATTR_* are PAL_ATTR_*");
+
+/* The host follows a final link itself, beneath the mount, as for open and stat. */
+static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)a, nofollow);
+}
+
+/* fchmod, fchown and futimens go by the path the file was opened by (the PAL
+ * changes attributes by uri only): after a rename or unlink of that path they
+ * reach another file or none. */
+static long host_fsetattr(struct file *f, const struct vfs_attr *a)
+{
+    if (!f->path)
+        return -EPERM;
+    return host_setattr(f->mnt, mount_rel(f->mnt, f->path), a, false);
+}
+
+static long host_lock(struct file *f, int cmd, void *flock)
+{
+    return pal->stream_lock(host_handle(f), cmd, flock);
+}
+
+static void host_release(struct file *f)
+{
+    pal->stream_close(host_handle(f));
+    kfree(f->priv);
+}
+
+static const struct file_ops host_file_ops = {
+    .read = host_read,
+    .write = host_write,
+    .stat = host_fstat,
+    .getdents64 = host_getdents64,
+    .truncate = host_truncate,
+    .fsync = host_fsync,
+    .setattr = host_fsetattr,
+    .release = host_release,
+    .lock = host_lock,
+};
+
+static long host_open(struct mount *m, const char *rel, int flags, int mode, struct file **out)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    if (r < 0)
+        return r;
+    struct host_file *hf = kzalloc(sizeof(*hf));
+    if (!hf)
+        return -ENOMEM;
+    struct file *f;
+    if ((r = file_open(&host_file_ops, flags, m, NULL, hf, &f)) < 0) {
+        kfree(hf);
+        return r;
+    }
+    long h = pal->stream_open(uri, flags & ~(O_CLOEXEC | O_APPEND), mode);
+    if (h < 0) {
+        kfree(hf);
+        kfree(f);
+        return h;
+    }
+    hf->handle = h;
+    *out = f;
+    return 0;
+}
+
+static long host_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow);
+}
+
+static long host_mkdir(struct mount *m, const char *rel, int mode)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_mkdir(uri, mode);
+}
+
+static long host_unlink(struct mount *m, const char *rel, bool is_dir)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_delete(uri, is_dir);
+}
+
+static long host_rename(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    char uri[PAL_MAX_URI], new_uri[PAL_MAX_URI];
+    long r = make_uri(m, old_rel, uri);
+    if (r == 0)
+        r = make_uri(m, new_rel, new_uri);
+    return r < 0 ? r : pal->stream_rename(uri, new_uri);
+}
+
+static long host_readlink(struct mount *m, const char *rel, char *buf, size_t len)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_readlink(uri, buf, len);
+}
+
+static long host_symlink(struct mount *m, const char *rel, const char *target)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_symlink(target, uri);
+}
+
+const struct fs_type fs_host = {
+    .name = "chroot",
+    .open = host_open,
+    .stat = host_stat,
+    .mkdir = host_mkdir,
+    .unlink = host_unlink,
+    .rename = host_rename,
+    .readlink = host_readlink,
+    .symlink = host_symlink,
+    .setattr = host_setattr,
+};

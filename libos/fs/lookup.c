@@ -1,0 +1,154 @@
+/* From a path the program gives to a mount and a path relative to it.
+ *
+ * The path is made absolute and normalised (path.c), then every directory
+ * component that lives in a guest file system (tmpfs, /dev, /proc) is checked
+ * for a symbolic link, which is spliced in and the walk started over.
+ * Components in host-backed mounts are left to the host, which resolves links
+ * itself and keeps them inside the mount.  The last component is followed or
+ * not by the operation (lookup_follow), as Linux does. */
+#include "fs/fs.h"
+
+#define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
+
+long fd_dir(int fd, struct stat *st, const char **path)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    long r = file_stat(f, st);
+    if (r < 0)
+        return r;
+    if (!S_ISDIR(st->st_mode) || !f->path || f->path[0] != '/')
+        return -ENOTDIR;
+    *path = f->path;
+    return 0;
+}
+
+/* What a relative path starts from (NULL for an absolute one). */
+static long path_base(int dirfd, const char *path, const char **base)
+{
+    *base = NULL;
+    if (!path[0])
+        return -ENOENT;
+    if (path[0] == '/')
+        return 0;
+    if (dirfd == AT_FDCWD) {
+        *base = proc.cwd;
+        return 0;
+    }
+    struct stat st;
+    return fd_dir(dirfd, &st, base);
+}
+
+long vfs_abspath(int dirfd, const char *path, char *out, size_t outlen)
+{
+    const char *base;
+    long r = path_base(dirfd, path, &base);
+    if (r < 0)
+        return r;
+    bool dir_only;
+    return path_normalize(base, path, out, outlen, &dir_only);
+}
+
+struct mount *vfs_mount_of(const char *abs, const char **rel)
+{
+    struct mount *best = NULL;
+    for (int i = 0; i < vfs_nmounts; i++) {
+        struct mount *m = &vfs_mounts[i];
+        if ((!best || m->path_len > best->path_len) && path_within(abs, m->path))
+            best = m;
+    }
+    if (best)
+        *rel = mount_rel(best, abs);
+    return best;
+}
+
+const char *mount_rel(const struct mount *m, const char *abs)
+{
+    const char *r = abs + (m->path_len == 1 ? 0 : m->path_len);
+    return *r == '/' ? r + 1 : r;
+}
+
+/* lk->path holds the path of a link up to its end; rest is what followed it
+ * (a string that may lie inside lk->path, after the link's terminating NUL). */
+static long splice_link(struct lookup *lk, struct mount *m, const char *rel, const char *rest)
+{
+    if (++lk->links > MAX_LINKS)
+        return -ELOOP;
+    char t[PATH_MAX_LEN];
+    long n = m->fs->readlink(m, rel, t, PATH_MAX_LEN - 1);
+    if (n < 0)
+        return n;
+    if (n == 0)
+        return -ENOENT;
+    size_t restlen = strlen(rest);
+    if (restlen) {
+        if ((size_t)n + 1 + restlen + 1 > PATH_MAX_LEN)
+            return -ENAMETOOLONG;
+        t[n++] = '/';
+        memcpy(t + n, rest, restlen);
+        n += (long)restlen;
+    }
+    t[n] = 0;
+    /* A relative target is resolved against the directory holding the link. */
+    *path_parent_end(lk->path) = 0;
+    bool dir_only;
+    long r = path_normalize(t[0] == '/' ? NULL : lk->path, t, lk->path, PATH_MAX_LEN, &dir_only);
+    if (r < 0)
+        return r;
+    lk->must_dir = dir_only || (!restlen && lk->must_dir);
+    return 0;
+}
+
+/* Follows links in the directory components of lk->path. */
+static long resolve_parents(struct lookup *lk)
+{
+    size_t i = 1;
+    for (;;) {
+        char *slash = strchr(lk->path + i, '/');
+        if (!slash)
+            break;
+        *slash = 0;
+        const char *rel;
+        struct mount *m = vfs_mount_of(lk->path, &rel);
+        struct stat st;
+        long r = 0;
+        if (m && !m->host_uri) {
+            r = m->fs->stat(m, rel, &st, true);
+            if (r == 0 && S_ISLNK(st.st_mode)) {
+                r = splice_link(lk, m, rel, slash + 1);
+                if (r < 0)
+                    return r;
+                i = 1;
+                continue;
+            }
+        }
+        *slash = '/';
+        /* A missing or non-directory parent: the operation itself reports it. */
+        if (r != 0 || (m && !m->host_uri && !S_ISDIR(st.st_mode)))
+            break;
+        i = (size_t)(slash + 1 - lk->path);
+    }
+    lk->m = vfs_mount_of(lk->path, &lk->rel);
+    return 0;
+}
+
+long lookup_path(int dirfd, const char *path, struct lookup *lk)
+{
+    const char *base;
+    long r = path_base(dirfd, path, &base);
+    if (r < 0)
+        return r;
+    lk->links = 0;
+    lk->synthetic = false;
+    r = path_normalize(base, path, lk->path, PATH_MAX_LEN, &lk->must_dir);
+    return r < 0 ? r : resolve_parents(lk);
+}
+
+long lookup_follow(struct lookup *lk)
+{
+    if (!lk->m || !lk->m->fs->readlink)
+        return -EINVAL;
+    long r = splice_link(lk, lk->m, lk->rel, "");
+    return r < 0 ? r : resolve_parents(lk);
+}

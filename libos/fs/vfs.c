@@ -1,0 +1,419 @@
+/* The mount table and the path operations of the VFS.
+ *
+ * Each operation looks the path up (lookup.c), hands the last component to the
+ * owning file system, and gives Linux's answer for what no single file system
+ * can judge: read-only mounts, mount points, paths outside every mount, and
+ * the ".", ".." and "/" a program may name as the last component. */
+#include "fs/fs.h"
+
+struct mount vfs_mounts[MAX_MOUNTS];
+int vfs_nmounts;
+
+static long add_mount(const char *path, const struct fs_type *fs, const char *uri, bool writable)
+{
+    char abs[PATH_MAX_LEN];
+    bool dir_only;
+    long r = path[0] == '/' ? path_normalize(NULL, path, abs, sizeof(abs), &dir_only) : -EINVAL;
+    for (int i = 0; r >= 0 && i < vfs_nmounts; i++)
+        if (!strcmp(vfs_mounts[i].path, abs))
+            r = -EEXIST;
+    if (r >= 0 && vfs_nmounts == MAX_MOUNTS)
+        r = -ENOMEM;
+    if (r < 0) {
+        log_error("cannot mount %s at %s (%ld)", fs->name, path, r);
+        return r;
+    }
+    struct mount *m = &vfs_mounts[vfs_nmounts];
+    if (!(m->path = kstrdup(abs)))
+        return -ENOMEM;
+    m->path_len = strlen(abs);
+    m->fs = fs;
+    m->writable = writable;
+    if (uri) {
+        /* "file:/dir/" + "/" + rel would double the slash; the root "file:/" keeps it. */
+        size_t n = strlen(uri);
+        if (n > 6 && uri[n - 1] == '/')
+            n--;
+        m->host_uri = kmalloc(n + 1);
+        if (!m->host_uri)
+            return -ENOMEM;
+        memcpy(m->host_uri, uri, n);
+        m->host_uri[n] = 0;
+    }
+    if (fs == &fs_tmpfs && (r = tmpfs_mount_init(m)) < 0)
+        return r;
+    vfs_nmounts++;
+    log_debug("mounted %s at %s%s%s%s", fs->name, abs, uri ? " from " : "", uri ? uri : "",
+              writable ? "" : " (read-only)");
+    return 0;
+}
+
+static bool mounted_at(const char *path)
+{
+    for (int i = 0; i < vfs_nmounts; i++)
+        if (!strcmp(vfs_mounts[i].path, path))
+            return true;
+    return false;
+}
+
+/* Linux mounts only on existing directories.  A mount point below a guest
+ * file system (a tmpfs root, say) is made there, so it is listed and has an
+ * owner like any directory; below a host mount it is not (the host tree is
+ * not ours to change) and mountdir.c stands in for it. */
+static void make_mount_points(void)
+{
+    for (int i = 0; i < vfs_nmounts; i++) {
+        const char *mp = vfs_mounts[i].path;
+        /* Each directory on the way and the mount point itself, shortest
+         * first, in the file system that holds the directory above it. */
+        for (size_t len = 1; mp[len - 1]; len++) {
+            if (mp[len] && mp[len] != '/')
+                continue;
+            char path[PATH_MAX_LEN], dir[PATH_MAX_LEN];
+            memcpy(path, mp, len);
+            path[len] = 0;
+            strlcpy(dir, path, sizeof(dir));
+            *path_parent_end(dir) = 0;
+            const char *rel;
+            struct mount *m = vfs_mount_of(dir, &rel);
+            if (m && !m->host_uri && m->fs->mkdir)
+                m->fs->mkdir(m, mount_rel(m, path), 0755);
+        }
+    }
+}
+
+long vfs_init(const struct pal_public_state *ps)
+{
+    long r;
+    for (unsigned int i = 0; i < ps->nmounts; i++) {
+        const struct pal_mount *pm = &ps->mounts[i];
+        if (pm->type == PAL_MOUNT_HOST)
+            r = add_mount(pm->path, &fs_host, pm->uri, pm->writable);
+        else if (pm->type == PAL_MOUNT_TMPFS)
+            r = add_mount(pm->path, &fs_tmpfs, NULL, pm->writable);
+        else
+            r = -EINVAL;
+        if (r < 0)
+            return r;
+    }
+    /* The manifest may mount its own /dev or /proc (a host directory, say). */
+    if (!mounted_at("/dev") && (r = add_mount("/dev", &fs_dev, NULL, true)) < 0)
+        return r;
+    if (!mounted_at("/proc") && (r = add_mount("/proc", &fs_proc, NULL, false)) < 0)
+        return r;
+    make_mount_points();
+
+    char cwd[PATH_MAX_LEN];
+    bool dir_only;
+    if (path_normalize(NULL, proc.cwd[0] ? proc.cwd : "/", cwd, sizeof(cwd), &dir_only) < 0)
+        strlcpy(cwd, "/", sizeof(cwd));
+    strlcpy(proc.cwd, cwd, sizeof(proc.cwd));
+
+    /* Descriptors 0-2 are the host's own standard streams, not /dev/tty:
+     * redirections of picovm's streams carry over to the program. */
+    for (int fd = 0; fd < 3; fd++) {
+        struct file *f;
+        if ((r = console_open(fd, fd, O_RDWR | O_LARGEFILE, &f)) < 0)
+            return r;
+        if ((r = fd_install_at(fd, f, false)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+long vfs_stat_lookup(struct lookup *lk, struct stat *st, bool nofollow)
+{
+    long r;
+    if (lk->must_dir)
+        nofollow = false;
+    for (;;) {
+        r = lk->m ? lk->m->fs->stat(lk->m, lk->rel, st, nofollow) : -ENOENT;
+        if (r != VFS_FOLLOW)
+            break;
+        if ((r = lookup_follow(lk)) < 0)
+            return r;
+    }
+    if (r == -ENOENT && mountdir_covers(lk->path)) {
+        lk->synthetic = true;
+        r = mountdir_stat(lk->path, st);
+    }
+    if (r == 0 && lk->must_dir && !S_ISDIR(st->st_mode))
+        r = -ENOTDIR;
+    return r;
+}
+
+long vfs_stat(int dirfd, const char *path, struct stat *st, bool nofollow)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    return vfs_stat_lookup(lk, st, nofollow);
+}
+
+/* A path outside every mount: the directories above mount points exist and are
+ * read-only, anything else there does not exist. */
+static long outside_mounts(struct lookup *lk, long if_exists, bool creating)
+{
+    if (mountdir_covers(lk->path))
+        return if_exists;
+    if (creating) {
+        /* A new name in a directory above mount points: the parent is read-only. */
+        char *end = path_parent_end(lk->path);
+        char saved = *end;
+        *end = 0;
+        bool parent_covered = mountdir_covers(lk->path);
+        *end = saved;
+        if (parent_covered)
+            return -EROFS;
+    }
+    return -ENOENT;
+}
+
+/* Linux's answers for an open on a read-only mount, decided here because the
+ * file system (and the host's policy) would only see a refused write.
+ * 0: go on with *flags; else an error. */
+static long ro_open_check(struct lookup *lk, int *flags)
+{
+    int f = *flags;
+    bool creat = f & O_CREAT;
+    if ((f & O_ACCMODE) == O_RDONLY && !(f & (O_CREAT | O_TRUNC)))
+        return 0;
+    struct stat st;
+    bool host = lk->m->host_uri;
+    long r = lk->m->fs->stat(lk->m, lk->rel, &st, !host || (f & O_NOFOLLOW));
+    if (r == -ENOENT)
+        return creat ? -EROFS : -ENOENT;
+    if (r < 0)
+        return r;
+    if (creat && (f & O_EXCL))
+        return -EEXIST;
+    if (S_ISLNK(st.st_mode))
+        return (f & O_NOFOLLOW) ? -ELOOP : 0;   /* the file system follows it */
+    if (S_ISDIR(st.st_mode) && ((f & O_ACCMODE) != O_RDONLY || creat))
+        return -EISDIR;
+    if (S_ISREG(st.st_mode) && ((f & O_ACCMODE) != O_RDONLY || (f & O_TRUNC)))
+        return -EROFS;
+    *flags = f & ~(O_CREAT | O_TRUNC);
+    return 0;
+}
+
+long vfs_open(int dirfd, const char *path, int flags, int mode, struct file **out)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    if (lk->must_dir) {
+        if (flags & O_CREAT)
+            return -EISDIR;
+        flags |= O_DIRECTORY;
+    }
+    for (;;) {
+        if (!lk->m) {
+            r = (flags & O_CREAT) ? outside_mounts(lk, -ENOENT, true) : -ENOENT;
+            break;
+        }
+        int fl = flags;
+        r = lk->m->writable ? 0 : ro_open_check(lk, &fl);
+        if (r == 0)
+            r = lk->m->fs->open(lk->m, lk->rel, fl, mode, out);
+        if (r != VFS_FOLLOW)
+            break;
+        if ((r = lookup_follow(lk)) < 0)
+            break;
+    }
+    if (r == -ENOENT && mountdir_covers(lk->path))
+        r = mountdir_open(lk->path, flags, out);
+    if (r == 0 && !(*out)->path && !((*out)->path = kstrdup(lk->path))) {
+        file_put(*out);
+        r = -ENOMEM;
+    }
+    return r;
+}
+
+/* Does the last component exist (without following it)? */
+static bool exists(struct lookup *lk)
+{
+    struct stat st;
+    return vfs_stat_lookup(lk, &st, true) == 0;
+}
+
+/* mkdir and symlink: the checks before a new name is made. */
+static long create_check(struct lookup *lk, const char *path, bool has_op)
+{
+    if (path_last_kind(path) != PATH_LAST_NAME)
+        return -EEXIST;
+    if (!lk->m)
+        return outside_mounts(lk, -EEXIST, true);
+    if (!lk->rel[0] || mountdir_covers(lk->path))
+        return -EEXIST;
+    if (!lk->m->writable || !has_op)
+        return exists(lk) ? -EEXIST : !lk->m->writable ? -EROFS : -EPERM;
+    return 0;
+}
+
+long vfs_mkdir(int dirfd, const char *path, int mode)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    r = create_check(lk, path, lk->m && lk->m->fs->mkdir);
+    if (r == 0)
+        r = lk->m->fs->mkdir(lk->m, lk->rel, mode);
+    return r;
+}
+
+long vfs_symlink(const char *target, int dirfd, const char *path)
+{
+    if (!target[0])
+        return -ENOENT;
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    r = create_check(lk, path, lk->m && lk->m->fs->symlink);
+    if (r == 0 && lk->must_dir)
+        r = exists(lk) ? -EEXIST : -ENOENT;
+    if (r == 0)
+        r = lk->m->fs->symlink(lk->m, lk->rel, target);
+    return r;
+}
+
+long vfs_unlink(int dirfd, const char *path, bool is_dir)
+{
+    enum path_last last = path_last_kind(path);
+    if (last != PATH_LAST_NAME) {
+        if (!is_dir)
+            return -EISDIR;
+        return last == PATH_LAST_DOT ? -EINVAL : last == PATH_LAST_DOTDOT ? -ENOTEMPTY : -EBUSY;
+    }
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    struct stat st;
+    if (!lk->m)
+        r = outside_mounts(lk, is_dir ? -EBUSY : -EISDIR, false);
+    else if (!lk->rel[0])
+        r = is_dir ? -EBUSY : -EISDIR;
+    else if (mountdir_covers(lk->path))
+        r = is_dir ? -ENOTEMPTY : -EISDIR;
+    else if (!lk->m->writable)
+        r = -EROFS;
+    else if (lk->must_dir && !is_dir)
+        r = (r = vfs_stat_lookup(lk, &st, true)) < 0 ? r : S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
+    else if (!lk->m->fs->unlink)
+        r = -EPERM;
+    else
+        r = lk->m->fs->unlink(lk->m, lk->rel, is_dir);
+    return r;
+}
+
+/* The rename checks of one side; 0 if the file system may be asked. */
+static long rename_side(struct lookup *lk, const char *path)
+{
+    if (path_last_kind(path) != PATH_LAST_NAME)
+        return -EBUSY;
+    if (!lk->m)
+        return outside_mounts(lk, -EBUSY, false);
+    if (!lk->rel[0] || mountdir_covers(lk->path))
+        return -EBUSY;
+    return 0;
+}
+
+long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+    struct lookup ob, nb, *o = &ob, *n = &nb;
+    long r = lookup_path(olddirfd, oldpath, o);
+    if (r < 0)
+        return r;
+    if ((r = lookup_path(newdirfd, newpath, n)) < 0)
+        return r;
+    if ((r = rename_side(o, oldpath)) == 0 && (r = rename_side(n, newpath)) == -ENOENT)
+        r = -EXDEV;   /* a new name outside every mount is on no file system of ours */
+    struct stat st;
+    if (r == 0 && o->m != n->m)
+        r = -EXDEV;
+    else if (r == 0 && !o->m->writable)
+        r = -EROFS;
+    else if (r == 0 && (o->must_dir || n->must_dir) && (r = vfs_stat_lookup(o, &st, true)) == 0 &&
+             !S_ISDIR(st.st_mode))
+        r = -ENOTDIR;
+    if (r == 0)
+        r = o->m->fs->rename ? o->m->fs->rename(o->m, o->rel, n->rel) : -EPERM;
+    return r;
+}
+
+long vfs_readlink(int dirfd, const char *path, char *buf, size_t len)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    struct stat st;
+    if (lk->must_dir || !lk->m || !lk->m->fs->readlink)
+        r = (r = vfs_stat_lookup(lk, &st, true)) < 0 ? r : -EINVAL;
+    else
+        r = lk->m->fs->readlink(lk->m, lk->rel, buf, len);
+    return r;
+}
+
+long vfs_setattr(int dirfd, const char *path, const struct vfs_attr *a, bool nofollow)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    struct stat st;
+    for (;;) {
+        if (!lk->m || !lk->m->writable || !lk->m->fs->setattr) {
+            /* The file must exist before the mount's answer counts. */
+            if ((r = vfs_stat_lookup(lk, &st, nofollow)) == 0)
+                r = (!lk->m || lk->synthetic || !lk->m->writable) ? -EROFS : -EPERM;
+            break;
+        }
+        r = lk->m->fs->setattr(lk->m, lk->rel, a, nofollow && !lk->must_dir);
+        if (r == -ENOENT && mountdir_covers(lk->path))
+            r = -EROFS;
+        if (r != VFS_FOLLOW)
+            break;
+        if ((r = lookup_follow(lk)) < 0)
+            break;
+    }
+    return r;
+}
+
+long vfs_access(int dirfd, const char *path, int mode, int flags)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    struct stat st;
+    r = vfs_stat_lookup(lk, &st, flags & AT_SYMLINK_NOFOLLOW);
+    bool ro = !lk->m || lk->synthetic || !lk->m->writable;
+    if (r == 0 && (mode & W_OK) && ro && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+        r = -EROFS;
+    if (r == 0)
+        r = fs_permission(&st, mode);
+    return r;
+}
+
+long vfs_chdir(int dirfd, const char *path)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    struct stat st;
+    r = vfs_stat_lookup(lk, &st, false);
+    if (r == 0 && !S_ISDIR(st.st_mode))
+        r = -ENOTDIR;
+    if (r == 0)
+        r = fs_permission(&st, X_OK);
+    if (r == 0)
+        strlcpy(proc.cwd, lk->path, sizeof(proc.cwd));
+    return r;
+}

@@ -1,0 +1,299 @@
+/* open, close, read and write in their forms, lseek, truncate, fsync, ioctl. */
+#include "fs/fs.h"
+#include "syscall/handlers.h"
+#include <linux/fs.h>
+#include <linux/uio.h>
+#include <asm/ioctls.h>
+
+/* A gathered write of up to this many bytes goes to the file as one write:
+ * stdio's writev of buffer + new data then costs one host call, not two. */
+#define GATHER_MAX 4096
+
+static bool readable(const struct file *f)
+{
+    int acc = f->flags & O_ACCMODE;
+    return !(f->flags & O_PATH) && (acc == O_RDONLY || acc == O_RDWR);
+}
+
+static bool writable(const struct file *f)
+{
+    int acc = f->flags & O_ACCMODE;
+    return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
+}
+
+long sys_openat(int dirfd, const char *path, int flags, int mode)
+{
+    long r = user_path_ok(path);
+    if (r < 0)
+        return r;
+    if (flags & __O_TMPFILE)
+        return (flags & O_TMPFILE) == O_TMPFILE && (flags & O_ACCMODE) != O_RDONLY ? -EOPNOTSUPP : -EINVAL;
+    if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+        return -EINVAL;
+    if (flags & O_PATH)
+        flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    mode = (flags & O_CREAT) ? mode & 07777 & ~(int)proc.umask : 0;
+    struct file *f;
+    if ((r = vfs_open(dirfd, path, flags, mode, &f)) < 0)
+        return r;
+    return fd_install(f, 0, flags & O_CLOEXEC);
+}
+
+long sys_open(const char *path, int flags, int mode)
+{
+    return sys_openat(AT_FDCWD, path, flags, mode);
+}
+
+long sys_close(int fd)
+{
+    return fd_close(fd);
+}
+
+/* One read or write at *pos (NULL: the file's own position, if it has one). */
+static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool write)
+{
+    if (!pos && f->seekable)
+        pos = &f->pos;
+    if (write)
+        return f->ops->write ? f->ops->write(f, buf, len, pos) : -EINVAL;
+    return f->ops->read ? f->ops->read(f, buf, len, pos) : -EINVAL;
+}
+
+/* Linux's checks before a read or write (at *off unless off is NULL), in its order. */
+static long io_file(int fd, const int64_t *off, bool write, struct file **out)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (off && *off < 0)
+        return -EINVAL;
+    if (off && !f->seekable)
+        return -ESPIPE;
+    if (!(write ? writable(f) : readable(f)))
+        return -EBADF;
+    *out = f;
+    return 0;
+}
+
+static long rw(int fd, void *buf, size_t count, const int64_t *off, bool write)
+{
+    struct file *f;
+    long r = io_file(fd, off, write, &f);
+    if (r < 0)
+        return r;
+    uint64_t pos = off ? (uint64_t)*off : 0;
+    count = MIN(count, MAX_RW_COUNT);
+    if (!user_range_ok(buf, count, !write))
+        return -EFAULT;
+    return do_io(f, buf, count, off ? &pos : NULL, write);
+}
+
+long sys_read(int fd, void *buf, size_t count)
+{
+    return rw(fd, buf, count, NULL, false);
+}
+
+long sys_write(int fd, const void *buf, size_t count)
+{
+    return rw(fd, (void *)buf, count, NULL, true);
+}
+
+long sys_pread64(int fd, void *buf, size_t count, int64_t off)
+{
+    return rw(fd, buf, count, &off, false);
+}
+
+long sys_pwrite64(int fd, const void *buf, size_t count, int64_t off)
+{
+    return rw(fd, (void *)buf, count, &off, true);
+}
+
+/* Checks a vector from the program and returns its total length, capped at
+ * MAX_RW_COUNT as Linux does (the segments past the cap are not used). */
+static long iov_check(const struct iovec *iov, int cnt, bool write)
+{
+    if (cnt < 0 || cnt > UIO_MAXIOV)
+        return -EINVAL;
+    if (!user_range_ok(iov, (size_t)cnt * sizeof(*iov), false))
+        return -EFAULT;
+    size_t total = 0;
+    for (int i = 0; i < cnt; i++) {
+        size_t len = iov[i].iov_len;
+        if ((long)len < 0)
+            return -EINVAL;
+        len = MIN(len, MAX_RW_COUNT - total);
+        if (!user_range_ok(iov[i].iov_base, len, !write))
+            return -EFAULT;
+        total += len;
+    }
+    return (long)total;
+}
+
+static long rwv(int fd, const struct iovec *iov, int cnt, const int64_t *off, bool write)
+{
+    struct file *f;
+    long total = io_file(fd, off, write, &f);
+    if (total < 0)
+        return total;
+    uint64_t posv = off ? (uint64_t)*off : 0, *pos = off ? &posv : NULL;
+    total = iov_check(iov, cnt, write);
+    if (total <= 0)
+        return total;
+    if (write && cnt > 1 && total <= GATHER_MAX) {
+        char buf[GATHER_MAX];
+        size_t n = 0;
+        for (int i = 0; n < (size_t)total; i++) {
+            size_t len = MIN(iov[i].iov_len, (size_t)total - n);
+            memcpy(buf + n, iov[i].iov_base, len);
+            n += len;
+        }
+        return do_io(f, buf, n, pos, true);
+    }
+    size_t done = 0;
+    for (int i = 0; done < (size_t)total; i++) {
+        size_t len = MIN(iov[i].iov_len, (size_t)total - done);
+        if (!len)
+            continue;
+        long n = do_io(f, iov[i].iov_base, len, pos, write);
+        if (n < 0)
+            return done ? (long)done : n;
+        done += (size_t)n;
+        if ((size_t)n < len)
+            break;
+    }
+    return (long)done;
+}
+
+long sys_readv(int fd, const struct iovec *iov, int cnt)
+{
+    return rwv(fd, iov, cnt, NULL, false);
+}
+
+long sys_writev(int fd, const struct iovec *iov, int cnt)
+{
+    return rwv(fd, iov, cnt, NULL, true);
+}
+
+/* On x86-64 the whole offset is in pos_l. */
+long sys_preadv(int fd, const struct iovec *iov, int cnt, int64_t off)
+{
+    return rwv(fd, iov, cnt, &off, false);
+}
+
+long sys_pwritev(int fd, const struct iovec *iov, int cnt, int64_t off)
+{
+    return rwv(fd, iov, cnt, &off, true);
+}
+
+long sys_lseek(int fd, int64_t off, int whence)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->seekable)
+        return -ESPIPE;
+    int64_t base = 0, pos;
+    struct stat st;
+    long r;
+    switch (whence) {
+    case SEEK_SET:
+        break;
+    case SEEK_CUR:
+        base = (int64_t)f->pos;
+        break;
+    case SEEK_END:
+    case SEEK_DATA:
+    case SEEK_HOLE:
+        if ((r = file_stat(f, &st)) < 0)
+            return r;
+        if (whence == SEEK_END) {
+            base = st.st_size;
+            break;
+        }
+        /* Files here have no holes a program could find: data up to the end. */
+        if ((uint64_t)off >= (uint64_t)st.st_size)
+            return -ENXIO;
+        if (whence == SEEK_HOLE)
+            off = st.st_size;
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (__builtin_add_overflow(base, off, &pos) || pos < 0)
+        return -EINVAL;
+    f->pos = (uint64_t)pos;
+    return pos;
+}
+
+long sys_ftruncate(int fd, int64_t length)
+{
+    if (length < 0)
+        return -EINVAL;
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!writable(f) || !f->ops->truncate)
+        return -EINVAL;
+    return f->ops->truncate(f, (uint64_t)length);
+}
+
+long sys_truncate(const char *path, int64_t length)
+{
+    long r = user_path_ok(path);
+    if (r < 0)
+        return r;
+    if (length < 0)
+        return -EINVAL;
+    struct file *f;
+    if ((r = vfs_open(AT_FDCWD, path, O_WRONLY, 0, &f)) < 0)
+        return r;
+    r = f->ops->truncate ? f->ops->truncate(f, (uint64_t)length) : -EINVAL;
+    file_put(f);
+    return r;
+}
+
+long sys_fsync(int fd)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    return f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
+}
+
+long sys_fdatasync(int fd)
+{
+    return sys_fsync(fd);
+}
+
+long sys_ioctl(int fd, unsigned int req, unsigned long arg)
+{
+    struct file *f = fd_file(fd);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    switch (req) {
+    case FIOCLEX:
+    case FIONCLEX:
+        fd_set_cloexec(fd, req == FIOCLEX);
+        return 0;
+    case FIONBIO: {
+        const int *p = (const int *)arg;
+        if (!user_range_ok(p, sizeof(*p), false))
+            return -EFAULT;
+        f->flags = *p ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+        return 0;
+    }
+    case FIONREAD: {
+        /* For regular files Linux answers the bytes left after the position. */
+        struct stat st;
+        if (f->seekable && file_stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+            int *p = (int *)arg;
+            if (!user_range_ok(p, sizeof(*p), true))
+                return -EFAULT;
+            *p = (int)(st.st_size - (int64_t)f->pos);
+            return 0;
+        }
+        break;
+    }
+    }
+    return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+}

@@ -1,0 +1,199 @@
+/* What the program can ask about its machine and itself: uname, sysinfo,
+ * user and group ids, resource limits, random bytes. */
+#include "libos.h"
+#include "ktime.h"
+#include "mm/mm.h"
+#include "fs/vfs.h"
+#include "syscall/handlers.h"
+#include <linux/random.h>
+#include <linux/resource.h>
+#include <linux/sysinfo.h>
+#include <linux/utsname.h>
+
+/* Linux's longest single read from the urandom source (INT_MAX >> 6). */
+#define GETRANDOM_MAX 33554431ul
+
+long sys_uname(struct new_utsname *buf)
+{
+    /* A release recent enough for any C library's minimum-kernel check. */
+    static const struct new_utsname uts = {
+        .sysname = "Linux",
+        .nodename = "picovm",
+        .release = "6.1.0",
+        .version = "#1 picovm",
+        .machine = "x86_64",
+        .domainname = "(none)",
+    };
+    if (!user_range_ok(buf, sizeof uts, true))
+        return -EFAULT;
+    memcpy(buf, &uts, sizeof uts);
+    return 0;
+}
+
+long sys_sysinfo(struct sysinfo *info)
+{
+    struct sysinfo si;
+    memset(&si, 0, sizeof si);
+    /* Seconds since the host booted (our monotonic clock is the host's), rounded up as Linux does. */
+    si.uptime = (long)((pal->time_monotonic_ns() + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+    si.totalram = pal_state->ram_size;
+    si.freeram = mm_free_bytes();
+    si.procs = 1;
+    si.mem_unit = 1;
+    if (!user_range_ok(info, sizeof si, true))
+        return -EFAULT;
+    memcpy(info, &si, sizeof si);
+    return 0;
+}
+
+/* The program runs as the host user that runs picovm.  Gramine reports 0 by
+ * default; mirroring the host keeps file ownership (ls -l) and the output of
+ * tests compared with a native run the same.  Real, effective and saved ids
+ * are equal: nothing in a picoprocess changes identity. */
+static unsigned int host_uid(void) { return (unsigned int)pal_state->host_uid; }
+static unsigned int host_gid(void) { return (unsigned int)pal_state->host_gid; }
+
+long sys_getuid(void) { return host_uid(); }
+long sys_geteuid(void) { return host_uid(); }
+long sys_getgid(void) { return host_gid(); }
+long sys_getegid(void) { return host_gid(); }
+
+/* Writes id to each of the three in order; Linux stops at the first fault. */
+static long put_three_ids(unsigned int id, unsigned int *a, unsigned int *b, unsigned int *c)
+{
+    unsigned int *dst[3] = { a, b, c };
+    for (int i = 0; i < 3; i++) {
+        if (!user_range_ok(dst[i], sizeof id, true))
+            return -EFAULT;
+        memcpy(dst[i], &id, sizeof id);
+    }
+    return 0;
+}
+
+long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid)
+{
+    return put_three_ids(host_uid(), ruid, euid, suid);
+}
+
+long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid)
+{
+    return put_three_ids(host_gid(), rgid, egid, sgid);
+}
+
+/* No supplementary groups: the host's are not passed to the guest (a root
+ * container process typically has none either). */
+long sys_getgroups(int size, unsigned int *list)
+{
+    (void)list;
+    return size < 0 ? -EINVAL : 0;
+}
+
+/* Resource limits.  Nothing lets a program raise a hard limit: picovm cannot
+ * grant more than the manifest provides. */
+static struct rlimit64 limits[RLIM_NLIMITS];
+
+static struct rlimit64 *limit(unsigned int resource)
+{
+    static bool ready;
+    if (!ready) {
+        const struct pal_public_state *bi = pal_state;
+        for (unsigned int i = 0; i < RLIM_NLIMITS; i++)
+            limits[i] = (struct rlimit64){ RLIM64_INFINITY, RLIM64_INFINITY };
+        /* The stack is made once at the manifest's size and does not grow. */
+        limits[RLIMIT_STACK] = (struct rlimit64){ bi->stack_size, bi->stack_size };
+        /* The program break stops at the manifest's brk size. */
+        limits[RLIMIT_DATA] = (struct rlimit64){ bi->brk_max_size, bi->brk_max_size };
+        limits[RLIMIT_NOFILE] = (struct rlimit64){ MAX_FDS, MAX_FDS };
+        /* Linux's defaults for the rest (no core file is ever written). */
+        limits[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM64_INFINITY };
+        limits[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
+        limits[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+        limits[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
+        limits[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+        /* Linux sizes it from RAM: half its thread limit, one thread per 128 KiB. */
+        limits[RLIMIT_SIGPENDING].rlim_cur = limits[RLIMIT_SIGPENDING].rlim_max =
+            bi->ram_size / (256 << 10);
+        ready = true;
+    }
+    return &limits[resource];
+}
+
+static long do_prlimit(unsigned int resource, const struct rlimit64 *new_lim,
+                       struct rlimit64 *old_lim)
+{
+    if (resource >= RLIM_NLIMITS)
+        return -EINVAL;
+    struct rlimit64 *cur = limit(resource);
+    if (new_lim) {
+        if (new_lim->rlim_cur > new_lim->rlim_max)
+            return -EINVAL;
+        if (new_lim->rlim_max > cur->rlim_max)
+            return -EPERM;
+    }
+    if (old_lim)
+        *old_lim = *cur;
+    if (new_lim)
+        *cur = *new_lim;
+    return 0;
+}
+
+static long get_user_rlimit(const void *p, struct rlimit64 *lim)
+{
+    if (!user_range_ok(p, sizeof *lim, false))
+        return -EFAULT;
+    memcpy(lim, p, sizeof *lim);
+    return 0;
+}
+
+static long put_user_rlimit(void *p, const struct rlimit64 *lim)
+{
+    if (!user_range_ok(p, sizeof *lim, true))
+        return -EFAULT;
+    memcpy(p, lim, sizeof *lim);
+    return 0;
+}
+
+/* On x86-64 struct rlimit and struct rlimit64 are the same two 64-bit words. */
+long sys_getrlimit(unsigned int resource, void *rlim)
+{
+    struct rlimit64 old;
+    long ret = do_prlimit(resource, NULL, &old);
+    return ret < 0 ? ret : put_user_rlimit(rlim, &old);
+}
+
+long sys_setrlimit(unsigned int resource, const void *rlim)
+{
+    struct rlimit64 lim;
+    long ret = get_user_rlimit(rlim, &lim);
+    return ret < 0 ? ret : do_prlimit(resource, &lim, NULL);
+}
+
+long sys_prlimit64(int pid, unsigned int resource, const void *new_rlim, void *old_rlim)
+{
+    struct rlimit64 new_lim, old_lim;
+    long ret;
+    if (new_rlim && (ret = get_user_rlimit(new_rlim, &new_lim)) < 0)
+        return ret;
+    if (pid != 0 && pid != proc.pid)
+        return -ESRCH;
+    ret = do_prlimit(resource, new_rlim ? &new_lim : NULL, old_rlim ? &old_lim : NULL);
+    /* As on Linux, a bad old_rlim still leaves the new limit set. */
+    if (ret == 0 && old_rlim)
+        ret = put_user_rlimit(old_rlim, &old_lim);
+    return ret;
+}
+
+long sys_getrandom(void *buf, size_t count, unsigned int flags)
+{
+    if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+        return -EINVAL;
+    /* The host's pool is ready long before picovm runs: no flag ever blocks. */
+    count = MIN(count, GETRANDOM_MAX);
+    if (!count)
+        return 0;
+    if (!user_range_ok(buf, count, true))
+        return -EFAULT;
+    return pal->random_bytes(buf, count);
+}

@@ -1,0 +1,300 @@
+/* Process and thread identity, exit, the thread-setup calls of C library
+ * start-up, prctl, arch_prctl, scheduling queries and futex.
+ *
+ * The picoprocess is single-threaded for now: its only thread's id is the
+ * process id, and ids come from `proc` (pid 1 and ppid 0 for the first
+ * process, like a container's init) until the multi-process work. */
+#include "libos.h"
+#include "ktime.h"
+#include "ipc/ipc.h"
+#include "syscall/handlers.h"
+#include <linux/futex.h>
+#include <linux/prctl.h>
+#include <asm/prctl.h>
+
+/* First address above the user half of a 4-level x86-64 address space (Linux's TASK_SIZE_MAX). */
+#define TASK_SIZE_MAX ((1ull << 47) - 4096)
+
+#define TASK_COMM_LEN 16
+
+/* State Linux keeps per thread; there is one thread. */
+static struct {
+    uint64_t fs_base;
+    void *clear_child_tid;      /* set_tid_address: zeroed and woken at thread exit */
+    void *robust_list;          /* set_robust_list: walked at thread exit */
+} thread;
+
+/* State Linux keeps per process that only prctl reads and writes. */
+static struct {
+    char comm[TASK_COMM_LEN];
+    bool comm_set;              /* false: derived from the program's path */
+    int pdeath_signal;
+    int dumpable;
+    bool no_new_privs;
+} pctl = { .dumpable = 1 };
+
+static bool is_self(long pid)
+{
+    return pid == 0 || pid == proc.pid;
+}
+
+long sys_getpid(void) { return proc.pid; }
+long sys_getppid(void) { return proc.ppid; }
+long sys_gettid(void) { return proc.pid; }
+long sys_getpgrp(void) { return proc.pgid; }
+
+long sys_getpgid(int pid)
+{
+    return is_self(pid) ? proc.pgid : ipc_getpgid(pid);
+}
+
+long sys_getsid(int pid)
+{
+    return is_self(pid) ? proc.sid : ipc_getsid(pid);
+}
+
+long sys_exit_group(int status)
+{
+    libos_exit(status & 0xff);
+}
+
+/* exit ends the calling thread; with a single thread that ends the process. */
+long sys_exit(int status)
+{
+    return sys_exit_group(status);
+}
+
+long sys_set_tid_address(int *tidptr)
+{
+    thread.clear_child_tid = tidptr;
+    return proc.pid;
+}
+
+long sys_set_robust_list(void *head, size_t len)
+{
+    /* The kernel's struct robust_list_head: list, futex_offset, list_op_pending. */
+    if (len != 24)
+        return -EINVAL;
+    thread.robust_list = head;
+    return 0;
+}
+
+static long put_user_int(void *p, int v)
+{
+    if (!user_range_ok(p, sizeof v, true))
+        return -EFAULT;
+    memcpy(p, &v, sizeof v);
+    return 0;
+}
+
+/* Linux names a process after the last component of the path it exec'd,
+ * truncated to 15 characters. */
+const char *proc_comm(void)
+{
+    if (!pctl.comm_set) {
+        const char *base = strrchr(proc.exe, '/');
+        strlcpy(pctl.comm, base ? base + 1 : proc.exe, sizeof pctl.comm);
+    }
+    return pctl.comm;
+}
+
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+               unsigned long arg5)
+{
+    switch (option) {
+    case PR_SET_NAME: {
+        /* Up to 15 bytes or the NUL; -EFAULT only if a fault comes first. */
+        const char *s = (const char *)arg2;
+        long ret = user_string_ok(s, TASK_COMM_LEN - 1);
+        if (ret == -EFAULT)
+            return ret;
+        memset(pctl.comm, 0, sizeof pctl.comm);
+        memcpy(pctl.comm, s, strnlen(s, TASK_COMM_LEN - 1));
+        pctl.comm_set = true;
+        ipc_renamed();
+        return 0;
+    }
+    case PR_GET_NAME: {
+        char buf[TASK_COMM_LEN] = { 0 };
+        strlcpy(buf, proc_comm(), sizeof buf);
+        if (!user_range_ok((void *)arg2, sizeof buf, true))
+            return -EFAULT;
+        memcpy((void *)arg2, buf, sizeof buf);
+        return 0;
+    }
+    case PR_SET_PDEATHSIG:
+        /* Recorded; the multi-process work sends it when the parent exits. */
+        if (arg2 > 64)
+            return -EINVAL;
+        pctl.pdeath_signal = (int)arg2;
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return put_user_int((void *)arg2, pctl.pdeath_signal);
+    case PR_GET_DUMPABLE:
+        return pctl.dumpable;
+    case PR_SET_DUMPABLE:
+        /* 0 and 1 only (2, "root-readable", is for the kernel's own use). */
+        if (arg2 > 1)
+            return -EINVAL;
+        pctl.dumpable = (int)arg2;
+        return 0;
+    case PR_SET_NO_NEW_PRIVS:
+        /* Holds trivially: nothing in a picoprocess can gain privileges. */
+        if (arg2 != 1 || arg3 || arg4 || arg5)
+            return -EINVAL;
+        pctl.no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (arg2 || arg3 || arg4 || arg5)
+            return -EINVAL;
+        return pctl.no_new_privs;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_arch_prctl(int code, unsigned long addr)
+{
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= TASK_SIZE_MAX)
+            return -EPERM;
+        pal->set_fs_base(addr);
+        thread.fs_base = addr;
+        return 0;
+    case ARCH_GET_FS:
+        if (!user_range_ok((void *)addr, sizeof thread.fs_base, true))
+            return -EFAULT;
+        memcpy((void *)addr, &thread.fs_base, sizeof thread.fs_base);
+        return 0;
+    /* GS belongs to the guest (per-vCPU data); programs on Linux hardly use it. */
+    case ARCH_SET_GS:
+    case ARCH_GET_GS:
+        return -EINVAL;
+    /* As Linux on a CPU without CPUID faulting: CPUID is on and stays on. */
+    case ARCH_GET_CPUID:
+        return 1;
+    case ARCH_SET_CPUID:
+        return -ENODEV;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* The only thread has the only vCPU to itself: there is nothing to yield to. */
+long sys_sched_yield(void)
+{
+    return 0;
+}
+
+long sys_sched_getaffinity(int pid, unsigned int len, void *mask)
+{
+    uint64_t one_cpu = 1;
+    /* Linux's order: the size must hold every CPU and be whole longs, then the pid. */
+    if (len < 1 || len % sizeof(unsigned long))
+        return -EINVAL;
+    if (!is_self(pid))
+        return -ESRCH;
+    if (!user_range_ok(mask, sizeof one_cpu, true))
+        return -EFAULT;
+    memcpy(mask, &one_cpu, sizeof one_cpu);
+    return sizeof one_cpu;
+}
+
+long sys_getcpu(unsigned int *cpu, unsigned int *node, void *cache)
+{
+    long err = 0;
+    (void)cache;   /* unused by Linux since 2.6.24 */
+    if (cpu)
+        err |= put_user_int(cpu, 0);
+    if (node)
+        err |= put_user_int(node, 0);
+    return err ? -EFAULT : 0;
+}
+
+/* deadline: NULL to wait without a timeout. */
+static long futex_wait(uint32_t *uaddr, uint32_t val, const uint64_t *deadline, int clock,
+                       uint32_t bitset)
+{
+    uint32_t cur;
+    if (!bitset)
+        return -EINVAL;
+    if ((uintptr_t)uaddr % sizeof(uint32_t))
+        return -EINVAL;
+    if (!user_range_ok(uaddr, sizeof cur, false))
+        return -EFAULT;
+    cur = __atomic_load_n(uaddr, __ATOMIC_SEQ_CST);
+    if (cur != val)
+        return -EAGAIN;
+    if (!deadline) {
+        /* Only another thread, another process sharing the word, or a signal
+         * handler could change it or wake us, and none exists yet: waiting
+         * would hang the picoprocess forever.  Fail loudly instead. */
+        log_error("futex wait at %p (value %u) without a timeout: nothing could ever wake it",
+                  (void *)uaddr, val);
+        return -EDEADLK;
+    }
+    long ret = sleep_until_ns(clock, *deadline);
+    return ret < 0 ? ret : -ETIMEDOUT;
+}
+
+static long futex_wake(uint32_t *uaddr, int op, uint32_t bitset)
+{
+    if (!bitset)
+        return -EINVAL;
+    if ((uintptr_t)uaddr % sizeof(uint32_t))
+        return -EINVAL;
+    /* A private futex is only hashed by address; a shared one must be mapped. */
+    if (op & FUTEX_PRIVATE_FLAG ? (uintptr_t)uaddr >= TASK_SIZE_MAX
+                                : !user_range_ok(uaddr, sizeof(uint32_t), false))
+        return -EFAULT;
+    return 0;   /* nobody is ever waiting */
+}
+
+static bool futex_has_timeout(int cmd)
+{
+    return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
+           cmd == FUTEX_LOCK_PI2 || cmd == FUTEX_WAIT_REQUEUE_PI;
+}
+
+long sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *utime, uint32_t *uaddr2,
+               uint32_t val3)
+{
+    static bool warned;
+    int cmd = op & FUTEX_CMD_MASK;
+    int clock = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+    uint64_t deadline;
+    (void)uaddr2;
+
+    /* Linux reads the timeout before anything else.  FUTEX_WAIT's is
+     * relative to CLOCK_MONOTONIC, the others' absolute on their clock. */
+    if (utime && futex_has_timeout(cmd)) {
+        long ret = user_timespec_ns(utime, &deadline);
+        if (ret < 0)
+            return ret;
+        if (cmd == FUTEX_WAIT) {
+            uint64_t now;
+            clock_read_ns(CLOCK_MONOTONIC, &now);
+            deadline = ns_add_sat(now, deadline);
+        }
+    }
+    if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+        cmd != FUTEX_LOCK_PI2)
+        return -ENOSYS;
+    switch (cmd) {
+    case FUTEX_WAIT:
+        return futex_wait(uaddr, val, utime ? &deadline : NULL, clock, FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAIT_BITSET:
+        return futex_wait(uaddr, val, utime ? &deadline : NULL, clock, val3);
+    case FUTEX_WAKE:
+        return futex_wake(uaddr, op, FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAKE_BITSET:
+        return futex_wake(uaddr, op, val3);
+    default:
+        if (!warned) {
+            warned = true;
+            log_warning("futex operation %d is not supported", cmd);
+        }
+        return -ENOSYS;
+    }
+}

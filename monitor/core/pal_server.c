@@ -1,0 +1,181 @@
+/* The PAL server: a monitor thread that serves the guest's call slots.
+ *
+ * While work keeps coming it spins on the call page (a call then costs a
+ * shared-memory round trip, ~0.1 us here instead of a ~26 us exit); after
+ * SPIN_NS without a request it clears server_awake and sleeps on the
+ * doorbell eventfd, which the guest rings without an exit (ioeventfd). */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "pal_server.h"
+#include "upcall.h"
+#include "kvm/vm.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/thread.h"
+#include "hypercall.h"
+
+#define SPIN_NS 1000000
+
+/* One server per monitor, for its one VM. */
+static struct {
+    struct vm *vm;
+    const struct pal_call *calls;
+} server;
+
+static struct hc_page *call_page(struct vm *vm) { return (struct hc_page *)(vm->ram + GPA_CALLPAGE); }
+
+static void futex_wake(volatile unsigned int *word)
+{
+    syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+void pal_server_answer(struct hc_slot *slot, int64_t ret)
+{
+    slot->ret = ret;
+    __atomic_store_n(&slot->state, HC_DONE, __ATOMIC_SEQ_CST);
+}
+
+static void serve(struct vcpu *vcpu, struct hc_slot *s)
+{
+    unsigned int expected = HC_REQ;
+    if (!__atomic_compare_exchange_n(&s->state, &expected, HC_BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return;
+    /* One copy of the request: the guest may keep scribbling on the slot. */
+    uint32_t nr = __atomic_load_n(&s->nr, __ATOMIC_RELAXED);
+    uint64_t args[6];
+    for (int i = 0; i < 6; i++)
+        args[i] = __atomic_load_n(&s->args[i], __ATOMIC_RELAXED);
+    const struct pal_call *c = nr < HC_NR_CALLS ? &server.calls[nr] : NULL;
+    /* An exit or a fork is left to the vCPU thread (pal_server_wait): it is
+     * parked in the monitor by then, so the process can die without having to
+     * kick a vCPU out of guest mode (a scheduler tick on PVM), and a fork
+     * sees a vCPU whose state is not moving. */
+    if (c && c->on_vcpu) {
+        futex_wake(&s->state);
+        return;
+    }
+    pal_server_answer(s, c && c->fn ? c->fn(vcpu->vm, args) : -ENOSYS);
+    if (__atomic_load_n(&vcpu->parked, __ATOMIC_SEQ_CST))
+        futex_wake(&s->state);
+}
+
+static bool serve_all(struct vm *vm)
+{
+    struct hc_page *p = call_page(vm);
+    bool any = false;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (__atomic_load_n(&p->slot[i].state, __ATOMIC_ACQUIRE) == HC_REQ) {
+            serve(&vm->vcpu[i], &p->slot[i]);
+            any = true;
+        }
+    return any;
+}
+
+bool pal_call_in_flight(struct vcpu *vcpu)
+{
+    unsigned int st = __atomic_load_n(&call_page(vcpu->vm)->slot[vcpu->id].state, __ATOMIC_ACQUIRE);
+    return st == HC_REQ || st == HC_BUSY;
+}
+
+static void *server_main(void *arg)
+{
+    struct vm *vm = arg;
+    struct hc_page *p = call_page(vm);
+    for (;;) {
+        __atomic_store_n(&p->server_awake, 1, __ATOMIC_SEQ_CST);
+        uint64_t idle_since = monotonic_ns();
+        for (;;) {
+            if (serve_all(vm))
+                idle_since = monotonic_ns();
+            else if (monotonic_ns() - idle_since > SPIN_NS)
+                break;
+            __builtin_ia32_pause();
+        }
+        __atomic_store_n(&p->server_awake, 0, __ATOMIC_SEQ_CST);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (serve_all(vm))
+            continue;
+        uint64_t v;
+        if (read(vm->doorbell_fd, &v, sizeof(v)) < 0 && errno != EINTR) {
+            mlog(LOG_ERROR, "doorbell: %m");
+            exit(70);
+        }
+    }
+    return NULL;
+}
+
+/* The server and the vCPU each spin while the other works: on one CPU they
+ * would take turns by time slice (milliseconds per call), so when the host
+ * lets us use two CPUs, the server takes one the vCPU thread is not on.
+ * The CPUs the host gave us are read before our own pinning narrowed them
+ * (a forked monitor inherits its parent's vCPU thread's pin). */
+static cpu_set_t allowed;
+static bool known;
+
+void pal_server_unpin(void)
+{
+    if (known)
+        sched_setaffinity(0, sizeof(allowed), &allowed);
+}
+
+static const cpu_set_t *place_threads(void)
+{
+    static cpu_set_t server_cpus;
+    cpu_set_t vcpu;
+    if (!known)
+        known = !sched_getaffinity(0, sizeof(allowed), &allowed);
+    int here = sched_getcpu();
+    if (!known || here < 0 || CPU_COUNT(&allowed) < 2)
+        return NULL;
+    CPU_ZERO(&vcpu);
+    CPU_SET(here, &vcpu);
+    server_cpus = allowed;
+    CPU_CLR(here, &server_cpus);
+    return pthread_setaffinity_np(pthread_self(), sizeof(vcpu), &vcpu) ? NULL : &server_cpus;
+}
+
+void pal_server_start(struct vm *vm, const struct pal_call *table)
+{
+    server.vm = vm;
+    server.calls = table;
+    if (thread_start(server_main, vm, 256 << 10, place_threads())) {
+        mlog(LOG_ERROR, "cannot start the PAL server thread");
+        exit(70);
+    }
+    upcall_start(vm);
+}
+
+void pal_server_after_fork(struct vm *vm) { pal_server_start(vm, server.calls); }
+
+const struct pal_call *pal_server_wait(struct vcpu *vcpu, struct hc_slot **slot)
+{
+    struct vm *vm = vcpu->vm;
+    struct hc_slot *s = &call_page(vm)->slot[vcpu->id];
+    uint64_t one = 1;
+    /* In case the guest raced the server going to sleep without ringing. */
+    if (write(vm->doorbell_fd, &one, sizeof(one)) < 0)
+        mlog(LOG_DEBUG, "doorbell write: %m");
+    struct timespec tmo = { 0, 100 * 1000 * 1000 };
+    const struct pal_call *todo = NULL;
+    __atomic_store_n(&vcpu->parked, 1, __ATOMIC_SEQ_CST);
+    for (;;) {
+        unsigned int st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+        if (st != HC_REQ && st != HC_BUSY)
+            break;
+        uint32_t nr = s->nr;
+        if (st == HC_BUSY && nr < HC_NR_CALLS && server.calls[nr].on_vcpu) {
+            todo = &server.calls[nr];
+            *slot = s;
+            break;
+        }
+        syscall(SYS_futex, &s->state, FUTEX_WAIT_PRIVATE, st, &tmo, NULL, 0);
+    }
+    __atomic_store_n(&vcpu->parked, 0, __ATOMIC_SEQ_CST);
+    return todo;
+}

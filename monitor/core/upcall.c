@@ -1,0 +1,269 @@
+/* Asynchronous events for the guest: host signals forwarded to the program
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT), expiries of its alarm (HC_SET_ALARM)
+ * and children that ended, handed over by the PAL to the library OS as upcalls.
+ *
+ * upcall_post() puts an event in the struct upcall_area (include/abi/layout.h)
+ * of the vCPU that takes the process's events, the one that runs the
+ * program's first thread (the library OS routes signals among threads
+ * itself), and makes sure the guest notices it:
+ *  - it kicks the vCPU thread out of KVM_RUN (a signal to that thread, or
+ *    run->immediate_exit when it is that thread).  upcall_deliver() then
+ *    looks where the vCPU was: in the program's own code, it saves the
+ *    program's registers in the area and sends the vCPU to the PAL's upcall
+ *    entry; in the guest image (library OS, PAL, CPL0 stubs) it leaves it
+ *    alone, as the PAL looks at `pending` at the end of every PAL call;
+ *  - it ends a PAL call that waits in the monitor: HC_SLEEP waits on the
+ *    `pending` futex word, HC_POLL and the vsock wait on the VM's wakeup fd;
+ *  - the guest may go back to the program between its last look and the
+ *    event, so until the guest has taken the event a timer thread kicks the
+ *    vCPU again, 1 ms later, then less and less often.
+ * The same timer thread runs the alarm.  Host signals come from launcher.c,
+ * ended children from children.c, vsock news from vsock_vm.c (those only
+ * interrupt a program running its own code: a process busy computing still
+ * takes signals and messages from the others). */
+#include <errno.h>
+#include <linux/futex.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include "upcall.h"
+#include "pal_server.h"
+#include "kvm/vm.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/thread.h"
+#include "x86.h"
+
+#define KICK_SIGNAL SIGURG        /* ignored by default: harmless if it comes from elsewhere */
+#define RETRY_FIRST_NS 1000000ull
+#define RETRY_MAX_NS 64000000ull
+#define ALARM_MIN_PERIOD_NS 100000ull         /* a shorter period would only flood the guest */
+#define ALARM_MAX_NS (100ull * 365 * 86400 * 1000000000ull)
+
+/* The vCPU of the program's first thread takes the process's events. */
+#define EVENTS_VCPU 0
+
+/* One per monitor, for its one VM. */
+static struct {
+    struct vcpu *target;            /* takes the process's events; NULL until upcall_start */
+    struct upcall_area *area;       /* the target's */
+    pthread_mutex_t lock;           /* the alarm, between HC_SET_ALARM and the timer thread */
+    uint64_t alarm_at, alarm_every; /* CLOCK_MONOTONIC ns; 0: off */
+    uint32_t timer_seq;             /* futex: the timer thread looks again when it changes */
+    int retry_wanted;
+    uint64_t early_signals;         /* host signals posted before the guest existed */
+} up;
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *t)
+{
+    return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, val, t, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
+static void poke_timer(void)
+{
+    __atomic_fetch_add(&up.timer_seq, 1, __ATOMIC_RELEASE);
+    futex(&up.timer_seq, FUTEX_WAKE, 1, NULL);
+}
+
+/* Async-signal-safe, like everything upcall_post does. */
+static void kick(void)
+{
+    if ((pid_t)syscall(SYS_gettid) == up.target->tid)
+        up.target->run->immediate_exit = 1;
+    else
+        syscall(SYS_tgkill, getpid(), up.target->tid, KICK_SIGNAL);
+}
+
+void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children)
+{
+    struct upcall_area *a = up.area;
+    if (!a) {
+        __atomic_fetch_or(&up.early_signals, host_signals, __ATOMIC_SEQ_CST);
+        return;
+    }
+    if (host_signals)
+        __atomic_fetch_or(&a->host_signals, host_signals, __ATOMIC_SEQ_CST);
+    if (alarms)
+        __atomic_fetch_add(&a->alarms, alarms, __ATOMIC_SEQ_CST);
+    if (children)
+        __atomic_fetch_add(&a->children, children, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
+    futex(&a->pending, FUTEX_WAKE, 1, NULL);
+    uint64_t one = 1;
+    if (write(vm_wakeup_fd(up.target->vm), &one, sizeof one) < 0) {
+        /* The eventfd is full of earlier wakeups: one is enough. */
+    }
+    kick();
+    __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
+    poke_timer();
+}
+
+void upcall_post_streams(void)
+{
+    struct upcall_area *a = up.area;
+    if (!a || !__atomic_load_n(&a->entry, __ATOMIC_ACQUIRE))
+        return;
+    __atomic_fetch_add(&a->streams, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
+    /* A guest in a PAL call or a wait takes the news at its end. */
+    if (!__atomic_load_n(&up.target->in_guest, __ATOMIC_SEQ_CST) || pal_call_in_flight(up.target))
+        return;
+    kick();
+    __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
+    poke_timer();
+}
+
+static void on_kick(int sig)
+{
+    (void)sig;
+    up.target->run->immediate_exit = 1;
+}
+
+void upcall_deliver(struct vcpu *vcpu)
+{
+    vcpu->run->immediate_exit = 0;
+    struct upcall_area *a = up.area;
+    if (vcpu != up.target || !__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
+        return;
+    /* Written by the guest: only ever used as its own rip and rsp. */
+    uint64_t entry = __atomic_load_n(&a->entry, __ATOMIC_ACQUIRE), stack = a->stack;
+    struct kvm_regs r;
+    if (!entry || ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0)
+        return;
+    /* Only the program runs outside the image, and only at CPL3. */
+    if (r.rip >= GPA_IMAGE && r.rip < GPA_IMAGE_LIMIT)
+        return;
+    const uint64_t saved[18] = { r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, r.rdi, r.rsi,
+                                 r.rbp, r.rbx, r.rdx, r.rax, r.rcx, r.rsp, r.rip, r.rflags };
+    _Static_assert(sizeof saved == sizeof a->regs, "struct pal_context order");
+    memcpy(a->regs, saved, sizeof saved);
+    r.rip = entry;
+    r.rsp = stack;
+    r.rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_RF | RFLAGS_AC);
+    if (ioctl(vcpu->fd, KVM_SET_REGS, &r) < 0)
+        mlog(LOG_ERROR, "cannot interrupt the program for a signal: KVM_SET_REGS: %m");
+}
+
+/* Fires the alarm when due: under the lock, so that a new alarm
+ * (hc_set_alarm) never receives the old one's expiries.  -> next expiry. */
+static uint64_t run_alarm(uint64_t now)
+{
+    pthread_mutex_lock(&up.lock);
+    if (up.alarm_at && now >= up.alarm_at) {
+        uint64_t n = 1;
+        if (up.alarm_every) {
+            n += (now - up.alarm_at) / up.alarm_every;
+            up.alarm_at += n * up.alarm_every;
+        } else {
+            up.alarm_at = 0;
+        }
+        upcall_post(0, n, 0);
+    }
+    uint64_t next = up.alarm_at;
+    pthread_mutex_unlock(&up.lock);
+    return next;
+}
+
+static void *timer_main(void *arg)
+{
+    (void)arg;
+    uint64_t retry_at = 0, retry_gap = RETRY_FIRST_NS;
+    for (;;) {
+        uint32_t seq = __atomic_load_n(&up.timer_seq, __ATOMIC_ACQUIRE);
+        uint64_t now = monotonic_ns();
+        uint64_t next = run_alarm(now);
+        if (__atomic_exchange_n(&up.retry_wanted, 0, __ATOMIC_ACQ_REL) && !retry_at) {
+            retry_gap = RETRY_FIRST_NS;
+            retry_at = now + retry_gap;
+        }
+        if (retry_at && now >= retry_at) {
+            if (__atomic_load_n(&up.area->pending, __ATOMIC_ACQUIRE)) {
+                kick();
+                retry_gap = retry_gap * 2 < RETRY_MAX_NS ? retry_gap * 2 : RETRY_MAX_NS;
+                retry_at = now + retry_gap;
+            } else {
+                retry_at = 0;
+            }
+        }
+        if (retry_at && (!next || retry_at < next))
+            next = retry_at;
+        struct timespec until = ns_to_timespec(next);
+        /* FUTEX_WAIT_BITSET: an absolute CLOCK_MONOTONIC deadline. */
+        futex(&up.timer_seq, FUTEX_WAIT_BITSET, seq, next ? &until : NULL);
+    }
+    return NULL;
+}
+
+int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6])
+{
+    (void)vm;
+    uint64_t ns = a[0] < ALARM_MAX_NS ? a[0] : ALARM_MAX_NS;
+    uint64_t every = a[1] < ALARM_MAX_NS ? a[1] : ALARM_MAX_NS;
+    if (every && every < ALARM_MIN_PERIOD_NS)
+        every = ALARM_MIN_PERIOD_NS;
+    pthread_mutex_lock(&up.lock);
+    up.alarm_at = ns ? monotonic_ns() + ns : 0;
+    up.alarm_every = ns ? every : 0;
+    if (up.area)
+        __atomic_store_n(&up.area->alarms, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&up.lock);
+    poke_timer();
+    return 0;
+}
+
+static struct upcall_area *events_area(struct vm *vm)
+{
+    return gpa_range(vm, GPA_UPCALL + EVENTS_VCPU * sizeof(struct upcall_area), sizeof(struct upcall_area));
+}
+
+int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
+{
+    struct upcall_area *a = events_area(vm);
+    if (!a)
+        return -EFAULT;
+    for (;;) {
+        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
+            return -EINTR;
+        if (futex(&a->pending, FUTEX_WAIT_BITSET, 0, deadline) < 0 && errno == ETIMEDOUT)
+            return 0;
+    }
+}
+
+void upcall_start(struct vm *vm)
+{
+    up.target = &vm->vcpu[EVENTS_VCPU];
+    up.target->tid = (pid_t)syscall(SYS_gettid);
+    up.area = events_area(vm);
+    /* A forked monitor starts over: no alarm, no events (a Linux child
+     * inherits neither pending signals nor timers), and a lock no thread
+     * of the parent holds any more. */
+    up.lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    up.alarm_at = up.alarm_every = 0;
+    up.retry_wanted = 0;
+    memset(up.area, 0, offsetof(struct upcall_area, entry));
+    uint64_t early = __atomic_exchange_n(&up.early_signals, 0, __ATOMIC_SEQ_CST);
+
+    struct sigaction k = { .sa_handler = on_kick, .sa_flags = SA_RESTART };
+    sigemptyset(&k.sa_mask);
+    sigaction(KICK_SIGNAL, &k, NULL);
+
+    /* The timer thread takes no signals: they are for the vCPU thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int err = thread_start(timer_main, NULL, 64 << 10, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err) {
+        mlog(LOG_ERROR, "cannot start the timer thread: %s", strerror(err));
+        exit(70);
+    }
+    if (early)
+        upcall_post(early, 0, 0);
+}

@@ -1,0 +1,30 @@
+/* Asynchronous events for the guest: host signals, the alarm's expiries,
+ * ended children and vsock news, handed to the PAL's upcall entry. */
+#ifndef PICOVM_MONITOR_UPCALL_H
+#define PICOVM_MONITOR_UPCALL_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct vm;
+struct vcpu;
+
+/* From pal_server_start, on the thread that runs vCPU 0 (at boot and in a
+ * forked monitor): starts the alarm's thread. */
+void upcall_start(struct vm *vm);
+/* From any thread or signal handler (async-signal-safe): host signals (bit
+ * n-1: signal n), alarm expiries and ended children for the program; the
+ * guest is made to notice. */
+void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children);
+/* From the vsock device thread: news on the streams. */
+void upcall_post_streams(void);
+/* From the vCPU loop when KVM_RUN returns EINTR: sends a vCPU stopped in the
+ * program's code to the PAL's upcall entry. */
+void upcall_deliver(struct vcpu *vcpu);
+/* For PAL calls that wait in the monitor: sleeps until deadline
+ * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
+int upcall_sleep_until(struct vm *vm, const struct timespec *deadline);
+/* HC_SET_ALARM. */
+int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6]);
+
+#endif

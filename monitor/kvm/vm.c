@@ -1,0 +1,157 @@
+/* Building a picoprocess VM with raw KVM ioctls: guest RAM as one private
+ * anonymous mapping (so a fork() of the monitor copies it on write), the guest
+ * image, and vCPU 0 (x86.c gives it its state). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "vm.h"
+#include "base/log.h"
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+        return NULL;
+    return vm->ram + gpa;
+}
+
+const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    const char *s = gpa_range(vm, gpa, len);
+    if (!s || !len || !memchr(s, 0, len))
+        return NULL;
+    return s;
+}
+
+int vm_wakeup_fd(struct vm *vm) { return vm->wakeup_fd; }
+int vm_news_fd(struct vm *vm) { return vm->news_fd; }
+
+static int load_image(struct vm *vm, char *err, size_t errlen)
+{
+    size_t size = guest_image_end - guest_image_start;
+    if (size < sizeof(vm->image) || size > GPA_IMAGE_LIMIT - GPA_IMAGE)
+        FAIL("guest image has a bad size (%zu bytes)", size);
+    memcpy(&vm->image, guest_image_start, sizeof(vm->image));
+    if (vm->image.magic != GUEST_IMAGE_MAGIC || vm->image.version != GUEST_IMAGE_VERSION ||
+        vm->image.image_end > GPA_IMAGE_LIMIT)
+        FAIL("guest image header is not one this monitor understands");
+    memcpy(vm->ram + GPA_IMAGE, guest_image_start, size);
+    return 0;
+}
+
+/* KVM_GET_SUPPORTED_CPUID is slow (hundreds of us): asked once per monitor. */
+static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
+{
+    static struct kvm_cpuid2 *cached;
+    if (cached)
+        return cached;
+    int n = 128;
+    struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(struct kvm_cpuid_entry2));
+    if (!c)
+        return NULL;
+    c->nent = n;
+    if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+        free(c);
+        return NULL;
+    }
+    return cached = c;
+}
+
+static int setup_eventfds(struct vm *vm, char *err, size_t errlen)
+{
+    vm->doorbell_fd = eventfd(0, EFD_CLOEXEC);
+    vm->wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    vm->news_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (vm->doorbell_fd < 0 || vm->wakeup_fd < 0 || vm->news_fd < 0)
+        FAIL("eventfd: %s", strerror(errno));
+    struct kvm_ioeventfd io = { .addr = PORT_DOORBELL, .len = 1, .fd = vm->doorbell_fd,
+                                .flags = KVM_IOEVENTFD_FLAG_PIO };
+    if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
+        mlog(LOG_DEBUG, "KVM_IOEVENTFD unavailable (%s): doorbells will exit", strerror(errno));
+    return 0;
+}
+
+static int create_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen)
+{
+    /* tid stays: in a forked monitor the same thread goes on running it. */
+    struct vcpu *v = &vm->vcpu[id];
+    v->vm = vm;
+    v->id = id;
+    v->in_guest = v->parked = 0;
+    v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+    if (v->fd < 0)
+        FAIL("KVM_CREATE_VCPU: %s", strerror(errno));
+    v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+    if (v->run == MAP_FAILED)
+        FAIL("cannot map the vCPU run area: %s", strerror(errno));
+    struct kvm_cpuid2 *cpuid = supported_cpuid(vm->kvm_fd);
+    if (!cpuid || ioctl(v->fd, KVM_SET_CPUID2, cpuid) < 0)
+        FAIL("cannot set the vCPU's CPUID: %s", strerror(errno));
+    vm->nvcpus = id + 1;
+    return 0;
+}
+
+int vm_attach(struct vm *vm, char *err, size_t errlen)
+{
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0)
+        FAIL("KVM_CREATE_VM: %s", strerror(errno));
+    struct kvm_userspace_memory_region slot = { .slot = 0, .guest_phys_addr = 0,
+                                                .memory_size = vm->ram_size,
+                                                .userspace_addr = (uint64_t)vm->ram };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+        FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+    int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (run_size <= 0)
+        FAIL("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+    vm->run_size = run_size;
+    if (create_vcpu(vm, 0, err, errlen) < 0)
+        return -1;
+    int khz = ioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
+    vm->tsc_khz = khz > 0 ? (uint64_t)khz : 1000000;
+    return setup_eventfds(vm, err, errlen);
+}
+
+void vm_detach(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        munmap(vm->vcpu[i].run, vm->run_size);
+        close(vm->vcpu[i].fd);
+    }
+    vm->nvcpus = 0;
+    close(vm->vm_fd);
+    close(vm->doorbell_fd);
+    close(vm->wakeup_fd);
+    close(vm->news_fd);
+}
+
+int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errlen)
+{
+    vm->host_is_pvm = host_is_pvm();
+    vm->ram_size = cfg->memory_size;
+    if (vm->ram_size < GUEST_RAM_MIN || vm->ram_size > GUEST_RAM_MAX || vm->ram_size % GUEST_HUGE_SIZE)
+        FAIL("picovm.memory_size must be a multiple of 2M between 32M and 4G");
+    vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (vm->kvm_fd < 0)
+        FAIL("cannot open /dev/kvm: %s", strerror(errno));
+    if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+        FAIL("unsupported KVM API version");
+    /* Private, so that a fork() of the monitor copies it on write. */
+    vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (vm->ram == MAP_FAILED)
+        FAIL("cannot reserve %llu bytes of guest memory", (unsigned long long)vm->ram_size);
+    if (load_image(vm, err, errlen) < 0)
+        return -1;
+    x86_build_page_tables(vm);
+    x86_build_descriptor_tables(vm);
+    if (vm_attach(vm, err, errlen) < 0)
+        return -1;
+    return x86_vcpu_init(&vm->vcpu[0], supported_cpuid(vm->kvm_fd), err, errlen);
+}

@@ -1,0 +1,480 @@
+/* PAL calls on host files: by handle (I/O straight into or out of guest
+ * memory, no bounce buffer) and by uri (through policy.c, which confines every
+ * name beneath its mount). */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "calls.h"
+#include "config/policy.h"
+#include "core/handles.h"
+#include "kvm/gpa.h"
+#include "hypercall.h"
+
+/* The guest's struct hc_stat is Linux's struct stat, so the host's is copied as is. */
+static_assert(sizeof(struct stat) == sizeof(struct hc_stat), "hc_stat size");
+static_assert(offsetof(struct stat, st_ino) == offsetof(struct hc_stat, ino), "hc_stat ino");
+static_assert(offsetof(struct stat, st_mode) == offsetof(struct hc_stat, mode), "hc_stat mode");
+static_assert(offsetof(struct stat, st_rdev) == offsetof(struct hc_stat, rdev), "hc_stat rdev");
+static_assert(offsetof(struct stat, st_size) == offsetof(struct hc_stat, size), "hc_stat size");
+static_assert(offsetof(struct stat, st_blocks) == offsetof(struct hc_stat, blocks), "hc_stat blocks");
+static_assert(offsetof(struct stat, st_atim) == offsetof(struct hc_stat, atime), "hc_stat atime");
+static_assert(offsetof(struct stat, st_mtim) == offsetof(struct hc_stat, mtime), "hc_stat mtime");
+static_assert(offsetof(struct stat, st_ctim) == offsetof(struct hc_stat, ctime), "hc_stat ctime");
+
+/* As policy.c creates files: the guest never makes set-user/group-id files on the host. */
+#define GUEST_MODE_MASK 01777
+#define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
+#define NSEC 1000000000ull
+
+/* Host view of a guest buffer; an empty one needs no guest memory. */
+static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    static char empty;
+    return len ? gpa_range(vm, gpa, len) : &empty;
+}
+
+/* Copies the string of len bytes at gpa into out (size bytes) before
+ * anything looks at it: the guest may rewrite it while we work.  A NUL within
+ * len ends it, so len may count the terminator or not. */
+static int copy_string(struct vm *vm, uint64_t gpa, uint64_t len, char *out, size_t size)
+{
+    if (len == 0)
+        return -ENOENT;
+    if (len >= size)
+        return -ENAMETOOLONG;
+    const void *p = gpa_range(vm, gpa, len);
+    if (!p)
+        return -EFAULT;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+/* out has HC_MAX_URI bytes. */
+static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
+{
+    return copy_string(vm, gpa, len, out, HC_MAX_URI);
+}
+
+int64_t hc_open(struct vm *vm, const uint64_t a[6])
+{
+    char uri[HC_MAX_URI];
+    int err = copy_uri(vm, a[0], a[1], uri);
+    if (err)
+        return err;
+    /* flags is a C int: its low 32 bits, as the kernel reads an int argument.
+     * An O_PATH handle is no use to the guest: only the monitor opens those. */
+    int fd = policy_open(uri, (int)(uint32_t)a[2] & ~O_PATH, (int)(a[3] & 07777));
+    if (fd < 0)
+        return fd;
+    int h = handle_alloc(fd);
+    if (h < 0)
+        close(fd);
+    return h;
+}
+
+int64_t hc_close(struct vm *vm, const uint64_t a[6])
+{
+    (void)vm;
+    return handle_free((int64_t)a[0]);
+}
+
+static int64_t do_read(struct vm *vm, int fd, const uint64_t a[6])
+{
+    uint64_t len = a[2];
+    int64_t off = (int64_t)a[3];
+    if (len > HC_MAX_IO || off < -1)
+        return -EINVAL;
+    void *buf = guest_buf(vm, a[1], len);
+    if (!buf)
+        return -EFAULT;
+    for (;;) {
+        ssize_t n = off < 0 ? read(fd, buf, len) : pread(fd, buf, len, off);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+int64_t hc_read(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_read);
+}
+
+static bool wait_writable(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLOUT };
+    return poll(&p, 1, -1) >= 0 || errno == EINTR;
+}
+
+static int64_t do_write(struct vm *vm, int fd, const uint64_t a[6])
+{
+    uint64_t len = a[2];
+    int64_t off = (int64_t)a[3];
+    if (len > HC_MAX_IO || off < -1 || (off >= 0 && (uint64_t)off > INT64_MAX - len))
+        return -EINVAL;
+    const char *buf = guest_buf(vm, a[1], len);
+    if (!buf)
+        return -EFAULT;
+    /* The guest's stdout and stderr may be pipes or terminals: it gets no
+     * short write there (a lost tail of output is worse than waiting). */
+    bool all = a[0] == 1 || a[0] == 2;
+    uint64_t done = 0;
+    for (;;) {
+        ssize_t n = off < 0 ? write(fd, buf + done, len - done)
+                            : pwrite(fd, buf + done, len - done, off + (int64_t)done);
+        if (n < 0) {
+            if (errno == EINTR || (all && errno == EAGAIN && wait_writable(fd)))
+                continue;
+            return done ? (int64_t)done : -errno;
+        }
+        done += (uint64_t)n;
+        if (!all || done == len || n == 0)
+            return (int64_t)done;
+    }
+}
+
+int64_t hc_write(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_write);
+}
+
+static int64_t copy_stat(struct vm *vm, uint64_t gpa, const struct stat *st)
+{
+    void *dst = gpa_range(vm, gpa, sizeof(struct hc_stat));
+    if (!dst)
+        return -EFAULT;
+    memcpy(dst, st, sizeof *st);
+    return 0;
+}
+
+static int64_t do_fstat(struct vm *vm, int fd, const uint64_t a[6])
+{
+    struct stat st;
+    if (fstat(fd, &st))
+        return -errno;
+    return copy_stat(vm, a[1], &st);
+}
+
+int64_t hc_fstat(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_fstat);
+}
+
+static int64_t do_lock(struct vm *vm, int fd, const uint64_t a[6])
+{
+    int cmd = (int)a[1];
+    if (cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW && cmd != F_OFD_GETLK && cmd != F_OFD_SETLK &&
+        cmd != F_OFD_SETLKW)
+        return -EINVAL;
+    struct flock *g = gpa_range(vm, a[2], sizeof(struct flock));
+    if (!g)
+        return -EFAULT;
+    struct flock fl;
+    memcpy(&fl, g, sizeof(fl));
+    int r;
+    while ((r = fcntl(fd, cmd, &fl)) < 0 && errno == EINTR && cmd != F_SETLKW && cmd != F_OFD_SETLKW)
+        ;
+    if (r < 0)
+        return -errno;
+    fl.l_pid = 0;   /* a host pid means nothing in the guest */
+    memcpy(g, &fl, sizeof(fl));
+    return 0;
+}
+
+int64_t hc_lock(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_lock);
+}
+
+static int stat_nofollow(const char *uri, struct stat *st)
+{
+    int dirfd;
+    char name[NAME_MAX + 1];
+    int err = policy_parent(uri, false, &dirfd, name, sizeof name);
+    if (err)
+        return err;
+    /* AT_EMPTY_PATH: name is "" for a mount root, then dirfd itself is stat'ed. */
+    err = fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) ? -errno : 0;
+    close(dirfd);
+    return err;
+}
+
+static int stat_follow(const char *uri, struct stat *st)
+{
+    /* O_PATH: no read permission needed, and no open side effects (fifos, devices). */
+    int fd = policy_open(uri, O_PATH, 0);
+    if (fd < 0)
+        return fd;
+    int err = fstat(fd, st) ? -errno : 0;
+    close(fd);
+    return err;
+}
+
+int64_t hc_stat(struct vm *vm, const uint64_t a[6])
+{
+    char uri[HC_MAX_URI];
+    int err = copy_uri(vm, a[0], a[1], uri);
+    if (err)
+        return err;
+    struct stat st;
+    err = a[3] ? stat_nofollow(uri, &st) : stat_follow(uri, &st);
+    if (err)
+        return err;
+    return copy_stat(vm, a[2], &st);
+}
+
+static int64_t do_truncate(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    while (ftruncate(fd, (off_t)a[1]))
+        if (errno != EINTR)
+            return -errno;
+    return 0;
+}
+
+int64_t hc_truncate(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_truncate);
+}
+
+static int64_t do_getdents(struct vm *vm, int fd, const uint64_t a[6])
+{
+    uint64_t len = a[2];
+    if (len > HC_MAX_IO)
+        return -EINVAL;
+    void *buf = guest_buf(vm, a[1], len);
+    if (!buf)
+        return -EFAULT;
+    long n = syscall(SYS_getdents64, fd, buf, (unsigned)len);
+    return n < 0 ? -errno : n;
+}
+
+int64_t hc_getdents(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_getdents);
+}
+
+/* Runs a name-based call on the uri at a[0] (a[1] bytes): op gets the
+ * confined parent directory and the final name. */
+typedef int64_t (*name_op)(struct vm *vm, int dirfd, const char *name, const uint64_t a[6]);
+
+static int64_t on_name(struct vm *vm, const uint64_t a[6], bool want_write, name_op op)
+{
+    char uri[HC_MAX_URI], name[NAME_MAX + 1];
+    int err = copy_uri(vm, a[0], a[1], uri);
+    if (err)
+        return err;
+    int dirfd;
+    err = policy_parent(uri, want_write, &dirfd, name, sizeof name);
+    if (err)
+        return err;
+    int64_t ret = op(vm, dirfd, name, a);
+    close(dirfd);
+    return ret;
+}
+
+static int64_t do_mkdir(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
+{
+    (void)vm;
+    return mkdirat(dirfd, name, (mode_t)(a[2] & GUEST_MODE_MASK)) ? -errno : 0;
+}
+
+int64_t hc_mkdir(struct vm *vm, const uint64_t a[6])
+{
+    return on_name(vm, a, true, do_mkdir);
+}
+
+static int64_t do_unlink(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
+{
+    (void)vm;
+    return unlinkat(dirfd, name, a[2] ? AT_REMOVEDIR : 0) ? -errno : 0;
+}
+
+int64_t hc_unlink(struct vm *vm, const uint64_t a[6])
+{
+    return on_name(vm, a, true, do_unlink);
+}
+
+static int64_t do_readlink(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
+{
+    uint64_t len = a[3];
+    if (len == 0 || len > HC_MAX_IO)
+        return -EINVAL;
+    char *buf = gpa_range(vm, a[2], len);
+    if (!buf)
+        return -EFAULT;
+    ssize_t n = readlinkat(dirfd, name, buf, len);
+    return n < 0 ? -errno : n;
+}
+
+int64_t hc_readlink(struct vm *vm, const uint64_t a[6])
+{
+    return on_name(vm, a, false, do_readlink);
+}
+
+int64_t hc_rename(struct vm *vm, const uint64_t a[6])
+{
+    char from[HC_MAX_URI], to[HC_MAX_URI], fname[NAME_MAX + 1], tname[NAME_MAX + 1];
+    int err = copy_uri(vm, a[0], a[1], from);
+    if (!err)
+        err = copy_uri(vm, a[2], a[3], to);
+    if (err)
+        return err;
+    int fdir, tdir;
+    err = policy_parent(from, true, &fdir, fname, sizeof fname);
+    if (err)
+        return err;
+    err = policy_parent(to, true, &tdir, tname, sizeof tname);
+    if (!err) {
+        err = renameat(fdir, fname, tdir, tname) ? -errno : 0;
+        close(tdir);
+    }
+    close(fdir);
+    return err;
+}
+
+int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
+{
+    /* The target is only text here: what it names is confined when something
+     * is opened through it, since policy resolves links beneath the mount. */
+    char target[PATH_MAX], uri[HC_MAX_URI], name[NAME_MAX + 1];
+    int err = copy_string(vm, a[0], a[1], target, sizeof target);
+    if (!err)
+        err = copy_uri(vm, a[2], a[3], uri);
+    if (err)
+        return err;
+    int dirfd;
+    err = policy_parent(uri, true, &dirfd, name, sizeof name);
+    if (err)
+        return err;
+    err = symlinkat(target, dirfd, name) ? -errno : 0;
+    close(dirfd);
+    return err;
+}
+
+/* The parent directory and name of the file a metadata change acts on, as
+ * for a write (policy_parent with want_write), following a final symlink
+ * unless nofollow.  The host must not follow it: an *at() call would follow
+ * it anywhere.  So each hop becomes a uri of its own ("<uri>/../<target>",
+ * which normalizes to the link's directory), checked by policy like any uri
+ * the guest sends: a link reaches nothing the guest could not name itself,
+ * and one into a read-only mount gives -EROFS.  An absolute target is
+ * refused, as RESOLVE_BENEATH refuses it for open and stat.  uri (HC_MAX_URI
+ * bytes) is rewritten in place; name has NAME_MAX + 1 bytes. */
+static int setattr_target(char *uri, bool follow, int *dirfd, char *name)
+{
+    for (int links = 0;; links++) {
+        int err = policy_parent(uri, true, dirfd, name, NAME_MAX + 1);
+        if (err || !follow)
+            return err;
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(*dirfd, name, target, sizeof target);
+        if (n < 0)
+            return 0;   /* not a link, or missing: the change itself reports that */
+        close(*dirfd);
+        if (links == MAX_LINKS)
+            return -ELOOP;
+        if (target[0] == '/')
+            return -EACCES;
+        size_t len = strlen(uri);
+        if (len + 4 + (size_t)n >= HC_MAX_URI)
+            return -ENAMETOOLONG;
+        memcpy(uri + len, "/../", 4);
+        memcpy(uri + len + 4, target, (size_t)n);
+        uri[len + 4 + (size_t)n] = '\0';
+    }
+}
+
+static struct timespec attr_time(const struct hc_attr *at, unsigned int bit, uint64_t ns)
+{
+    if (!(at->valid & bit))
+        return (struct timespec){ .tv_nsec = UTIME_OMIT };
+    return (struct timespec){ .tv_sec = (time_t)(ns / NSEC), .tv_nsec = (long)(ns % NSEC) };
+}
+
+/* Never follows name: setattr_target did that.  Whether the caller may make
+ * the change is the host's to say (its errno comes back as is). */
+static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
+{
+    unsigned int v = at->valid;
+    /* A change of nothing still checks that the file is there, as chown(path, -1, -1) does. */
+    if ((v & (HC_ATTR_UID | HC_ATTR_GID)) || !v) {
+        uid_t uid = (v & HC_ATTR_UID) ? at->uid : (uid_t)-1;
+        gid_t gid = (v & HC_ATTR_GID) ? at->gid : (gid_t)-1;
+        if (fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW))
+            return -errno;
+    }
+    /* On a symlink itself this is -EOPNOTSUPP, as lchmod is on Linux. */
+    if ((v & HC_ATTR_MODE) && fchmodat(dirfd, name, at->mode & GUEST_MODE_MASK, AT_SYMLINK_NOFOLLOW))
+        return -errno;
+    if (v & HC_ATTR_TOUCH)
+        return utimensat(dirfd, name, NULL, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+    if (v & (HC_ATTR_ATIME | HC_ATTR_MTIME)) {
+        const struct timespec ts[2] = { attr_time(at, HC_ATTR_ATIME, at->atime_ns),
+                                        attr_time(at, HC_ATTR_MTIME, at->mtime_ns) };
+        return utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+    }
+    return 0;
+}
+
+int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
+{
+    char uri[HC_MAX_URI], name[NAME_MAX + 1];
+    int err = copy_uri(vm, a[0], a[1], uri);
+    if (err)
+        return err;
+    const struct hc_attr *guest = gpa_range(vm, a[2], sizeof *guest);
+    if (!guest)
+        return -EFAULT;
+    struct hc_attr at;
+    memcpy(&at, guest, sizeof at);
+    if (at.valid & ~(unsigned int)(HC_ATTR_MODE | HC_ATTR_UID | HC_ATTR_GID | HC_ATTR_ATIME |
+                                   HC_ATTR_MTIME | HC_ATTR_TOUCH))
+        return -EINVAL;
+    int dirfd;
+    err = setattr_target(uri, !a[3], &dirfd, name);
+    if (err)
+        return err;
+    err = set_attr(dirfd, name, &at);
+    close(dirfd);
+    return err;
+}
+
+static int64_t do_fsync(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    (void)a;
+    while (fsync(fd))
+        if (errno != EINTR)
+            return -errno;
+    return 0;
+}
+
+int64_t hc_fsync(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_fsync);
+}
+
+static int64_t do_seek(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    if (a[2] > INT_MAX)
+        return -EINVAL;
+    off_t off = lseek(fd, (off_t)a[1], (int)a[2]);
+    return off < 0 ? -errno : off;
+}
+
+int64_t hc_seek(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_seek);
+}

@@ -1,0 +1,109 @@
+/* PAL calls that touch no file: debug log, random bytes, sleep (which an
+ * event for the guest ends early, see upcall.c), giving guest pages back to
+ * the host. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include "calls.h"
+#include "core/upcall.h"
+#include "kvm/gpa.h"
+#include "base/log.h"
+#include "hypercall.h"
+#include "layout.h"
+
+/* A log line is a debugging aid, not a data path: longer messages are cut. */
+#define LOG_MSG_MAX 4096
+/* Longer sleeps are the PAL's to split: a server thread is not parked for days. */
+#define SLEEP_MAX_NS (86400ull * 1000000000ull)
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+int64_t hc_log(struct vm *vm, const uint64_t a[6])
+{
+    static const char *const level_names[] = {
+        [LOG_ERROR] = "error", [LOG_WARNING] = "warning", [LOG_INFO] = "info",
+        [LOG_DEBUG] = "debug", [LOG_TRACE] = "trace",
+    };
+    if (a[0] > LOG_TRACE)
+        return -EINVAL;
+    size_t len = a[2] > LOG_MSG_MAX ? LOG_MSG_MAX : a[2];
+    const char *msg = len ? gpa_range(vm, a[1], len) : "";
+    if (!msg)
+        return -EFAULT;
+    if ((int)a[0] > monitor_log_level)
+        return 0;
+    /* One write per line, so lines of concurrent callers do not interleave. */
+    char line[LOG_MSG_MAX + 32];
+    int n = snprintf(line, sizeof line, "[picovm] %s: ", level_names[a[0]]);
+    memcpy(line + n, msg, len);
+    n += (int)len;
+    if (line[n - 1] != '\n')
+        line[n++] = '\n';
+    write_all(2, line, (size_t)n);
+    return 0;
+}
+
+int64_t hc_random(struct vm *vm, const uint64_t a[6])
+{
+    uint64_t len = a[1];
+    if (len > HC_MAX_IO)
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    char *buf = gpa_range(vm, a[0], len);
+    if (!buf)
+        return -EFAULT;
+    for (uint64_t done = 0; done < len;) {
+        ssize_t n = getrandom(buf + done, len - done, 0);
+        if (n < 0 && errno != EINTR)
+            return -errno;
+        if (n > 0)
+            done += (uint64_t)n;
+    }
+    return (int64_t)len;
+}
+
+int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
+{
+    if (a[0] > SLEEP_MAX_NS)
+        return -EINVAL;
+    /* An absolute deadline: a retry after EINTR sleeps only what is left. */
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += (time_t)(a[0] / 1000000000ull);
+    t.tv_nsec += (long)(a[0] % 1000000000ull);
+    if (t.tv_nsec >= 1000000000l) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000l;
+    }
+    /* Ends early with -EINTR for an event for the guest (a signal). */
+    return upcall_sleep_until(vm, &t);
+}
+
+int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = a[1];
+    /* Below GPA_RAM_POOL lie page tables, call page and the guest image. */
+    if (len == 0 || ((addr | len) & (GUEST_PAGE_SIZE - 1)) || addr < GPA_RAM_POOL)
+        return -EINVAL;
+    void *host = gpa_range(vm, addr, len);
+    if (!host)
+        return -EFAULT;
+    /* Guest RAM is a private anonymous mapping: dropped pages read as zero. */
+    return madvise(host, len, MADV_DONTNEED) ? -errno : 0;
+}

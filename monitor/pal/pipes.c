@@ -1,0 +1,57 @@
+/* PAL pipes: a host pipe, each end a guest handle.  The monitor ignores
+ * SIGPIPE (main.c), so a write with no reader left answers -EPIPE and the
+ * library OS raises the guest's own SIGPIPE. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "calls.h"
+#include "core/handles.h"
+#include "kvm/gpa.h"
+#include "hypercall.h"
+
+#define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC | O_DIRECT)
+
+int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
+{
+    int flags = (int)(uint32_t)a[1];
+    if (flags & ~PIPE_FLAGS)
+        return -EINVAL;
+    /* Checked before the pipe exists, so a bad address leaks nothing. */
+    void *out = gpa_range(vm, a[0], 2 * sizeof(int64_t));
+    if (!out)
+        return -EFAULT;
+    int fds[2];
+    /* The monitor never executes anything: close-on-exec whatever the guest asked. */
+    if (pipe2(fds, (flags & ~O_CLOEXEC) | O_CLOEXEC))
+        return -errno;
+    int rd = handle_alloc(fds[0]);
+    if (rd < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return rd;
+    }
+    int wr = handle_alloc(fds[1]);
+    if (wr < 0) {
+        handle_free(rd);
+        close(fds[1]);
+        return wr;
+    }
+    const int64_t h[2] = { rd, wr };
+    memcpy(out, h, sizeof h);
+    return 0;
+}
+
+static int64_t do_nread(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    (void)a;
+    int n;
+    return ioctl(fd, FIONREAD, &n) ? -errno : n;
+}
+
+int64_t hc_nread(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_nread);
+}

@@ -1,0 +1,119 @@
+/* HC_POLL: waits until one of a set of guest handles is ready, the timeout
+ * passes, or the monitor has something for the guest itself.
+ *
+ * The wait blocks the PAL server thread (the guest's vCPU is parked
+ * meanwhile).  Two more fds are always in the set so that such a wait ends
+ * when it must: the VM's wakeup eventfd (vm_wakeup_fd: written by whoever has
+ * an asynchronous event for the guest, a signal), which makes the call answer
+ * -EINTR, and the VM's device news fd (vm_news_fd), which makes it
+ * answer early so the PAL can look at its own streams. */
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "calls.h"
+#include "core/handles.h"
+#include "kvm/gpa.h"
+#include "base/log.h"
+#include "hypercall.h"
+
+#define NSEC 1000000000ll
+/* What the guest may ask the host to watch; POLLERR, POLLHUP and POLLNVAL are answers only. */
+#define HOST_EVENTS (POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | \
+                     POLLMSG | POLLRDHUP)
+
+static struct timespec ts_add_ns(struct timespec t, int64_t ns)
+{
+    t.tv_sec += ns / NSEC;
+    t.tv_nsec += ns % NSEC;
+    if (t.tv_nsec >= NSEC) {
+        t.tv_sec++;
+        t.tv_nsec -= NSEC;
+    }
+    return t;
+}
+
+/* ppoll over fds, restarted after a host signal with what is left of the
+ * timeout (timeout_ns < 0: none).  -> ppoll's answer or -errno. */
+static int wait_fds(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
+{
+    struct timespec end, now, left;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (timeout_ns >= 0)
+        end = ts_add_ns(now, timeout_ns);
+    for (;;) {
+        if (timeout_ns >= 0) {
+            int64_t ns = (int64_t)(end.tv_sec - now.tv_sec) * NSEC + (end.tv_nsec - now.tv_nsec);
+            left = ts_add_ns((struct timespec){ 0, 0 }, ns > 0 ? ns : 0);
+        }
+        int r = ppoll(fds, n, timeout_ns >= 0 ? &left : NULL, NULL);
+        if (r >= 0)
+            return r;
+        if (errno != EINTR)
+            return -errno;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    }
+}
+
+/* Both eventfds are non-blocking: if someone else drained one first, so be it. */
+static void drain(int fd)
+{
+    uint64_t v;
+    ssize_t n = read(fd, &v, sizeof v);
+    (void)n;
+}
+
+int64_t hc_poll(struct vm *vm, const uint64_t a[6])
+{
+    uint64_t n = a[1];
+    int64_t timeout_ns = (int64_t)a[2];
+    if (n > HC_POLL_MAX)
+        return -EINVAL;
+    char *guest = NULL;
+    if (n && !(guest = gpa_range(vm, a[0], n * sizeof(struct hc_pollfd))))
+        return -EFAULT;
+    /* One copy: the guest may rewrite the array while we wait. */
+    struct hc_pollfd req[HC_POLL_MAX];
+    struct pollfd host[HC_POLL_MAX + 2];
+    if (n)
+        memcpy(req, guest, n * sizeof *req);
+    bool invalid = false;
+    for (uint64_t i = 0; i < n; i++) {
+        /* fd >= 0 exactly when we hold a reference on the handle. */
+        int fd = req[i].handle < 0 ? -1 : handle_get(req[i].handle);
+        host[i] = (struct pollfd){ .fd = fd < 0 ? -1 : fd, .events = (short)(req[i].events & HOST_EVENTS) };
+        req[i].revents = req[i].handle >= 0 && fd < 0 ? POLLNVAL : 0;
+        invalid |= req[i].revents != 0;
+    }
+    nfds_t m = n;
+    int wake = vm_wakeup_fd(vm), news = vm_news_fd(vm);
+    nfds_t wake_at = m, news_at = m + (wake >= 0);
+    if (wake >= 0)
+        host[m++] = (struct pollfd){ .fd = wake, .events = POLLIN };
+    if (news >= 0)
+        host[m++] = (struct pollfd){ .fd = news, .events = POLLIN };
+    /* As poll(2): a handle that is not open is an answer already. */
+    int r = wait_fds(host, m, invalid ? 0 : timeout_ns);
+    for (uint64_t i = 0; i < n; i++)
+        if (host[i].fd >= 0)
+            handle_put(req[i].handle);
+    if (r < 0)
+        return r;
+    int64_t ready = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        short rev = req[i].revents | host[i].revents;
+        ready += rev != 0;
+        memcpy(guest + i * sizeof(struct hc_pollfd) + offsetof(struct hc_pollfd, revents), &rev, sizeof rev);
+    }
+    /* Whoever wakes on vsock news resets it: the PAL looks at its streams next. */
+    if (news >= 0 && (host[news_at].revents & POLLIN))
+        drain(news);
+    /* Ready streams win over the wakeup, which then stays for the next call. */
+    if (!ready && wake >= 0 && (host[wake_at].revents & POLLIN)) {
+        drain(wake);
+        return -EINTR;
+    }
+    return ready;
+}

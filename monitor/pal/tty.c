@@ -1,0 +1,47 @@
+/* PAL terminal queries.  Only fixed, read-only ioctls: the guest never picks
+ * an ioctl request or argument the host kernel would act on. */
+#include <asm/termbits.h>   /* the kernel's struct termios (36 bytes), which TCGETS writes */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "calls.h"
+#include "core/handles.h"
+#include "kvm/gpa.h"
+#include "hypercall.h"
+
+static int64_t do_tty(struct vm *vm, int fd, const uint64_t a[6])
+{
+    switch (a[1]) {
+    case HC_TTY_TCGETS: {
+        struct termios t;
+        void *dst = gpa_range(vm, a[2], sizeof t);
+        if (!dst)
+            return -EFAULT;
+        if (ioctl(fd, TCGETS, &t))
+            return -errno;
+        memcpy(dst, &t, sizeof t);
+        return 0;
+    }
+    case HC_TTY_WINSZ: {
+        struct winsize w;
+        void *dst = gpa_range(vm, a[2], sizeof w);
+        if (!dst)
+            return -EFAULT;
+        if (ioctl(fd, TIOCGWINSZ, &w))
+            return -errno;
+        memcpy(dst, &w, sizeof w);
+        return 0;
+    }
+    case HC_TTY_ISATTY: {
+        struct termios t;
+        return ioctl(fd, TCGETS, &t) == 0;
+    }
+    default:
+        return -EINVAL;
+    }
+}
+
+int64_t hc_tty(struct vm *vm, const uint64_t a[6])
+{
+    return hc_on_handle(vm, a, do_tty);
+}

@@ -1,0 +1,185 @@
+/* The picoprocesses this monitor forked, by their application pid, and the
+ * PAL calls that wait for and signal them.
+ *
+ * A child picoprocess is a child process of this monitor on the host.  Its
+ * monitor reports the program's wait status on a pipe the moment the
+ * program ends, before the host kernel spends ~13 ms destroying its VM, so
+ * a parent's wait returns at once; the host process is reaped later.  When
+ * the pipe closes with no report (the child monitor was killed on the host,
+ * by SIGKILL say), waitpid() gives the status, which is then exactly what a
+ * Linux parent would see.
+ *
+ * A parent hears of the end at once, as Linux's SIGCHLD: the child monitor
+ * sends its monitor a host SIGCHLD right after the report (the host kernel
+ * sends one too when a child monitor dies unreported), and the parent
+ * monitor posts a `children` upcall, so the library OS waits in the monitor
+ * for a status that is there, with no message between the VMs. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "proc.h"
+#include "core/upcall.h"
+#include "kvm/gpa.h"
+#include "base/log.h"
+#include "hypercall.h"
+
+#define MAX_CHILDREN 1024
+
+struct child {
+    int pid;        /* application pid */
+    pid_t host;     /* its monitor process */
+    int status_fd;  /* read end of its status pipe */
+};
+
+static struct child children[MAX_CHILDREN];
+static int nchildren;
+/* Host processes whose status was reported but that are not reaped yet. */
+static pid_t unreaped[MAX_CHILDREN];
+static int nunreaped;
+/* In a child monitor: where to report (write end), -1 otherwise, and to whom. */
+static int report_to_parent = -1;
+static pid_t parent_monitor;
+
+static void child_ended(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    upcall_post(0, 0, 1);
+    errno = saved;
+}
+
+static void hear_children(void)
+{
+    static bool listening;
+    if (listening)
+        return;
+    struct sigaction sa = { .sa_handler = child_ended, .sa_flags = SA_RESTART | SA_NOCLDSTOP };
+    sigemptyset(&sa.sa_mask);
+    listening = sigaction(SIGCHLD, &sa, NULL) == 0;
+}
+
+int children_add(int pid, pid_t host, int status_fd)
+{
+    if (nchildren == MAX_CHILDREN)
+        return -EAGAIN;
+    hear_children();
+    children[nchildren++] = (struct child){ pid, host, status_fd };
+    return 0;
+}
+
+void children_become_child(int status_fd, pid_t parent)
+{
+    for (int i = 0; i < nchildren; i++)
+        close(children[i].status_fd);
+    nchildren = nunreaped = 0;
+    report_to_parent = status_fd;
+    parent_monitor = parent;
+}
+
+void children_report_status(int wait_status)
+{
+    if (report_to_parent < 0)
+        return;
+    /* A write that fails (EPIPE) means the parent is gone: its pid may be
+     * someone else's by now, so it gets no signal. */
+    if (write(report_to_parent, &wait_status, sizeof(wait_status)) == sizeof(wait_status))
+        kill(parent_monitor, SIGCHLD);
+    else
+        mlog(LOG_DEBUG, "cannot report the exit status to the parent: %m");
+}
+
+static void reap_reported(void)
+{
+    for (int i = 0; i < nunreaped;) {
+        if (waitpid(unreaped[i], NULL, WNOHANG) != 0)
+            unreaped[i] = unreaped[--nunreaped];
+        else
+            i++;
+    }
+}
+
+static struct child *by_pid(int pid)
+{
+    for (int i = 0; i < nchildren; i++)
+        if (children[i].pid == pid)
+            return &children[i];
+    return NULL;
+}
+
+/* The status of a child whose pipe is readable: its report, or what the host says. */
+static int collect(struct child *c)
+{
+    int status;
+    ssize_t n;
+    while ((n = read(c->status_fd, &status, sizeof(status))) < 0 && errno == EINTR)
+        ;
+    if (n == sizeof(status)) {
+        if (nunreaped < MAX_CHILDREN)
+            unreaped[nunreaped++] = c->host;
+    } else {
+        while (waitpid(c->host, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    close(c->status_fd);
+    return status;
+}
+
+int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
+{
+    int pid = (int)args[0];
+    struct hc_wait_result *out = gpa_range(vm, args[2], sizeof(*out));
+    if (!out)
+        return -EFAULT;
+    reap_reported();
+    /* The last entry is the VM's wakeup eventfd: a signal for the program
+     * (upcall.c) ends the wait with -EINTR. */
+    struct pollfd fds[MAX_CHILDREN + 1];
+    int idx[MAX_CHILDREN], n = 0;
+    for (int i = 0; i < nchildren; i++)
+        if (pid == -1 || children[i].pid == pid) {
+            fds[n] = (struct pollfd){ .fd = children[i].status_fd, .events = POLLIN };
+            idx[n++] = i;
+        }
+    if (!n)
+        return -ECHILD;
+    fds[n] = (struct pollfd){ .fd = vm_wakeup_fd(vm), .events = POLLIN };
+    int ready;
+    while ((ready = poll(fds, n + 1, args[1] ? 0 : -1)) < 0 && errno == EINTR)
+        ;
+    if (ready < 0)
+        return -errno;
+    if (fds[n].revents) {
+        uint64_t v;
+        if (read(fds[n].fd, &v, sizeof(v)) < 0)
+            mlog(LOG_DEBUG, "wakeup: %m");
+        if (ready == 1)
+            return -EINTR;
+    }
+    struct hc_wait_result r = { 0, 0 };
+    for (int k = 0; k < n && ready; k++) {
+        if (!fds[k].revents)
+            continue;
+        struct child *c = &children[idx[k]];
+        r.pid = c->pid;
+        r.status = collect(c);   /* host and Linux wait statuses are the same encoding */
+        *c = children[--nchildren];
+        break;
+    }
+    memcpy(out, &r, sizeof(r));
+    return 0;
+}
+
+int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6])
+{
+    (void)vm;
+    struct child *c = by_pid((int)args[0]);
+    if (!c)
+        return -ESRCH;
+    if (args[1] != SIGKILL && args[1] != SIGTERM)
+        return -EINVAL;
+    return kill(c->host, (int)args[1]) < 0 ? -errno : 0;
+}

@@ -1,0 +1,88 @@
+/* Fork by VM snapshot.
+ *
+ * The calling vCPU's thread serves HC_FORK while the vCPU is parked in the
+ * monitor, so its state is stable: it saves the vCPU, then fork()s the whole
+ * monitor.  Guest RAM is a private mapping, so the child monitor gets it
+ * copy-on-write from the host kernel; it builds a new VM over it, puts the
+ * saved vCPU state back (and the guest's TSC, so time does not jump), and
+ * answers the call with 0 where the parent answers with the child's pid.
+ * Host files the guest had open are inherited with shared offsets, as Linux
+ * does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include "proc.h"
+#include "core/devices.h"
+#include "core/pal_server.h"
+#include "core/report.h"
+#include "kvm/vm.h"
+#include "kvm/vcpu_state.h"
+#include "base/log.h"
+#include "hypercall.h"
+
+/* In the child monitor: a VM of its own over the inherited memory. */
+static void become_child(struct vcpu *vcpu, const struct vcpu_state *s, int pid, int status_fd, pid_t parent)
+{
+    struct vm *vm = vcpu->vm;
+    char err[256] = "";
+    pal_server_unpin();
+    launcher_detach();
+    children_become_child(status_fd, parent);
+    vm_detach(vm);
+    if (vm_attach(vm, err, sizeof(err)) < 0 || vcpu_restore(vcpu, s) < 0) {
+        report_crash(vm, "fork: cannot build the child's VM: %s", err);
+        monitor_exit(70);
+    }
+    struct bootinfo *bi = gpa_range(vm, GPA_BOOTINFO, sizeof(*bi));
+    bi->ppid = bi->pid;
+    bi->pid = pid;
+    devices_after_fork(vm, pid);
+}
+
+/* The pid of the child in the parent, 0 in the child, or -errno. */
+static int64_t fork_monitor(struct vcpu *vcpu)
+{
+    /* Static: a vCPU's XSAVE area is too big for the vCPU thread's stack
+     * margin, and one fork is carried out at a time (the caller is parked). */
+    static struct vcpu_state saved;
+    int pid = pidns_alloc();
+    if (pid < 0)
+        return pid;
+    int status_pipe[2];
+    if (vcpu_save(vcpu, &saved) < 0) {
+        mlog(LOG_ERROR, "fork: cannot save the vCPU state: %m");
+        pidns_release();
+        return -EAGAIN;
+    }
+    if (pipe2(status_pipe, O_CLOEXEC) < 0) {
+        pidns_release();
+        return -EAGAIN;
+    }
+    pid_t self = getpid();
+    pid_t host = fork();
+    if (host == 0) {
+        close(status_pipe[0]);
+        become_child(vcpu, &saved, pid, status_pipe[1], self);
+        return 0;
+    }
+    close(status_pipe[1]);
+    if (host < 0 || children_add(pid, host, status_pipe[0]) < 0) {
+        if (host > 0)
+            kill(host, SIGKILL);
+        close(status_pipe[0]);
+        pidns_release();
+        return -EAGAIN;
+    }
+    return pid;
+}
+
+void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
+{
+    int64_t ret = fork_monitor(vcpu);
+    /* The child's server starts after its slot is answered: it would
+     * otherwise see the call its parent is still carrying out. */
+    pal_server_answer(slot, ret);
+    if (ret == 0)
+        pal_server_after_fork(vcpu->vm);
+}

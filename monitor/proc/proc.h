@@ -1,0 +1,50 @@
+/* The picoprocess as a host process: how picovm splits into the caller's
+ * process and the monitor (launcher.c), the application's pids (pidns.c),
+ * children (children.c), fork by snapshot (fork.c), the boot-info page
+ * (bootinfo.c) and the end (exit.c). */
+#ifndef PICOVM_MONITOR_PROC_H
+#define PICOVM_MONITOR_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "config/manifest.h"
+
+struct vm;
+struct vcpu;
+struct hc_slot;
+
+/* Splits picovm into the process its caller waits for and the monitor; the
+ * caller's process never returns from here. */
+void launcher_split(bool stats);
+/* Ends the monitor with the program's status, handing it to the caller first. */
+__attribute__((noreturn)) void monitor_exit(int status);
+/* Ends it as the program ended, killed by sig: a parent monitor's waitpid()
+ * then sees exactly what a Linux parent would. */
+__attribute__((noreturn)) void monitor_die_by_signal(int sig);
+/* In a forked monitor: the caller waits for the first monitor only. */
+void launcher_detach(void);
+bool launcher_is_first(void);   /* the monitor of the program the user started */
+
+int pidns_init(int max_processes);
+int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
+void pidns_release(void);
+
+int children_add(int pid, pid_t host, int status_fd);
+/* In a forked monitor: no children of its own; report to its parent
+ * (the monitor process parent) on status_fd. */
+void children_become_child(int status_fd, pid_t parent);
+/* Hands the program's wait status to the parent monitor (a no-op in the first one). */
+void children_report_status(int wait_status);
+int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6]);
+int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6]);
+
+/* HC_FORK and HC_EXIT, carried out by the calling vCPU's thread. */
+void proc_fork(struct vcpu *vcpu, struct hc_slot *slot);
+__attribute__((noreturn)) void proc_exit(struct vcpu *vcpu, struct hc_slot *slot);
+
+/* Writes the boot-info page: -1 with a message in err when it does not fit. */
+int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[], char *err, size_t errlen);
+
+#endif

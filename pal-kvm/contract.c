@@ -1,0 +1,38 @@
+/* The PAL's types are its own (include/pal/pal.h), but where one is a
+ * hypercall type byte for byte, pal-kvm hands it to the monitor as it is:
+ * these checks keep the two in step. */
+#include <stddef.h>
+#include "pal.h"
+#include "hypercall.h"
+#include "layout.h"
+#include "bootinfo.h"
+
+#define SAME_FIELD(a, b, f, g) _Static_assert(offsetof(a, f) == offsetof(b, g), #a "." #f)
+
+_Static_assert(sizeof(struct pal_stat) == sizeof(struct hc_stat), "pal_stat is hc_stat");
+SAME_FIELD(struct pal_stat, struct hc_stat, ino, ino);
+SAME_FIELD(struct pal_stat, struct hc_stat, mode, mode);
+SAME_FIELD(struct pal_stat, struct hc_stat, size, size);
+SAME_FIELD(struct pal_stat, struct hc_stat, ctime_ns, ctime_ns);
+_Static_assert(sizeof(struct pal_attr) == sizeof(struct hc_attr), "pal_attr is hc_attr");
+SAME_FIELD(struct pal_attr, struct hc_attr, mode, mode);
+SAME_FIELD(struct pal_attr, struct hc_attr, atime_ns, atime_ns);
+SAME_FIELD(struct pal_attr, struct hc_attr, mtime_ns, mtime_ns);
+_Static_assert((int)PAL_ATTR_MODE == (int)HC_ATTR_MODE && (int)PAL_ATTR_UID == (int)HC_ATTR_UID && (int)PAL_ATTR_GID == (int)HC_ATTR_GID &&
+               (int)PAL_ATTR_ATIME == (int)HC_ATTR_ATIME && (int)PAL_ATTR_MTIME == (int)HC_ATTR_MTIME && (int)PAL_ATTR_TOUCH == (int)HC_ATTR_TOUCH,
+               "PAL_ATTR_* are HC_ATTR_*");
+_Static_assert(sizeof(struct pal_crash) == sizeof(struct hc_crash), "pal_crash is hc_crash");
+SAME_FIELD(struct pal_crash, struct hc_crash, addr, addr);
+_Static_assert((int)PAL_TTY_TCGETS == (int)HC_TTY_TCGETS && (int)PAL_TTY_WINSZ == (int)HC_TTY_WINSZ && (int)PAL_TTY_ISATTY == (int)HC_TTY_ISATTY,
+               "PAL_TTY_* are HC_TTY_*");
+_Static_assert(PAL_MAX_URI == HC_MAX_URI && PAL_MAX_IO == HC_MAX_IO && PAL_POLL_MAX == HC_POLL_MAX, "limits");
+_Static_assert((int)PAL_LOG_ERROR == (int)LOG_ERROR && (int)PAL_LOG_WARNING == (int)LOG_WARNING && (int)PAL_LOG_DEBUG == (int)LOG_DEBUG &&
+               (int)PAL_LOG_TRACE == (int)LOG_TRACE, "PAL_LOG_* are the boot-info page's LOG_*");
+_Static_assert(PAL_MAX_MOUNTS == BOOTINFO_MAX_MOUNTS, "every mount of the boot-info page fits");
+/* An exception record is the CPL0 stubs' fault record, passed as it is. */
+SAME_FIELD(struct pal_exception, struct fault_record, ctx.rip, rip);
+SAME_FIELD(struct pal_exception, struct fault_record, ctx.rflags, rflags);
+SAME_FIELD(struct pal_exception, struct fault_record, vector, vector);
+SAME_FIELD(struct pal_exception, struct fault_record, error, error);
+SAME_FIELD(struct pal_exception, struct fault_record, cs, cs);
+SAME_FIELD(struct pal_exception, struct fault_record, addr, cr2);
