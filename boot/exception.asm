@@ -31,7 +31,7 @@ global tlb_flush_all
 
 section .text.boot
 
-; struct fault_record field offsets (guest/layout.h)
+; struct fault_record field offsets (include/abi/layout.h)
 %define FR_RDI    64
 %define FR_RAX    104
 %define FR_RSP    120

@@ -59,7 +59,7 @@ long vsock_close(long h);
 long vsock_nread(long h);   /* bytes a read returns now without waiting */
 /* What a vsock handle is ready for now (POLLIN/POLLOUT among events, and
  * POLLHUP; POLLNVAL if it is not open); never waits.  To wait, HC_POLL
- * returns early when vsock traffic arrives (vsock_event_fd in the monitor). */
+ * returns early when vsock traffic arrives (vm_news_fd in the monitor). */
 int vsock_poll_ready(long handle, short events);
 
 /* The library OS's start routine, called once the PAL is ready. */

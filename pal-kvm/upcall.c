@@ -1,7 +1,7 @@
 /* Asynchronous events from the monitor (host signals for the program, alarm
  * expiries), handed to the library OS's upcall handler.
  *
- * The monitor posts them in this vCPU's struct upcall_area (guest/layout.h)
+ * The monitor posts them in this vCPU's struct upcall_area (include/abi/layout.h)
  * and sets `pending`; the guest notices in one of three places:
  *  - the program was running its own code: the monitor saved its registers
  *    in the area and sent the vCPU to pal_upcall_entry (context.S), which

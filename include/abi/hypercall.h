@@ -47,7 +47,7 @@ enum hc_nr {
     HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
     HC_SET_ALARM = HC_SIGNAL_BASE,   /* (ns, interval_ns): the alarm's first expiry ns from now (0:
                        * off), then one every interval_ns (0: none); expiries arrive as upcall
-                       * events (struct upcall_area in guest/layout.h), not yet taken ones of an
+                       * events (struct upcall_area in include/abi/layout.h), not yet taken ones of an
                        * earlier alarm are dropped */
     HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC|O_DIRECT) host pipe:
                        * handles[0] reads, handles[1] writes; the host fds are always close-on-exec */

@@ -13,7 +13,7 @@
 /* Waits until one of fds[0..n) is ready (their revents filled), or the
  * monotonic clock reaches deadline (ns; 0: just look).  -> number ready,
  * 0 at the deadline, -EINTR when a signal is pending, or the PAL's error.
- * Ready streams win over a pending signal, as in Linux. (stream_file.c) */
+ * Ready streams win over a pending signal, as in Linux. (fs/stream.c) */
 long stream_wait(struct pal_poll *fds, int n, uint64_t deadline);
 /* Blocking I/O on a stream that has nothing for it yet: waits for events
  * on it.  -> 0 (look again), -EINTR, or the PAL's error. */

@@ -6,8 +6,8 @@
  *  - an upcall: the host posted events (a signal from the host, an alarm)
  *    and the PAL either stopped the program in its own code to hand them
  *    over with its registers, or noticed them at the end of a PAL call.
- * A handler gets a frame on the program's registers (sigframe.c); the
- * default actions end the process, stop it (signal_stop.c), or do nothing. */
+ * A handler gets a frame on the program's registers (frame.c); the
+ * default actions end the process, stop it (stop.c), or do nothing. */
 #include "libos.h"
 #include "signal/signal.h"
 #include "ipc/ipc.h"

@@ -1,7 +1,7 @@
 /* Signals of this picoprocess: dispositions, mask, pending queue, alternate
- * stack (signal_state.c), their system calls (signal_syscalls.c), delivery
- * on the way back to the program (signal_deliver.c), signal frames
- * (sigframe.c, fpu.c) and the interval timer (itimer.c).
+ * stack (state.c), their system calls (sys/signal.c), delivery
+ * on the way back to the program (deliver.c), signal frames
+ * (frame.c, fpu.c) and the interval timer (itimer.c).
  * Signal numbers are Linux's, 1..SIGNAL_MAX; bit (n - 1) of a mask is signal n. */
 #ifndef PICOVM_SIGNAL_H
 #define PICOVM_SIGNAL_H
@@ -105,7 +105,7 @@ bool signal_pending(void);
  * blocked: the handler runs with the wait's mask, and the program's is back
  * after it, as on Linux. */
 uint64_t signal_swap_mask(uint64_t blocked);
-/* Job control (signal_stop.c): the default action of a stop signal.  The
+/* Job control (stop.c): the default action of a stop signal.  The
  * parent hears of it, the process waits (serving the other processes)
  * until a SIGCONT or a SIGKILL comes, and the parent hears of that too.
  * -> false if sig does not stop this process (see there). */
@@ -119,7 +119,7 @@ bool signal_on_altstack(uint64_t sp);
 int signal_altstack_flags(uint64_t sp);                  /* what sigaltstack reports in ss_flags */
 long signal_set_altstack(const stack_t *ss, uint64_t sp);  /* sigaltstack's checks: 0, -EPERM, -EINVAL, -ENOMEM */
 
-/* Delivery (signal_deliver.c).  signal_init registers the PAL handlers. */
+/* Delivery (deliver.c).  signal_init registers the PAL handlers. */
 void signal_init(void);
 /* CPU exceptions of the program become its signals (fault.c). */
 void fault_init(void);
@@ -150,7 +150,7 @@ struct sigframe_fault {
 void signal_fault(struct pal_context *ctx, const siginfo_t *info, const struct sigframe_fault *fault,
                   const struct pal_crash *crash);
 
-/* Frames (sigframe.c): a Linux rt signal frame for sig on ctx's stack (or
+/* Frames (frame.c): a Linux rt signal frame for sig on ctx's stack (or
  * the alternate one) with saved_mask as uc_sigmask; ctx then enters the
  * handler.  false if there is no room for it (the process must die). */
 bool sigframe_setup(struct pal_context *ctx, int sig, const siginfo_t *info, const struct k_sigaction *ka,

@@ -2,7 +2,7 @@
  * dispositions, the mask, the queue of pending signals with their siginfo,
  * the alternate stack, and events from the host not yet turned into
  * signals.  Nothing here runs a handler: signals take effect on the way
- * back to the program (signal_deliver.c). */
+ * back to the program (deliver.c). */
 #include "signal/signal.h"
 #include "ipc/ipc.h"
 #include <linux/signal.h>

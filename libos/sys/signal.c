@@ -1,6 +1,6 @@
 /* Signal system calls.  They change the state in signal_state.c; what is
  * pending and unblocked takes effect at the end of the call, on the way
- * back to the program (signal_deliver.c), as on Linux. */
+ * back to the program (deliver.c), as on Linux. */
 #include "libos.h"
 #include "signal/signal.h"
 #include "ktime.h"

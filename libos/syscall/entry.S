@@ -55,7 +55,7 @@ syscall_common:
 1:  pop %rsp
     sysretq
 
-/* Entered by a jmp from a rewritten call site (syscall_patch.c) with
+/* Entered by a jmp from a rewritten call site (syscall/patch.c) with
  * rax = number and rcx = return address, at CPL3 on every host: make the
  * frame look as if `syscall` had run (r11 = flags, DF clear). */
     .globl syscall_entry_fast

@@ -2,7 +2,7 @@
  * Anything not listed answers -ENOSYS and is named once in a warning.
  * Handlers are `long sys_NAME(...)`, declared in syscall/handlers.h. */
 
-/* files and descriptors: fs_syscalls.c, fd_syscalls.c, dir_syscalls.c */
+/* files and descriptors: sys/fs.c, sys/fd.c, sys/dir.c */
 SC(0, read, 3)
 SC(1, write, 3)
 SC(2, open, 3)
@@ -60,7 +60,7 @@ SC(316, renameat2, 5)
 SC(332, statx, 5)
 SC(439, faccessat2, 4)
 
-/* pipes and waiting on descriptors: pipe_syscalls.c, poll_syscalls.c */
+/* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
 SC(22, pipe, 1)
 SC(293, pipe2, 2)
 SC(7, poll, 3)
@@ -68,7 +68,7 @@ SC(271, ppoll, 5)
 SC(23, select, 5)
 SC(270, pselect6, 6)
 
-/* memory: mm_syscalls.c */
+/* memory: sys/mm.c */
 SC(9, mmap, 6)
 SC(10, mprotect, 3)
 SC(11, munmap, 2)
@@ -76,7 +76,7 @@ SC(12, brk, 1)
 SC(25, mremap, 5)
 SC(28, madvise, 3)
 
-/* process, identity, limits: proc_syscalls.c, info_syscalls.c */
+/* process, identity, limits: sys/proc.c, sys/info.c */
 SC(39, getpid, 0)
 SC(60, exit, 1)
 SC(63, uname, 1)
@@ -109,7 +109,7 @@ SC(204, sched_getaffinity, 3)
 SC(309, getcpu, 3)
 SC(202, futex, 6)
 
-/* processes: proc_fork.c, wait_syscalls.c, exec.c */
+/* processes: sys/fork.c, sys/wait.c, sys/exec.c */
 SC(56, clone, 5)
 SC(57, fork, 0)
 SC(58, vfork, 0)
@@ -117,7 +117,7 @@ SC(59, execve, 3)
 SC(61, wait4, 4)
 SC(247, waitid, 5)
 
-/* time: time_syscalls.c */
+/* time: sys/time.c */
 SC(35, nanosleep, 2)
 SC(96, gettimeofday, 2)
 SC(201, time, 1)
@@ -125,8 +125,8 @@ SC(228, clock_gettime, 2)
 SC(229, clock_getres, 2)
 SC(230, clock_nanosleep, 4)
 
-/* signals (to this process only until the multi-process work routes them): signal_syscalls.c,
- * sigframe.c; interval timers: itimer.c */
+/* signals (to this process only until the multi-process work routes them): sys/signal.c,
+ * signal/frame.c; interval timers: signal/itimer.c */
 SC(13, rt_sigaction, 4)
 SC(14, rt_sigprocmask, 4)
 SC(15, rt_sigreturn, 0)

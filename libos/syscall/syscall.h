@@ -1,4 +1,4 @@
-/* The register frame of a system call, as syscall_entry.S pushes it. */
+/* The register frame of a system call, as syscall/entry.S pushes it. */
 #ifndef PICOVM_SYSCALL_H
 #define PICOVM_SYSCALL_H
 #include <stdint.h>
@@ -14,7 +14,7 @@ struct syscall_frame {
 
 void syscall_dispatch(struct syscall_frame *f);
 
-/* Site rewriting (syscall_patch.c). */
+/* Site rewriting (syscall/patch.c). */
 void syscall_patch_site(const struct syscall_frame *f, uint64_t nr);
 void syscall_patch_reset(void);
 #endif

@@ -173,15 +173,15 @@ int monitor_lockdown(char *err, size_t errlen)
 {
     /* Most frequent first: the filter runs on every call, in list order. */
     const struct rule rules[] = {
-        /* vcpu.c: KVM_RUN, KVM_GET_REGS for crash reports; hc_tty.c: the two
+        /* core/vcpu_loop.c: KVM_RUN, KVM_GET_REGS for crash reports; pal/tty.c: the two
          * terminal queries; fork.c: saving the vCPU, and building the child's
          * VM (vm_attach) and restoring it there. */
         ALLOW_IF_IN(ioctl, 1, 0, DENY, KVM_RUN, KVM_GET_REGS, TCGETS, TIOCGWINSZ, KVM_GET_SREGS, KVM_SET_SREGS,
                     KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_MSRS, KVM_SET_MSRS, KVM_GET_XCRS, KVM_SET_XCRS,
                     KVM_SET_REGS, KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU,
                     KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2, KVM_IOEVENTFD, KVM_GET_TSC_KHZ,
-                    FIONREAD /* hc_pipe.c: HC_NREAD */),
-        /* hc_server.c's slot waits and glibc's locks; not the PI or requeue operations. */
+                    FIONREAD /* pal/pipes.c: HC_NREAD */),
+        /* core/pal_server.c's slot waits and glibc's locks; not the PI or requeue operations. */
         ALLOW_IF_IN(futex, 1, FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, DENY,
                     FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET),
         ALLOW(read), ALLOW(write), ALLOW(pread64), ALLOW(pwrite64), ALLOW(close),
@@ -198,7 +198,7 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(openat, 2, 0, DENY, O_RDONLY, O_PATH | O_NOFOLLOW | O_CLOEXEC),
         /* hc_write waiting on a full stdout or stderr. */
         ALLOW(poll),
-        /* hc_pipe.c, hc_poll.c: guest pipes and waits. */
+        /* pal/pipes.c, pal/poll.c: guest pipes and waits. */
         ALLOW(pipe2), ALLOW(ppoll),
         ALLOW(getrandom), ALLOW(clock_gettime), ALLOW(clock_nanosleep),
         /* HC_VM_FREE, and glibc's malloc giving memory back. */
@@ -226,7 +226,7 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(socket, 0, 0, DENY, AF_UNIX), ALLOW(connect), ALLOW(accept4), ALLOW(sendto),
         ALLOW(readv), ALLOW(shutdown), ALLOW(bind), ALLOW(listen),
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
-        /* hc_file.c: record locks on guest files; nothing else through fcntl. */
+        /* pal/files.c: record locks on guest files; nothing else through fcntl. */
         ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),

@@ -10,7 +10,7 @@
 struct pv_mount {
     char *path;      /* mount point inside the picoprocess, absolute */
     char *uri;       /* "file:/abs/host/dir" (relative host paths are resolved against the manifest's folder); NULL for tmpfs */
-    int type;        /* MOUNT_CHROOT or MOUNT_TMPFS (guest/bootinfo.h) */
+    int type;        /* MOUNT_CHROOT or MOUNT_TMPFS (include/abi/bootinfo.h) */
     bool writable;
 };
 

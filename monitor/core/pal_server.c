@@ -1,11 +1,21 @@
-/* The PAL server: a monitor thread that serves the guest's call slots.
+/* The PAL server: a monitor thread that serves the guest's call slots
+ * through the call table the rooms fill at setup, and the handle table those
+ * calls name host fds by.
  *
  * While work keeps coming it spins on the call page (a call then costs a
  * shared-memory round trip, ~0.1 us here instead of a ~26 us exit); after
  * SPIN_NS without a request it clears server_awake and sleeps on the
- * doorbell eventfd, which the guest rings without an exit (ioeventfd). */
+ * doorbell eventfd, which the guest rings without an exit (ioeventfd).
+ *
+ * Handles: small integers naming host fds the guest opened through policy.
+ * Calls may be served on several threads at once, so a call holds a
+ * reference on its handle while it uses the fd: a concurrent close only
+ * marks the slot, and the fd is closed (and its number can be reused by the
+ * host) once the last user lets go.  Without that, a racing close plus an
+ * unrelated host open could point a guest read at a monitor-internal fd. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <linux/futex.h>
 #include <stdio.h>
@@ -13,7 +23,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "pal_server.h"
-#include "upcall.h"
 #include "kvm/vm.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -25,8 +34,117 @@
 /* One server per monitor, for its one VM. */
 static struct {
     struct vm *vm;
-    const struct pal_call *calls;
+    struct pal_call calls[HC_NR_CALLS];
 } server;
+
+struct handle {
+    int fd;
+    unsigned refs;     /* calls using fd right now */
+    bool open;         /* the guest may still name it */
+    bool owned;        /* closing the handle closes fd (not so for the monitor's stdio) */
+};
+
+/* Handles 0-2 are the monitor's stdio: the guest may close them, which frees
+ * the slot but never closes the monitor's own stdin/stdout/stderr. */
+static struct handle table[HC_MAX_HANDLES] = {
+    [0] = { .fd = 0, .open = true },
+    [1] = { .fd = 1, .open = true },
+    [2] = { .fd = 2, .open = true },
+};
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Called with table_lock held: the fd to close now, or -1. */
+static int release_if_unused(struct handle *h)
+{
+    if (h->open || h->refs)
+        return -1;
+    int fd = h->owned ? h->fd : -1;
+    h->owned = false;
+    return fd;
+}
+
+int handle_alloc(int host_fd)
+{
+    if (host_fd < 0)
+        return -EBADF;
+    int ret = -EMFILE;
+    pthread_mutex_lock(&table_lock);
+    for (int i = 0; i < HC_MAX_HANDLES; i++) {
+        if (!table[i].open && !table[i].refs) {
+            table[i] = (struct handle){ .fd = host_fd, .open = true, .owned = true };
+            ret = i;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&table_lock);
+    return ret;
+}
+
+int handle_get(int64_t handle)
+{
+    if (handle < 0 || handle >= HC_MAX_HANDLES)
+        return -EBADF;
+    int ret = -EBADF;
+    pthread_mutex_lock(&table_lock);
+    struct handle *h = &table[handle];
+    if (h->open) {
+        h->refs++;
+        ret = h->fd;
+    }
+    pthread_mutex_unlock(&table_lock);
+    return ret;
+}
+
+void handle_put(int64_t handle)
+{
+    pthread_mutex_lock(&table_lock);
+    struct handle *h = &table[handle];
+    h->refs--;
+    int fd = release_if_unused(h);
+    pthread_mutex_unlock(&table_lock);
+    if (fd >= 0)
+        close(fd);
+}
+
+int handle_free(int64_t handle)
+{
+    if (handle < 0 || handle >= HC_MAX_HANDLES)
+        return -EBADF;
+    pthread_mutex_lock(&table_lock);
+    struct handle *h = &table[handle];
+    bool was_open = h->open;
+    h->open = false;
+    int fd = release_if_unused(h);
+    pthread_mutex_unlock(&table_lock);
+    if (fd >= 0)
+        close(fd);
+    return was_open ? 0 : -EBADF;
+}
+
+void handles_close_all(void)
+{
+    for (int i = 0; i < HC_MAX_HANDLES; i++)
+        handle_free(i);
+}
+
+void pal_register(unsigned nr, hc_handler fn) { server.calls[nr] = (struct pal_call){ .fn = fn }; }
+void pal_register_fd(unsigned nr, hc_fd_handler fn) { server.calls[nr] = (struct pal_call){ .on_fd = fn }; }
+void pal_register_vcpu(unsigned nr, hc_vcpu_call fn) { server.calls[nr] = (struct pal_call){ .on_vcpu = fn }; }
+
+int64_t pal_call(struct vm *vm, unsigned nr, const uint64_t args[6])
+{
+    const struct pal_call *c = nr < HC_NR_CALLS ? &server.calls[nr] : NULL;
+    if (c && c->fn)
+        return c->fn(vm, args);
+    if (!c || !c->on_fd)
+        return -ENOSYS;
+    int fd = handle_get((int64_t)args[0]);
+    if (fd < 0)
+        return fd;
+    int64_t ret = c->on_fd(vm, fd, args);
+    handle_put((int64_t)args[0]);
+    return ret;
+}
 
 static struct hc_page *call_page(struct vm *vm) { return (struct hc_page *)(vm->ram + GPA_CALLPAGE); }
 
@@ -51,16 +169,15 @@ static void serve(struct vcpu *vcpu, struct hc_slot *s)
     uint64_t args[6];
     for (int i = 0; i < 6; i++)
         args[i] = __atomic_load_n(&s->args[i], __ATOMIC_RELAXED);
-    const struct pal_call *c = nr < HC_NR_CALLS ? &server.calls[nr] : NULL;
     /* An exit or a fork is left to the vCPU thread (pal_server_wait): it is
      * parked in the monitor by then, so the process can die without having to
      * kick a vCPU out of guest mode (a scheduler tick on PVM), and a fork
      * sees a vCPU whose state is not moving. */
-    if (c && c->on_vcpu) {
+    if (nr < HC_NR_CALLS && server.calls[nr].on_vcpu) {
         futex_wake(&s->state);
         return;
     }
-    pal_server_answer(s, c && c->fn ? c->fn(vcpu->vm, args) : -ENOSYS);
+    pal_server_answer(s, pal_call(vcpu->vm, nr, args));
     if (__atomic_load_n(&vcpu->parked, __ATOMIC_SEQ_CST))
         futex_wake(&s->state);
 }
@@ -140,18 +257,14 @@ static const cpu_set_t *place_threads(void)
     return pthread_setaffinity_np(pthread_self(), sizeof(vcpu), &vcpu) ? NULL : &server_cpus;
 }
 
-void pal_server_start(struct vm *vm, const struct pal_call *table)
+void pal_server_start(struct vm *vm)
 {
     server.vm = vm;
-    server.calls = table;
     if (thread_start(server_main, vm, 256 << 10, place_threads())) {
         mlog(LOG_ERROR, "cannot start the PAL server thread");
         exit(70);
     }
-    upcall_start(vm);
 }
-
-void pal_server_after_fork(struct vm *vm) { pal_server_start(vm, server.calls); }
 
 const struct pal_call *pal_server_wait(struct vcpu *vcpu, struct hc_slot **slot)
 {

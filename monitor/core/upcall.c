@@ -17,8 +17,8 @@
  *  - the guest may go back to the program between its last look and the
  *    event, so until the guest has taken the event a timer thread kicks the
  *    vCPU again, 1 ms later, then less and less often.
- * The same timer thread runs the alarm.  Host signals come from launcher.c,
- * ended children from children.c, vsock news from vsock_vm.c (those only
+ * The same timer thread runs the alarm.  Host signals come from proc/launcher.c,
+ * ended children from proc/children.c, vsock news from dev/vsock/vsock_vm.c (those only
  * interrupt a program running its own code: a process busy computing still
  * takes signals and messages from the others). */
 #include <errno.h>
@@ -39,6 +39,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/thread.h"
+#include "hypercall.h"
 #include "x86.h"
 
 #define KICK_SIGNAL SIGURG        /* ignored by default: harmless if it comes from elsewhere */
@@ -201,7 +202,7 @@ static void *timer_main(void *arg)
     return NULL;
 }
 
-int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6])
+static int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6])
 {
     (void)vm;
     uint64_t ns = a[0] < ALARM_MAX_NS ? a[0] : ALARM_MAX_NS;
@@ -267,3 +268,5 @@ void upcall_start(struct vm *vm)
     if (early)
         upcall_post(early, 0, 0);
 }
+
+void upcall_calls_setup(void) { pal_register(HC_SET_ALARM, hc_set_alarm); }

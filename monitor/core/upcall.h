@@ -24,7 +24,7 @@ void upcall_deliver(struct vcpu *vcpu);
 /* For PAL calls that wait in the monitor: sleeps until deadline
  * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
 int upcall_sleep_until(struct vm *vm, const struct timespec *deadline);
-/* HC_SET_ALARM. */
-int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6]);
+/* Registers HC_SET_ALARM with the PAL server. */
+void upcall_calls_setup(void);
 
 #endif

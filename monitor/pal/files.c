@@ -13,8 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "calls.h"
+#include "core/pal_server.h"
 #include "config/policy.h"
-#include "core/handles.h"
 #include "kvm/gpa.h"
 #include "hypercall.h"
 
@@ -64,7 +64,7 @@ static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
     return copy_string(vm, gpa, len, out, HC_MAX_URI);
 }
 
-int64_t hc_open(struct vm *vm, const uint64_t a[6])
+static int64_t hc_open(struct vm *vm, const uint64_t a[6])
 {
     char uri[HC_MAX_URI];
     int err = copy_uri(vm, a[0], a[1], uri);
@@ -81,13 +81,13 @@ int64_t hc_open(struct vm *vm, const uint64_t a[6])
     return h;
 }
 
-int64_t hc_close(struct vm *vm, const uint64_t a[6])
+static int64_t hc_close(struct vm *vm, const uint64_t a[6])
 {
     (void)vm;
     return handle_free((int64_t)a[0]);
 }
 
-static int64_t do_read(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_read(struct vm *vm, int fd, const uint64_t a[6])
 {
     uint64_t len = a[2];
     int64_t off = (int64_t)a[3];
@@ -105,10 +105,6 @@ static int64_t do_read(struct vm *vm, int fd, const uint64_t a[6])
     }
 }
 
-int64_t hc_read(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_read);
-}
 
 static bool wait_writable(int fd)
 {
@@ -116,7 +112,7 @@ static bool wait_writable(int fd)
     return poll(&p, 1, -1) >= 0 || errno == EINTR;
 }
 
-static int64_t do_write(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_write(struct vm *vm, int fd, const uint64_t a[6])
 {
     uint64_t len = a[2];
     int64_t off = (int64_t)a[3];
@@ -143,10 +139,6 @@ static int64_t do_write(struct vm *vm, int fd, const uint64_t a[6])
     }
 }
 
-int64_t hc_write(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_write);
-}
 
 static int64_t copy_stat(struct vm *vm, uint64_t gpa, const struct stat *st)
 {
@@ -157,7 +149,7 @@ static int64_t copy_stat(struct vm *vm, uint64_t gpa, const struct stat *st)
     return 0;
 }
 
-static int64_t do_fstat(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_fstat(struct vm *vm, int fd, const uint64_t a[6])
 {
     struct stat st;
     if (fstat(fd, &st))
@@ -165,12 +157,8 @@ static int64_t do_fstat(struct vm *vm, int fd, const uint64_t a[6])
     return copy_stat(vm, a[1], &st);
 }
 
-int64_t hc_fstat(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_fstat);
-}
 
-static int64_t do_lock(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_lock(struct vm *vm, int fd, const uint64_t a[6])
 {
     int cmd = (int)a[1];
     if (cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW && cmd != F_OFD_GETLK && cmd != F_OFD_SETLK &&
@@ -191,10 +179,6 @@ static int64_t do_lock(struct vm *vm, int fd, const uint64_t a[6])
     return 0;
 }
 
-int64_t hc_lock(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_lock);
-}
 
 static int stat_nofollow(const char *uri, struct stat *st)
 {
@@ -220,7 +204,7 @@ static int stat_follow(const char *uri, struct stat *st)
     return err;
 }
 
-int64_t hc_stat(struct vm *vm, const uint64_t a[6])
+static int64_t hc_stat(struct vm *vm, const uint64_t a[6])
 {
     char uri[HC_MAX_URI];
     int err = copy_uri(vm, a[0], a[1], uri);
@@ -233,7 +217,7 @@ int64_t hc_stat(struct vm *vm, const uint64_t a[6])
     return copy_stat(vm, a[2], &st);
 }
 
-static int64_t do_truncate(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_truncate(struct vm *vm, int fd, const uint64_t a[6])
 {
     (void)vm;
     while (ftruncate(fd, (off_t)a[1]))
@@ -242,12 +226,8 @@ static int64_t do_truncate(struct vm *vm, int fd, const uint64_t a[6])
     return 0;
 }
 
-int64_t hc_truncate(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_truncate);
-}
 
-static int64_t do_getdents(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_getdents(struct vm *vm, int fd, const uint64_t a[6])
 {
     uint64_t len = a[2];
     if (len > HC_MAX_IO)
@@ -259,10 +239,6 @@ static int64_t do_getdents(struct vm *vm, int fd, const uint64_t a[6])
     return n < 0 ? -errno : n;
 }
 
-int64_t hc_getdents(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_getdents);
-}
 
 /* Runs a name-based call on the uri at a[0] (a[1] bytes): op gets the
  * confined parent directory and the final name. */
@@ -289,7 +265,7 @@ static int64_t do_mkdir(struct vm *vm, int dirfd, const char *name, const uint64
     return mkdirat(dirfd, name, (mode_t)(a[2] & GUEST_MODE_MASK)) ? -errno : 0;
 }
 
-int64_t hc_mkdir(struct vm *vm, const uint64_t a[6])
+static int64_t hc_mkdir(struct vm *vm, const uint64_t a[6])
 {
     return on_name(vm, a, true, do_mkdir);
 }
@@ -300,7 +276,7 @@ static int64_t do_unlink(struct vm *vm, int dirfd, const char *name, const uint6
     return unlinkat(dirfd, name, a[2] ? AT_REMOVEDIR : 0) ? -errno : 0;
 }
 
-int64_t hc_unlink(struct vm *vm, const uint64_t a[6])
+static int64_t hc_unlink(struct vm *vm, const uint64_t a[6])
 {
     return on_name(vm, a, true, do_unlink);
 }
@@ -317,12 +293,12 @@ static int64_t do_readlink(struct vm *vm, int dirfd, const char *name, const uin
     return n < 0 ? -errno : n;
 }
 
-int64_t hc_readlink(struct vm *vm, const uint64_t a[6])
+static int64_t hc_readlink(struct vm *vm, const uint64_t a[6])
 {
     return on_name(vm, a, false, do_readlink);
 }
 
-int64_t hc_rename(struct vm *vm, const uint64_t a[6])
+static int64_t hc_rename(struct vm *vm, const uint64_t a[6])
 {
     char from[HC_MAX_URI], to[HC_MAX_URI], fname[NAME_MAX + 1], tname[NAME_MAX + 1];
     int err = copy_uri(vm, a[0], a[1], from);
@@ -343,7 +319,7 @@ int64_t hc_rename(struct vm *vm, const uint64_t a[6])
     return err;
 }
 
-int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
+static int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
 {
     /* The target is only text here: what it names is confined when something
      * is opened through it, since policy resolves links beneath the mount. */
@@ -427,7 +403,7 @@ static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
     return 0;
 }
 
-int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
+static int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
 {
     char uri[HC_MAX_URI], name[NAME_MAX + 1];
     int err = copy_uri(vm, a[0], a[1], uri);
@@ -450,7 +426,7 @@ int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
     return err;
 }
 
-static int64_t do_fsync(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_fsync(struct vm *vm, int fd, const uint64_t a[6])
 {
     (void)vm;
     (void)a;
@@ -460,12 +436,8 @@ static int64_t do_fsync(struct vm *vm, int fd, const uint64_t a[6])
     return 0;
 }
 
-int64_t hc_fsync(struct vm *vm, const uint64_t a[6])
-{
-    return hc_on_handle(vm, a, do_fsync);
-}
 
-static int64_t do_seek(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_seek(struct vm *vm, int fd, const uint64_t a[6])
 {
     (void)vm;
     if (a[2] > INT_MAX)
@@ -474,7 +446,23 @@ static int64_t do_seek(struct vm *vm, int fd, const uint64_t a[6])
     return off < 0 ? -errno : off;
 }
 
-int64_t hc_seek(struct vm *vm, const uint64_t a[6])
+void pal_files_setup(void)
 {
-    return hc_on_handle(vm, a, do_seek);
+    pal_register(HC_OPEN, hc_open);
+    pal_register(HC_CLOSE, hc_close);
+    pal_register_fd(HC_READ, hc_read);
+    pal_register_fd(HC_WRITE, hc_write);
+    pal_register_fd(HC_FSTAT, hc_fstat);
+    pal_register(HC_STAT, hc_stat);
+    pal_register_fd(HC_TRUNCATE, hc_truncate);
+    pal_register_fd(HC_GETDENTS, hc_getdents);
+    pal_register(HC_MKDIR, hc_mkdir);
+    pal_register(HC_UNLINK, hc_unlink);
+    pal_register(HC_RENAME, hc_rename);
+    pal_register(HC_READLINK, hc_readlink);
+    pal_register_fd(HC_FSYNC, hc_fsync);
+    pal_register_fd(HC_SEEK, hc_seek);
+    pal_register(HC_SYMLINK, hc_symlink);
+    pal_register(HC_SETATTR, hc_setattr);
+    pal_register_fd(HC_LOCK, hc_lock);
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "calls.h"
+#include "core/pal_server.h"
 #include "core/upcall.h"
 #include "kvm/gpa.h"
 #include "base/log.h"
@@ -33,7 +34,7 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
-int64_t hc_log(struct vm *vm, const uint64_t a[6])
+static int64_t hc_log(struct vm *vm, const uint64_t a[6])
 {
     static const char *const level_names[] = {
         [LOG_ERROR] = "error", [LOG_WARNING] = "warning", [LOG_INFO] = "info",
@@ -58,7 +59,7 @@ int64_t hc_log(struct vm *vm, const uint64_t a[6])
     return 0;
 }
 
-int64_t hc_random(struct vm *vm, const uint64_t a[6])
+static int64_t hc_random(struct vm *vm, const uint64_t a[6])
 {
     uint64_t len = a[1];
     if (len > HC_MAX_IO)
@@ -78,7 +79,7 @@ int64_t hc_random(struct vm *vm, const uint64_t a[6])
     return (int64_t)len;
 }
 
-int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
+static int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
 {
     if (a[0] > SLEEP_MAX_NS)
         return -EINVAL;
@@ -95,7 +96,7 @@ int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
     return upcall_sleep_until(vm, &t);
 }
 
-int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])
+static int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])
 {
     uint64_t addr = a[0], len = a[1];
     /* Below GPA_RAM_POOL lie page tables, call page and the guest image. */
@@ -106,4 +107,12 @@ int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])
         return -EFAULT;
     /* Guest RAM is a private anonymous mapping: dropped pages read as zero. */
     return madvise(host, len, MADV_DONTNEED) ? -errno : 0;
+}
+
+void pal_misc_setup(void)
+{
+    pal_register(HC_LOG, hc_log);
+    pal_register(HC_RANDOM, hc_random);
+    pal_register(HC_SLEEP, hc_sleep);
+    pal_register(HC_VM_FREE, hc_vm_free);
 }

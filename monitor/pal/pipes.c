@@ -7,13 +7,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "calls.h"
-#include "core/handles.h"
+#include "core/pal_server.h"
 #include "kvm/gpa.h"
 #include "hypercall.h"
 
 #define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC | O_DIRECT)
 
-int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
+static int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
 {
     int flags = (int)(uint32_t)a[1];
     if (flags & ~PIPE_FLAGS)
@@ -43,7 +43,7 @@ int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
     return 0;
 }
 
-static int64_t do_nread(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_nread(struct vm *vm, int fd, const uint64_t a[6])
 {
     (void)vm;
     (void)a;
@@ -51,7 +51,8 @@ static int64_t do_nread(struct vm *vm, int fd, const uint64_t a[6])
     return ioctl(fd, FIONREAD, &n) ? -errno : n;
 }
 
-int64_t hc_nread(struct vm *vm, const uint64_t a[6])
+void pal_pipes_setup(void)
 {
-    return hc_on_handle(vm, a, do_nread);
+    pal_register(HC_PIPE, hc_pipe);
+    pal_register_fd(HC_NREAD, hc_nread);
 }

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "calls.h"
-#include "core/handles.h"
+#include "core/pal_server.h"
 #include "kvm/gpa.h"
 #include "base/log.h"
 #include "hypercall.h"
@@ -65,7 +65,7 @@ static void drain(int fd)
     (void)n;
 }
 
-int64_t hc_poll(struct vm *vm, const uint64_t a[6])
+static int64_t hc_poll(struct vm *vm, const uint64_t a[6])
 {
     uint64_t n = a[1];
     int64_t timeout_ns = (int64_t)a[2];
@@ -116,4 +116,9 @@ int64_t hc_poll(struct vm *vm, const uint64_t a[6])
         return -EINTR;
     }
     return ready;
+}
+
+void pal_poll_setup(void)
+{
+    pal_register(HC_POLL, hc_poll);
 }

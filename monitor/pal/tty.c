@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "calls.h"
-#include "core/handles.h"
+#include "core/pal_server.h"
 #include "kvm/gpa.h"
 #include "hypercall.h"
 
-static int64_t do_tty(struct vm *vm, int fd, const uint64_t a[6])
+static int64_t hc_tty(struct vm *vm, int fd, const uint64_t a[6])
 {
     switch (a[1]) {
     case HC_TTY_TCGETS: {
@@ -41,7 +41,7 @@ static int64_t do_tty(struct vm *vm, int fd, const uint64_t a[6])
     }
 }
 
-int64_t hc_tty(struct vm *vm, const uint64_t a[6])
+void pal_tty_setup(void)
 {
-    return hc_on_handle(vm, a, do_tty);
+    pal_register_fd(HC_TTY, hc_tty);
 }

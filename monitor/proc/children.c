@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "proc.h"
+#include "core/pal_server.h"
 #include "core/upcall.h"
 #include "kvm/gpa.h"
 #include "base/log.h"
@@ -128,7 +129,7 @@ static int collect(struct child *c)
     return status;
 }
 
-int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
+static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
 {
     int pid = (int)args[0];
     struct hc_wait_result *out = gpa_range(vm, args[2], sizeof(*out));
@@ -173,7 +174,7 @@ int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
     return 0;
 }
 
-int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6])
+static int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6])
 {
     (void)vm;
     struct child *c = by_pid((int)args[0]);
@@ -182,4 +183,12 @@ int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6])
     if (args[1] != SIGKILL && args[1] != SIGTERM)
         return -EINVAL;
     return kill(c->host, (int)args[1]) < 0 ? -errno : 0;
+}
+
+void proc_calls_setup(void)
+{
+    pal_register_vcpu(HC_EXIT, proc_exit);
+    pal_register_vcpu(HC_FORK, proc_fork);
+    pal_register(HC_PROC_WAIT, hc_proc_wait);
+    pal_register(HC_PROC_KILL, hc_proc_kill);
 }

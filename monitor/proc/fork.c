@@ -16,6 +16,7 @@
 #include "core/devices.h"
 #include "core/pal_server.h"
 #include "core/report.h"
+#include "core/upcall.h"
 #include "kvm/vm.h"
 #include "kvm/vcpu_state.h"
 #include "base/log.h"
@@ -83,6 +84,8 @@ void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
     /* The child's server starts after its slot is answered: it would
      * otherwise see the call its parent is still carrying out. */
     pal_server_answer(slot, ret);
-    if (ret == 0)
-        pal_server_after_fork(vcpu->vm);
+    if (ret == 0) {
+        pal_server_start(vcpu->vm);
+        upcall_start(vcpu->vm);
+    }
 }

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "proc.h"
-#include "core/handles.h"
+#include "core/pal_server.h"
 #include "core/upcall.h"
 #include "dev/vsock/vsock.h"
 #include "base/log.h"

@@ -37,8 +37,8 @@ int children_add(int pid, pid_t host, int status_fd);
 void children_become_child(int status_fd, pid_t parent);
 /* Hands the program's wait status to the parent monitor (a no-op in the first one). */
 void children_report_status(int wait_status);
-int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6]);
-int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6]);
+/* Registers the process calls with the PAL server: exit, fork, wait, kill. */
+void proc_calls_setup(void);
 
 /* HC_FORK and HC_EXIT, carried out by the calling vCPU's thread. */
 void proc_fork(struct vcpu *vcpu, struct hc_slot *slot);

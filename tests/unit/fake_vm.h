@@ -1,9 +1,8 @@
 /* What host-side tests of monitor code put in place of a KVM VM: a struct vm
  * that is only guest RAM, bounds-checked by gpa_range() as kvm/gpa.h states
  * it, and the two eventfds HC_POLL waits on besides its handles.  It defines
- * the functions kvm/gpa.h declares for a VM, and stands in for the calls the
- * PAL call table and the upcalls make into the parts of the monitor that need
- * a running vCPU, so one file of a test includes it. */
+ * the functions kvm/gpa.h declares for a VM, and stands in for the exit and
+ * fork calls, which need a running vCPU, so one file of a test includes it. */
 #ifndef PICOVM_TEST_FAKE_VM_H
 #define PICOVM_TEST_FAKE_VM_H
 
@@ -36,14 +35,7 @@ int vm_news_fd(struct vm *v)
     return v->news;
 }
 
-/* No vCPU runs here: upcalls never need to interrupt one, and the calls a
- * vCPU's thread carries out itself never come. */
-bool pal_call_in_flight(struct vcpu *vcpu)
-{
-    (void)vcpu;
-    return false;
-}
-
+/* No vCPU runs here: the calls a vCPU's thread carries out itself never come. */
 void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
 {
     (void)vcpu, (void)slot;

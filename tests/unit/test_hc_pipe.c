@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/handles.c monitor/pal/pipes.c monitor/pal/poll.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/pal/pipes.c monitor/pal/poll.c monitor/base/log.c monitor/base/thread.c
 /* Host side of HC_PIPE, HC_POLL and HC_NREAD against a fake guest RAM:
  * hostile arrays, counts and handles, the wakeup eventfd (-EINTR), vsock news
  * (an early return), timeouts, and no host fd leaked or left referenced. */
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "base/log.h"
 #include "config/policy.h"
-#include "core/handles.h"
+#include "core/pal_server.h"
 #include "core/upcall.h"
 #include "pal/calls.h"
 #include "proc/proc.h"
@@ -28,16 +28,13 @@
 #define HANDLES  0x1000ull
 #define FDS      0x10000ull
 
-int64_t hc_pipe(struct vm *vm, const uint64_t a[6]);
-int64_t hc_poll(struct vm *vm, const uint64_t a[6]);
-int64_t hc_nread(struct vm *vm, const uint64_t a[6]);
-
 static struct vm vm;
 
-static int64_t call(int64_t (*fn)(struct vm *, const uint64_t *), uint64_t a0, uint64_t a1, uint64_t a2)
+/* Through the server's dispatch, as the guest's calls go. */
+static int64_t call(unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
     const uint64_t a[6] = { a0, a1, a2, 0, 0, 0 };
-    return fn(&vm, a);
+    return pal_call(&vm, nr, a);
 }
 
 static int64_t now_ms(void)
@@ -50,7 +47,7 @@ static int64_t now_ms(void)
 /* A new pipe: its two handles. */
 static void new_pipe(int flags, int64_t h[2])
 {
-    int64_t r = call(hc_pipe, HANDLES, (uint64_t)flags, 0);
+    int64_t r = call(HC_PIPE, HANDLES, (uint64_t)flags, 0);
     EXPECT_EQ(r, 0);
     memcpy(h, vm.ram + HANDLES, 2 * sizeof(int64_t));
 }
@@ -86,11 +83,11 @@ static void test_pipe(void)
     EXPECT(!(fcntl(fd, F_GETFL) & O_NONBLOCK), "blocking unless asked");
     handle_put(h[0]);
     EXPECT_EQ(handle_io(h[1], "hello", 5, true), 5);
-    EXPECT_EQ(call(hc_nread, h[0], 0, 0), 5);
-    EXPECT_EQ(call(hc_nread, h[1], 0, 0), 5);
+    EXPECT_EQ(call(HC_NREAD, h[0], 0, 0), 5);
+    EXPECT_EQ(call(HC_NREAD, h[1], 0, 0), 5);
     char buf[8];
     EXPECT_EQ(handle_io(h[0], buf, sizeof buf, false), 5);
-    EXPECT_EQ(call(hc_nread, h[0], 0, 0), 0);
+    EXPECT_EQ(call(HC_NREAD, h[0], 0, 0), 0);
     EXPECT_EQ(handle_io(h[0], buf, 1, true), -EBADF);   /* the read end */
     EXPECT_EQ(handle_free(h[0]), 0);
     EXPECT_EQ(handle_io(h[1], "x", 1, true), -EPIPE);   /* SIGPIPE is ignored: see main */
@@ -106,18 +103,18 @@ static void test_pipe(void)
 
     /* Refused before anything is made. */
     int fds = count_fds();
-    EXPECT_EQ(call(hc_pipe, HANDLES, O_APPEND, 0), -EINVAL);
-    EXPECT_EQ(call(hc_pipe, HANDLES, O_RDWR, 0), -EINVAL);
-    EXPECT_EQ(call(hc_pipe, HANDLES, 0xffffffff00000000ull, 0), 0);   /* flags are an int */
+    EXPECT_EQ(call(HC_PIPE, HANDLES, O_APPEND, 0), -EINVAL);
+    EXPECT_EQ(call(HC_PIPE, HANDLES, O_RDWR, 0), -EINVAL);
+    EXPECT_EQ(call(HC_PIPE, HANDLES, 0xffffffff00000000ull, 0), 0);   /* flags are an int */
     memcpy(h, vm.ram + HANDLES, sizeof h);
     handle_free(h[0]);
     handle_free(h[1]);
-    EXPECT_EQ(call(hc_pipe, RAM_SIZE - 8, 0, 0), -EFAULT);
-    EXPECT_EQ(call(hc_pipe, RAM_SIZE, 0, 0), -EFAULT);
-    EXPECT_EQ(call(hc_pipe, (uint64_t)-8, 0, 0), -EFAULT);
+    EXPECT_EQ(call(HC_PIPE, RAM_SIZE - 8, 0, 0), -EFAULT);
+    EXPECT_EQ(call(HC_PIPE, RAM_SIZE, 0, 0), -EFAULT);
+    EXPECT_EQ(call(HC_PIPE, (uint64_t)-8, 0, 0), -EFAULT);
     EXPECT_EQ(count_fds(), fds);
-    EXPECT_EQ(call(hc_nread, 999, 0, 0), -EBADF);
-    EXPECT_EQ(call(hc_nread, (uint64_t)-1, 0, 0), -EBADF);
+    EXPECT_EQ(call(HC_NREAD, 999, 0, 0), -EBADF);
+    EXPECT_EQ(call(HC_NREAD, (uint64_t)-1, 0, 0), -EBADF);
 }
 
 /* Handles run out: the pipe is undone, no fd left behind. */
@@ -127,7 +124,7 @@ static void test_pipe_emfile(void)
     int64_t h[2], last = -1;
     int made = 0;
     for (;;) {
-        if (call(hc_pipe, HANDLES, 0, 0) < 0)
+        if (call(HC_PIPE, HANDLES, 0, 0) < 0)
             break;
         memcpy(h, vm.ram + HANDLES, sizeof h);
         last = h[1];
@@ -137,7 +134,7 @@ static void test_pipe_emfile(void)
     EXPECT(last == HC_MAX_HANDLES - 1 || last == HC_MAX_HANDLES - 2, "last handle %lld", (long long)last);
     /* One handle left: the read end gets it, the write end cannot. */
     if (last == HC_MAX_HANDLES - 2) {
-        EXPECT_EQ(call(hc_pipe, HANDLES, 0, 0), -EMFILE);
+        EXPECT_EQ(call(HC_PIPE, HANDLES, 0, 0), -EMFILE);
     }
     for (int i = 3; i < HC_MAX_HANDLES; i++)
         handle_free(i);
@@ -150,37 +147,37 @@ static void test_poll_basic(void)
     new_pipe(O_NONBLOCK, h);
     set_pfd(0, h[0], POLLIN);
     set_pfd(1, h[1], POLLOUT);
-    EXPECT_EQ(call(hc_poll, FDS, 1, 0), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 0), 0);
     EXPECT_EQ(pfd(0)->revents, 0);
-    EXPECT_EQ(call(hc_poll, FDS, 2, 0), 1);
+    EXPECT_EQ(call(HC_POLL, FDS, 2, 0), 1);
     EXPECT_EQ(pfd(0)->revents, 0);
     EXPECT_EQ(pfd(1)->revents, POLLOUT);
     handle_io(h[1], "x", 1, true);
-    EXPECT_EQ(call(hc_poll, FDS, 2, (uint64_t)-1), 2);
+    EXPECT_EQ(call(HC_POLL, FDS, 2, (uint64_t)-1), 2);
     EXPECT_EQ(pfd(0)->revents, POLLIN);
     /* Skipped, not open, out of range: POLLNVAL answers at once even with no timeout. */
     set_pfd(0, -1, POLLIN);
     set_pfd(1, 999, POLLIN);
     set_pfd(2, INT64_MAX, POLLIN);
     set_pfd(3, h[0], 0);
-    EXPECT_EQ(call(hc_poll, FDS, 4, (uint64_t)-1), 2);
+    EXPECT_EQ(call(HC_POLL, FDS, 4, (uint64_t)-1), 2);
     EXPECT_EQ(pfd(0)->revents, 0);
     EXPECT_EQ(pfd(1)->revents, POLLNVAL);
     EXPECT_EQ(pfd(2)->revents, POLLNVAL);
     EXPECT_EQ(pfd(3)->revents, 0);
     /* Bits that are answers only, or nothing at all, are not asked of the host. */
     set_pfd(0, h[0], (short)0xffff);
-    EXPECT_EQ(call(hc_poll, FDS, 1, 0), 1);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 0), 1);
     EXPECT_EQ(pfd(0)->revents, POLLIN | POLLRDNORM);
     /* The same handle many times over, every reference given back. */
     for (int i = 0; i < HC_POLL_MAX; i++)
         set_pfd(i, h[0], POLLIN);
-    EXPECT_EQ(call(hc_poll, FDS, HC_POLL_MAX, 0), HC_POLL_MAX);
+    EXPECT_EQ(call(HC_POLL, FDS, HC_POLL_MAX, 0), HC_POLL_MAX);
     EXPECT_EQ(pfd(HC_POLL_MAX - 1)->revents, POLLIN);
     /* The other end gone. */
     handle_free(h[1]);
     set_pfd(0, h[0], POLLIN);
-    EXPECT_EQ(call(hc_poll, FDS, 1, 0), 1);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 0), 1);
     EXPECT_EQ(pfd(0)->revents, POLLIN | POLLHUP);
     int fds = count_fds();
     EXPECT_EQ(handle_free(h[0]), 0);
@@ -190,20 +187,20 @@ static void test_poll_basic(void)
 static void test_poll_hostile(void)
 {
     set_pfd(0, 0, POLLIN);
-    EXPECT_EQ(call(hc_poll, FDS, HC_POLL_MAX + 1, 0), -EINVAL);
-    EXPECT_EQ(call(hc_poll, FDS, UINT64_MAX, 0), -EINVAL);
-    EXPECT_EQ(call(hc_poll, FDS, 1ull << 60, 0), -EINVAL);
-    EXPECT_EQ(call(hc_poll, RAM_SIZE - 8, 1, 0), -EFAULT);
-    EXPECT_EQ(call(hc_poll, RAM_SIZE - sizeof(struct hc_pollfd), 2, 0), -EFAULT);
-    EXPECT_EQ(call(hc_poll, (uint64_t)-16, 1, 0), -EFAULT);
-    EXPECT_EQ(call(hc_poll, RAM_SIZE - HC_POLL_MAX * sizeof(struct hc_pollfd) + 1, HC_POLL_MAX, 0), -EFAULT);
+    EXPECT_EQ(call(HC_POLL, FDS, HC_POLL_MAX + 1, 0), -EINVAL);
+    EXPECT_EQ(call(HC_POLL, FDS, UINT64_MAX, 0), -EINVAL);
+    EXPECT_EQ(call(HC_POLL, FDS, 1ull << 60, 0), -EINVAL);
+    EXPECT_EQ(call(HC_POLL, RAM_SIZE - 8, 1, 0), -EFAULT);
+    EXPECT_EQ(call(HC_POLL, RAM_SIZE - sizeof(struct hc_pollfd), 2, 0), -EFAULT);
+    EXPECT_EQ(call(HC_POLL, (uint64_t)-16, 1, 0), -EFAULT);
+    EXPECT_EQ(call(HC_POLL, RAM_SIZE - HC_POLL_MAX * sizeof(struct hc_pollfd) + 1, HC_POLL_MAX, 0), -EFAULT);
     /* An unaligned array is still an array. */
     struct hc_pollfd p = { .handle = -1, .events = POLLIN };
     memcpy(vm.ram + FDS + 3, &p, sizeof p);
-    EXPECT_EQ(call(hc_poll, FDS + 3, 1, 0), 0);
+    EXPECT_EQ(call(HC_POLL, FDS + 3, 1, 0), 0);
     /* No entries: a pure sleep, anywhere. */
     int64_t t = now_ms();
-    EXPECT_EQ(call(hc_poll, (uint64_t)-1, 0, 20 * 1000000), 0);
+    EXPECT_EQ(call(HC_POLL, (uint64_t)-1, 0, 20 * 1000000), 0);
     EXPECT(now_ms() - t >= 20, "slept %lld ms", (long long)(now_ms() - t));
 }
 
@@ -225,38 +222,38 @@ static void test_poll_wakeup(void)
     set_pfd(0, h[0], POLLIN);
     /* Written before the call: the call ends at once, and takes it. */
     EXPECT(write(vm.wakeup, &one, sizeof one) == sizeof one, "eventfd write");
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), -EINTR);
-    EXPECT_EQ(call(hc_poll, FDS, 1, 0), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), -EINTR);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 0), 0);
     /* Written while the call waits, with no timeout. */
     pthread_t t;
     pthread_create(&t, NULL, wake_later, NULL);
     int64_t start = now_ms();
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), -EINTR);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), -EINTR);
     EXPECT(now_ms() - start >= 25, "woke after %lld ms", (long long)(now_ms() - start));
     pthread_join(t, NULL);
     /* A ready stream wins; the wakeup stays for the next call. */
     handle_io(h[1], "x", 1, true);
     EXPECT(write(vm.wakeup, &one, sizeof one) == sizeof one, "eventfd write");
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), 1);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), 1);
     char c;
     handle_io(h[0], &c, 1, false);
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), -EINTR);
-    EXPECT_EQ(call(hc_poll, FDS, 0, 0), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), -EINTR);
+    EXPECT_EQ(call(HC_POLL, FDS, 0, 0), 0);
     /* vsock news: the wait ends early (0), and the news is taken. */
     EXPECT(write(vm.news, &one, sizeof one) == sizeof one, "eventfd write");
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), 0);
     EXPECT_EQ(pfd(0)->revents, 0);
     EXPECT(read(vm.news, &one, sizeof one) < 0 && errno == EAGAIN, "news drained");
     /* News and a wakeup together: the wakeup's -EINTR, both taken. */
     one = 1;
     EXPECT(write(vm.news, &one, sizeof one) == sizeof one, "eventfd write");
     EXPECT(write(vm.wakeup, &one, sizeof one) == sizeof one, "eventfd write");
-    EXPECT_EQ(call(hc_poll, FDS, 1, (uint64_t)-1), -EINTR);
-    EXPECT_EQ(call(hc_poll, FDS, 1, 0), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, (uint64_t)-1), -EINTR);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 0), 0);
     EXPECT(read(vm.news, &one, sizeof one) < 0 && errno == EAGAIN, "news drained");
     /* And the timeout still holds without one. */
     start = now_ms();
-    EXPECT_EQ(call(hc_poll, FDS, 1, 30 * 1000000), 0);
+    EXPECT_EQ(call(HC_POLL, FDS, 1, 30 * 1000000), 0);
     EXPECT(now_ms() - start >= 30, "timed out after %lld ms", (long long)(now_ms() - start));
     handle_free(h[0]);
     handle_free(h[1]);
@@ -279,6 +276,8 @@ int main(void)
     if (vm.wakeup < 0 || vm.news < 0)
         return 2;
     signal(SIGPIPE, SIG_IGN);
+    pal_pipes_setup();
+    pal_poll_setup();
     fds_before = count_fds();
     static const struct unit_test tests[] = {
         { "pipe", test_pipe },               { "pipe_emfile", test_pipe_emfile },

@@ -18,7 +18,7 @@ void kfree(void *p) { free(p); }
 char *kstrdup(const char *s) { return strdup(s); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
 long user_string_ok(const char *s, size_t max) { return !s ? -EFAULT : strnlen(s, max) < max ? 0 : -ENAMETOOLONG; }
-/* The console's waits and EPIPE (stream_file.c): no signal is ever raised here. */
+/* The console's waits and EPIPE (fs/stream.c): no signal is ever raised here. */
 long signal_raise(int sig) { (void)sig; abort(); }
 bool signal_pending(void) { return false; }
 
