@@ -10,16 +10,7 @@ const struct bootinfo *pal_bootinfo;
 static struct pal_public_state state;
 static void (*exception_handler)(struct pal_exception *e);
 
-static __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash)
-{
-    for (;;)
-        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0, true);
-}
-
-static long kvm_vm_free(void *addr, size_t len) { return hcall(HC_VM_FREE, (uint64_t)addr, len, 0, 0); }
 static long kvm_vm_protect(void *addr, size_t len, int prot) { return paging_protect((uint64_t)addr, len, prot); }
-static long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
-static long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
 
 static void kvm_set_fs_base(uint64_t base)
 {
@@ -27,11 +18,6 @@ static void kvm_set_fs_base(uint64_t base)
 }
 
 static void kvm_set_exception_handler(void (*handler)(struct pal_exception *e)) { exception_handler = handler; }
-
-static void kvm_debug_log(int level, const char *buf, size_t len)
-{
-    hcall(HC_LOG, level, (uint64_t)buf, len, 0);
-}
 
 static const struct pal_ops kvm_pal = {
     .process_exit = kvm_process_exit,

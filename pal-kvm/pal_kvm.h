@@ -2,16 +2,23 @@
 #ifndef PICOVM_PAL_KVM_H
 #define PICOVM_PAL_KVM_H
 #include "pal.h"
-#include "hcall.h"
 #include "hypercall.h"
 #include "klib.h"
 #include "bootinfo.h"
+
+/* One call to the monitor (host_calls.c). */
+long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/* The same, but parks the vCPU in the monitor at once rather than spinning:
+ * for a call that waits for long or will not return (exit), so the monitor's
+ * exit does not wait for a vCPU still running guest code to be kicked out. */
+long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park);
 
 /* The monitor's boot-info page, which pal_state is made from. */
 extern const struct bootinfo *pal_bootinfo;
 /* A forked child's pid and ppid, from the boot-info page the monitor rewrote. */
 void pal_state_after_fork(void);
 
+/* The functions of the pal table that are one call each (host_calls.c). */
 long kvm_stream_open(const char *uri, int flags, int mode);
 long kvm_stream_close(long h);
 long kvm_stream_read(long h, void *buf, size_t len, long long off);
@@ -30,20 +37,25 @@ long kvm_stream_symlink(const char *target, const char *uri);
 long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofollow);
 long kvm_stream_tty(long h, int op, void *buf);
 
-/* Multi-process entries, each in the file of its owner (process.c, pipe.c,
- * vsock_*.c, upcall.c). */
+long kvm_stream_pipe(long handles[2], int flags);
+long kvm_stream_nread(long handle);
+long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_process_fork(void);
 long kvm_process_wait(long pid, int nohang, int *status);
 long kvm_process_kill(long pid, int host_signal);
-long kvm_stream_pipe(long handles[2], int flags);
+__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash);
+long kvm_vm_free(void *addr, size_t len);
+long kvm_sleep_ns(uint64_t ns);
+long kvm_random_bytes(void *buf, size_t len);
+long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);
+void kvm_debug_log(int level, const char *buf, size_t len);
+
+/* Waiting on streams (poll.c), vsock streams (vsock_stream.c), upcalls (upcall.c). */
 long kvm_stream_poll(struct pal_poll *fds, int n, long long timeout_ns);
-long kvm_stream_nread(long handle);
-long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_vsock_listen(uint32_t port);
 long kvm_vsock_accept(long listener, uint32_t *peer_cid);
 long kvm_vsock_connect(uint32_t cid, uint32_t port);
 void kvm_set_upcall_handler(void (*handler)(void *context));
-long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);
 
 /* Upcalls (upcall.c) and leaving for the program (context.S). */
 void pal_upcall_after_call(void);                        /* at the end of every PAL call */

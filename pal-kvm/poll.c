@@ -6,15 +6,9 @@
  * again after every wait.  An early return with nothing ready answers 0: the
  * caller keeps its own deadline and polls again. */
 #include "pal_kvm.h"
-#include <stddef.h>
 #include <asm/errno.h>
 
-/* The library OS's array goes to the monitor as is. */
-_Static_assert(sizeof(struct pal_poll) == sizeof(struct hc_pollfd), "pal_poll size");
-_Static_assert(offsetof(struct pal_poll, handle) == offsetof(struct hc_pollfd, handle), "pal_poll handle");
-_Static_assert(offsetof(struct pal_poll, events) == offsetof(struct hc_pollfd, events), "pal_poll events");
-_Static_assert(offsetof(struct pal_poll, revents) == offsetof(struct hc_pollfd, revents), "pal_poll revents");
-
+/* The library OS's array goes to the monitor as is (contract.c). */
 /* The vsock entries' revents now: -> how many are ready. */
 static long vsock_ready(struct pal_poll *fds, const uint64_t *ours, int n)
 {

@@ -69,11 +69,6 @@ void kvm_set_upcall_handler(void (*h)(void *context))
     __atomic_store_n(&a->entry, h ? (uint64_t)pal_upcall_entry : 0, __ATOMIC_RELEASE);
 }
 
-long kvm_set_alarm(uint64_t ns, uint64_t interval_ns)
-{
-    return hcall(HC_SET_ALARM, ns, interval_ns, 0, 0);
-}
-
 void pal_upcall_after_call(void)
 {
     /* The handler's own PAL calls (its log lines) do not come back here. */

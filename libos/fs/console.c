@@ -2,7 +2,7 @@
  * 0, 1 and 2).  Nothing is buffered here, so what the program writes to
  * stdout and stderr reaches the host in the order it was written. */
 #include "fs/fs.h"
-#include "fs/poll.h"
+#include "fs/stream.h"
 #include "signal/signal.h"
 #include <asm/ioctls.h>
 #include <asm/termbits.h>

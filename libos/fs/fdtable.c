@@ -1,7 +1,7 @@
 /* The descriptor table of this picoprocess: lowest free number first, as POSIX wants. */
 #include "fs/fs.h"
 
-static struct file *fds[MAX_FDS];
+struct file *fd_table[MAX_FDS];
 static uint64_t cloexec_bits[MAX_FDS / 64];
 
 static void set_cloexec(int fd, bool on)
@@ -15,8 +15,8 @@ static void set_cloexec(int fd, bool on)
 long fd_install(struct file *f, int min_fd, bool cloexec)
 {
     for (int fd = min_fd < 0 ? 0 : min_fd; fd < MAX_FDS; fd++) {
-        if (!fds[fd]) {
-            fds[fd] = f;
+        if (!fd_table[fd]) {
+            fd_table[fd] = f;
             set_cloexec(fd, cloexec);
             return fd;
         }
@@ -31,8 +31,8 @@ long fd_install_at(int fd, struct file *f, bool cloexec)
         file_put(f);
         return -EBADF;
     }
-    struct file *old = fds[fd];
-    fds[fd] = f;
+    struct file *old = fd_table[fd];
+    fd_table[fd] = f;
     set_cloexec(fd, cloexec);
     /* Released after the slot is reused, as Linux does, so a release that looks
      * at the table sees the new file. */
@@ -41,17 +41,12 @@ long fd_install_at(int fd, struct file *f, bool cloexec)
     return fd;
 }
 
-struct file *fd_file(int fd)
-{
-    return fd >= 0 && fd < MAX_FDS ? fds[fd] : NULL;
-}
-
 long fd_close(int fd)
 {
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    fds[fd] = NULL;
+    fd_table[fd] = NULL;
     set_cloexec(fd, false);
     file_put(f);
     return 0;

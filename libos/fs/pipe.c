@@ -7,7 +7,7 @@
  * A signal ends a wait with -ERESTARTSYS, as on Linux: the call starts over
  * after a handler with SA_RESTART. */
 #include "fs/fs.h"
-#include "fs/poll.h"
+#include "fs/stream.h"
 #include "signal/signal.h"
 #include <asm/ioctls.h>
 

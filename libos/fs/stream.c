@@ -6,7 +6,7 @@
  * be no signal for us: both are waited out again, against our own clock, so
  * a timeout is never shorter than asked. */
 #include "fs/fs.h"
-#include "fs/poll.h"
+#include "fs/stream.h"
 #include "signal/signal.h"
 
 long write_sigpipe(long r)

@@ -1,5 +1,5 @@
 /* Signals of this picoprocess: dispositions, mask, pending queue, alternate
- * stack (state.c), their system calls (sys/signal.c), delivery
+ * stack (state.c), their system calls (sys/sigaction.c), delivery
  * on the way back to the program (deliver.c), signal frames
  * (frame.c, fpu.c) and the interval timer (itimer.c).
  * Signal numbers are Linux's, 1..SIGNAL_MAX; bit (n - 1) of a mask is signal n. */

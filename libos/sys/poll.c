@@ -11,7 +11,7 @@
  * and pselect6 with the time left, poll with its whole timeout again
  * (Linux's restart block keeps poll's deadline: ours does not). */
 #include "fs/fs.h"
-#include "fs/poll.h"
+#include "fs/stream.h"
 #include "signal/signal.h"
 #include "ktime.h"
 #include "syscall/handlers.h"

@@ -1,6 +1,6 @@
 /* Every system call the library OS implements, with its real prototype, one
  * group per file that defines it.  syscall/list.h numbers them; the table
- * (syscall/table.c) calls each with the six argument registers, which the
+ * (syscall/entry.c) calls each with the six argument registers, which the
  * x86-64 calling convention passes the same way to these integer and pointer
  * parameters.  The guest is built with -Wmissing-prototypes, so a handler
  * without a line here, or one whose definition disagrees with it, does not
@@ -82,7 +82,7 @@ long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint6
 long sys_fork(void);
 long sys_vfork(void);
 
-/* sys/fs.c */
+/* sys/open.c */
 long sys_close(int fd);
 long sys_fdatasync(int fd);
 long sys_fsync(int fd);
@@ -116,7 +116,7 @@ long sys_setrlimit(unsigned int resource, const void *rlim);
 long sys_sysinfo(struct sysinfo *info);
 long sys_uname(struct new_utsname *buf);
 
-/* sys/mm.c */
+/* sys/mmap.c */
 long sys_brk(uint64_t want);
 long sys_madvise(uint64_t addr, uint64_t len, int advice);
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off);
@@ -156,7 +156,7 @@ long sys_sched_yield(void);
 long sys_set_robust_list(void *head, size_t len);
 long sys_set_tid_address(int *tidptr);
 
-/* sys/signal.c */
+/* sys/sigaction.c */
 long sys_kill(int pid, int sig);
 long sys_pause(void);
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact, size_t sigsetsize);

@@ -2,7 +2,7 @@
  * Anything not listed answers -ENOSYS and is named once in a warning.
  * Handlers are `long sys_NAME(...)`, declared in syscall/handlers.h. */
 
-/* files and descriptors: sys/fs.c, sys/fd.c, sys/dir.c */
+/* files and descriptors: sys/open.c, sys/fd.c, sys/dir.c */
 SC(0, read, 3)
 SC(1, write, 3)
 SC(2, open, 3)
@@ -68,7 +68,7 @@ SC(271, ppoll, 5)
 SC(23, select, 5)
 SC(270, pselect6, 6)
 
-/* memory: sys/mm.c */
+/* memory: sys/mmap.c */
 SC(9, mmap, 6)
 SC(10, mprotect, 3)
 SC(11, munmap, 2)
@@ -125,7 +125,7 @@ SC(228, clock_gettime, 2)
 SC(229, clock_getres, 2)
 SC(230, clock_nanosleep, 4)
 
-/* signals (to this process only until the multi-process work routes them): sys/signal.c,
+/* signals (to this process only until the multi-process work routes them): sys/sigaction.c,
  * signal/frame.c; interval timers: signal/itimer.c */
 SC(13, rt_sigaction, 4)
 SC(14, rt_sigprocmask, 4)

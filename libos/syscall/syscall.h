@@ -1,4 +1,4 @@
-/* The register frame of a system call, as syscall/entry.S pushes it. */
+/* The register frame of a system call, as the entry stub (entry.c) pushes it. */
 #ifndef PICOVM_SYSCALL_H
 #define PICOVM_SYSCALL_H
 #include <stdint.h>

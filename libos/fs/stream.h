@@ -1,7 +1,7 @@
 /* Waiting on files: the readiness of a file (file_ops.poll in vfs.h) and
  * waits on the PAL streams behind it, with deadlines and signals. */
-#ifndef PICOVM_POLL_H
-#define PICOVM_POLL_H
+#ifndef PICOVM_LIBOS_STREAM_H
+#define PICOVM_LIBOS_STREAM_H
 
 #include "fs/vfs.h"
 #include <asm/poll.h>

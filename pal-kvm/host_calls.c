@@ -1,0 +1,186 @@
+/* The PAL's calls to the monitor: how one is made, and every PAL function
+ * that is one call.
+ *
+ * A call publishes the request in this vCPU's slot of the call page, wakes
+ * the monitor's server thread only if it is asleep, then spins for the
+ * answer.  A call that is still unanswered after WAIT_AFTER_US (a read of
+ * the console, a sleep) parks the vCPU in the monitor instead of burning a
+ * host core.  On the way out, events the monitor posted meanwhile (a signal)
+ * go to the upcall handler (upcall.c).  Pointers go to the monitor as they
+ * are: guest memory is identity-mapped, so an address is its GPA, and the
+ * monitor checks every range.  URIs are checked by the monitor's policy. */
+#include "pal_kvm.h"
+#include "layout.h"
+#include "percpu.h"
+
+#define WAIT_AFTER_US 100
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return hcall_parked(nr, a0, a1, a2, a3, false);
+}
+
+long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park)
+{
+    struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
+    struct hc_slot *s = &page->slot[this_cpu()->vcpu_id];
+    s->nr = nr;
+    s->args[0] = a0;
+    s->args[1] = a1;
+    s->args[2] = a2;
+    s->args[3] = a3;
+    __atomic_store_n(&s->state, HC_REQ, __ATOMIC_RELEASE);
+    /* Pairs with the server's fence between clearing server_awake and its
+     * last scan: either it sees our request or we see it asleep. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&page->server_awake, __ATOMIC_ACQUIRE))
+        outb(PORT_DOORBELL, 0);
+    uint64_t deadline = park ? 0 : rdtsc() + pal_bootinfo->tsc_khz * WAIT_AFTER_US / 1000;
+    while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != HC_DONE) {
+        if (rdtsc() > deadline) {
+            outb(PORT_WAIT, 0);
+            deadline = ~0ull;
+        }
+        cpu_relax();
+    }
+    long ret = s->ret;
+    __atomic_store_n(&s->state, HC_FREE, __ATOMIC_RELEASE);
+    pal_upcall_after_call();
+    return ret;
+}
+
+/* Streams: host files and pipes are the monitor's; vsock streams this PAL's own (vsock_stream.c). */
+
+long kvm_stream_open(const char *uri, int flags, int mode)
+{
+    return hcall(HC_OPEN, (uint64_t)uri, strlen(uri) + 1, flags, mode);
+}
+
+long kvm_stream_close(long h) { return vsock_handle(h) ? vsock_close(h) : hcall(HC_CLOSE, h, 0, 0, 0); }
+
+long kvm_stream_read(long h, void *buf, size_t len, long long off)
+{
+    if (vsock_handle(h))
+        return vsock_read(h, buf, len, off);
+    return hcall(HC_READ, h, (uint64_t)buf, len, (uint64_t)off);
+}
+
+long kvm_stream_write(long h, const void *buf, size_t len, long long off)
+{
+    if (vsock_handle(h))
+        return vsock_write(h, buf, len, off);
+    return hcall(HC_WRITE, h, (uint64_t)buf, len, (uint64_t)off);
+}
+
+long kvm_stream_seek(long h, long long off, int whence) { return hcall(HC_SEEK, h, off, whence, 0); }
+long kvm_stream_attr(long h, struct pal_stat *st) { return hcall(HC_FSTAT, h, (uint64_t)st, 0, 0); }
+
+long kvm_stream_attr_uri(const char *uri, struct pal_stat *st, int nofollow)
+{
+    return hcall(HC_STAT, (uint64_t)uri, strlen(uri) + 1, (uint64_t)st, nofollow);
+}
+
+long kvm_stream_set_length(long h, long long len) { return hcall(HC_TRUNCATE, h, len, 0, 0); }
+long kvm_stream_flush(long h) { return hcall(HC_FSYNC, h, 0, 0, 0); }
+long kvm_stream_readdir(long h, void *buf, size_t len) { return hcall(HC_GETDENTS, h, (uint64_t)buf, len, 0); }
+
+long kvm_stream_mkdir(const char *uri, int mode)
+{
+    return hcall(HC_MKDIR, (uint64_t)uri, strlen(uri) + 1, mode, 0);
+}
+
+long kvm_stream_delete(const char *uri, int is_dir)
+{
+    return hcall(HC_UNLINK, (uint64_t)uri, strlen(uri) + 1, is_dir, 0);
+}
+
+long kvm_stream_rename(const char *uri, const char *new_uri)
+{
+    return hcall(HC_RENAME, (uint64_t)uri, strlen(uri) + 1, (uint64_t)new_uri, strlen(new_uri) + 1);
+}
+
+long kvm_stream_readlink(const char *uri, char *buf, size_t len)
+{
+    return hcall(HC_READLINK, (uint64_t)uri, strlen(uri) + 1, (uint64_t)buf, len);
+}
+
+long kvm_stream_symlink(const char *target, const char *uri)
+{
+    return hcall(HC_SYMLINK, (uint64_t)target, strlen(target) + 1, (uint64_t)uri, strlen(uri) + 1);
+}
+
+long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofollow)
+{
+    return hcall(HC_SETATTR, (uint64_t)uri, strlen(uri) + 1, (uint64_t)attr, nofollow);
+}
+
+long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }
+
+long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }
+
+long kvm_stream_pipe(long handles[2], int flags)
+{
+    /* On the stack: guest memory is identity mapped, so its address is the GPA. */
+    int64_t h[2];
+    long r = hcall(HC_PIPE, (uint64_t)h, (uint64_t)(unsigned int)flags, 0, 0);
+    if (r == 0) {
+        handles[0] = h[0];
+        handles[1] = h[1];
+    }
+    return r;
+}
+
+long kvm_stream_nread(long handle)
+{
+    return vsock_handle(handle) ? vsock_nread(handle) : hcall(HC_NREAD, handle, 0, 0, 0);
+}
+
+/* Processes: fork by snapshot, waiting for and killing children, the end. */
+
+long kvm_process_fork(void)
+{
+    /* Parked at once: the monitor snapshots a vCPU that is not running. */
+    long r = hcall_parked(HC_FORK, 0, 0, 0, 0, true);
+    if (r == 0)
+        pal_state_after_fork();
+    return r;
+}
+
+long kvm_process_wait(long pid, int nohang, int *status)
+{
+    struct hc_wait_result r;
+    long ret = hcall(HC_PROC_WAIT, (uint64_t)pid, nohang, (uint64_t)&r, 0);
+    if (ret < 0)
+        return ret;
+    *status = (int)r.status;
+    return (long)r.pid;
+}
+
+long kvm_process_kill(long pid, int host_signal) { return hcall(HC_PROC_KILL, (uint64_t)pid, host_signal, 0, 0); }
+
+__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash)
+{
+    for (;;)
+        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0, true);
+}
+
+/* Memory, time, randomness, the alarm, the log. */
+
+long kvm_vm_free(void *addr, size_t len) { return hcall(HC_VM_FREE, (uint64_t)addr, len, 0, 0); }
+long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
+long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
+
+long kvm_set_alarm(uint64_t ns, uint64_t interval_ns)
+{
+    return hcall(HC_SET_ALARM, ns, interval_ns, 0, 0);
+}
+
+void kvm_debug_log(int level, const char *buf, size_t len)
+{
+    hcall(HC_LOG, level, (uint64_t)buf, len, 0);
+}
