@@ -13,8 +13,9 @@ long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
  * exit does not wait for a vCPU still running guest code to be kicked out. */
 long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park);
 
-/* The monitor's boot-info page, which pal_state is made from. */
+/* The monitor's boot-info page, which pal_state is made from (start_info.c). */
 extern const struct bootinfo *pal_bootinfo;
+void pal_state_init(const struct bootinfo *bi);
 /* A forked child's pid and ppid, from the boot-info page the monitor rewrote. */
 void pal_state_after_fork(void);
 

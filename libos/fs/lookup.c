@@ -50,25 +50,6 @@ long vfs_abspath(int dirfd, const char *path, char *out, size_t outlen)
     return path_normalize(base, path, out, outlen, &dir_only);
 }
 
-struct mount *vfs_mount_of(const char *abs, const char **rel)
-{
-    struct mount *best = NULL;
-    for (int i = 0; i < vfs_nmounts; i++) {
-        struct mount *m = &vfs_mounts[i];
-        if ((!best || m->path_len > best->path_len) && path_within(abs, m->path))
-            best = m;
-    }
-    if (best)
-        *rel = mount_rel(best, abs);
-    return best;
-}
-
-const char *mount_rel(const struct mount *m, const char *abs)
-{
-    const char *r = abs + (m->path_len == 1 ? 0 : m->path_len);
-    return *r == '/' ? r + 1 : r;
-}
-
 /* lk->path holds the path of a link up to its end; rest is what followed it
  * (a string that may lie inside lk->path, after the link's terminating NUL). */
 static long splice_link(struct lookup *lk, struct mount *m, const char *rel, const char *rest)

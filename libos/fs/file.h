@@ -1,0 +1,91 @@
+/* Open files and the file systems behind them: what every file system
+ * implements (fs_type, file_ops) and what every open file is (struct file). */
+#ifndef PICOVM_LIBOS_FILE_H
+#define PICOVM_LIBOS_FILE_H
+
+#include "libos.h"
+
+struct stat;   /* Linux x86-64 struct stat, same layout as struct pal_stat */
+struct file;
+struct mount;
+
+/* Attribute changes (chmod, chown, utimens); times are nanoseconds since the epoch. */
+enum { ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_ATIME = 8, ATTR_MTIME = 16,
+       ATTR_TOUCH = 32 /* both times set to now: write access is enough */ };
+struct vfs_attr {
+    unsigned int valid;  /* ATTR_* */
+    unsigned int mode;   /* permission bits only */
+    unsigned int uid, gid;
+    uint64_t atime_ns, mtime_ns;
+};
+
+/* A file system's open, stat or setattr may answer VFS_FOLLOW: the path names a
+ * symbolic link to follow; the VFS reads it with readlink and starts over. */
+#define VFS_FOLLOW 1
+
+struct fs_type {
+    const char *name;
+    /* rel is relative to the mount root, without a leading '/', "" for the root. */
+    long (*open)(struct mount *m, const char *rel, int flags, int mode, struct file **out);
+    long (*stat)(struct mount *m, const char *rel, struct stat *st, bool nofollow);
+    long (*mkdir)(struct mount *m, const char *rel, int mode);
+    long (*unlink)(struct mount *m, const char *rel, bool is_dir);
+    long (*rename)(struct mount *m, const char *old_rel, const char *new_rel);
+    long (*readlink)(struct mount *m, const char *rel, char *buf, size_t len);
+    long (*symlink)(struct mount *m, const char *rel, const char *target);  /* NULL: -EPERM */
+    long (*setattr)(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow);  /* NULL: -EPERM */
+};
+
+struct mount {
+    char *path;          /* absolute mount point, "/" or without trailing '/' */
+    size_t path_len;
+    const struct fs_type *fs;
+    char *host_uri;      /* host-backed mounts: "file:/host/dir" */
+    bool writable;
+    void *data;          /* per-file-system state (tmpfs root, ...) */
+};
+
+struct file_ops {
+    /* pos is the file position to use and advance; NULL for streams without one. */
+    long (*read)(struct file *f, void *buf, size_t len, uint64_t *pos);
+    long (*write)(struct file *f, const void *buf, size_t len, uint64_t *pos);
+    long (*stat)(struct file *f, struct stat *st);
+    long (*getdents64)(struct file *f, void *buf, size_t len);  /* NULL: -ENOTDIR */
+    long (*truncate)(struct file *f, uint64_t len);             /* NULL: -EINVAL */
+    long (*ioctl)(struct file *f, unsigned long req, unsigned long arg);  /* NULL: -ENOTTY */
+    long (*fsync)(struct file *f);                              /* NULL: -EINVAL */
+    long (*setattr)(struct file *f, const struct vfs_attr *a);  /* NULL: -EPERM */
+    void (*release)(struct file *f);                            /* last reference dropped */
+    /* fcntl record locks (struct flock, l_whence SEEK_SET or SEEK_END); NULL:
+     * no other process can reach the file, so nobody is in the way */
+    long (*lock)(struct file *f, int cmd, void *flock);
+    /* poll and select (poll.h): returns the POLL* bits ready now, and may name
+     * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
+     * streams to wait on, whose revents are the file's too.  Console, pipes
+     * and sockets answer through their streams.  NULL: always readable and
+     * writable, as regular files are. */
+    short (*poll)(struct file *f, short events, struct pal_poll wait[]);
+};
+#define FILE_POLL_STREAMS 2
+
+struct file {
+    int refcount;
+    const struct file_ops *ops;
+    int flags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened */
+    uint64_t pos;
+    bool seekable;       /* false for the console, pipes and sockets: lseek gives -ESPIPE */
+    struct mount *mnt;
+    char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
+    void *priv;
+};
+
+/* Reads until len bytes or end of file (a mapping or a loader wants it all). */
+long file_pread(struct file *f, void *buf, size_t len, uint64_t off);
+long file_stat(struct file *f, struct stat *st);
+long file_setattr(struct file *f, const struct vfs_attr *a);
+
+struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+#endif
