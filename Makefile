@@ -47,9 +47,15 @@ TEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -Iinclude/abi $(DEPFLAGS)
 .PHONY: all demo test bench clean unit tests-bin
 all: $(B)/picovm tests-bin
 
-$(B)/%.asm.o: %.asm
+$(B)/%.asm.o: %.asm $(B)/gen/abi.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -o $@ $<
+	$(NASM) -f elf64 -I$(B)/gen/ -o $@ $<
+# The ABI's numbers for nasm, from the C header (boot/abi_defs.c says how).
+$(B)/gen/abi.inc: boot/abi_defs.c include/abi/layout.h
+	@mkdir -p $(dir $@)
+	$(CC) -S -O2 -Iinclude/abi -o $@.s $<
+	sed -n 's/^[[:space:]]*\.ascii "\(%define [A-Z0-9_]* [0-9]*\)\\n"$$/\1/p' $@.s > $@.tmp
+	test -s $@.tmp && mv $@.tmp $@
 $(B)/guest/%.S.o: guest/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) $(INC_guest) -c -o $@ $<

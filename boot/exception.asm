@@ -16,12 +16,7 @@
 bits 64
 default rel
 
-%define GPA_FAULT           0xd000
-%define GPA_CPL0_STACK_TOP  0x30000
-%define FAULT_RECORD_SIZE   256
-%define SEL_UCODE           0x33
-%define SEL_UDATA           0x2b
-%define PORT_FATAL          0x502
+%include "abi.inc"            ; GPA_*, SEL_*, PORT_FATAL, FR_*: from include/abi/layout.h
 
 extern fault_entry          ; library OS handler (CPL3), gets the record in rdi
 extern fault_stack_tops     ; per-vCPU stack tops for it
@@ -30,19 +25,6 @@ global idt_stubs
 global tlb_flush_all
 
 section .text.boot
-
-; struct fault_record field offsets (include/abi/layout.h)
-%define FR_RDI    64
-%define FR_RAX    104
-%define FR_RSP    120
-%define FR_RIP    128
-%define FR_RFLAGS 136
-%define FR_VECTOR 144
-%define FR_ERROR  152
-%define FR_CS     160
-%define FR_CR2    168
-%define FR_DEPTH  176
-%define FR_SECOND 184           ; second_vector, second_rip, second_cr2
 
 align 16
 idt_stubs:
@@ -87,7 +69,7 @@ exception_common:
     ; vCPU index from the IST stack position
     mov rax, GPA_CPL0_STACK_TOP - 1
     sub rax, rsp
-    shr rax, 13
+    shr rax, CPL0_STACK_SHIFT
     mov rbx, rax
     imul rax, rax, FAULT_RECORD_SIZE
     add rax, GPA_FAULT

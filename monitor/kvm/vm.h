@@ -22,6 +22,7 @@ struct vcpu {
     pid_t tid;                /* the host thread that runs it (kicked by upcalls); 0 before it runs */
     int in_guest;             /* inside KVM_RUN (atomic) */
     int parked;               /* asleep in the monitor until its call slot is answered (atomic) */
+    struct vcpu_state *saved; /* its state as its last fork took it; allocated at its first fork */
 };
 
 struct vm {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "proc.h"
 #include "core/devices.h"
@@ -44,14 +45,14 @@ static void become_child(struct vcpu *vcpu, const struct vcpu_state *s, int pid,
 /* The pid of the child in the parent, 0 in the child, or -errno. */
 static int64_t fork_monitor(struct vcpu *vcpu)
 {
-    /* Static: a vCPU's XSAVE area is too big for the vCPU thread's stack
-     * margin, and one fork is carried out at a time (the caller is parked). */
-    static struct vcpu_state saved;
+    /* On the heap, not the stack: a vCPU's XSAVE area alone is 4 KB or more. */
+    if (!vcpu->saved && !(vcpu->saved = calloc(1, sizeof(*vcpu->saved))))
+        return -EAGAIN;
     int pid = pidns_alloc();
     if (pid < 0)
         return pid;
     int status_pipe[2];
-    if (vcpu_save(vcpu, &saved) < 0) {
+    if (vcpu_save(vcpu, vcpu->saved) < 0) {
         mlog(LOG_ERROR, "fork: cannot save the vCPU state: %m");
         pidns_release();
         return -EAGAIN;
@@ -64,7 +65,7 @@ static int64_t fork_monitor(struct vcpu *vcpu)
     pid_t host = fork();
     if (host == 0) {
         close(status_pipe[0]);
-        become_child(vcpu, &saved, pid, status_pipe[1], self);
+        become_child(vcpu, vcpu->saved, pid, status_pipe[1], self);
         return 0;
     }
     close(status_pipe[1]);
