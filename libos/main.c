@@ -6,6 +6,7 @@
 #include "syscall/syscall.h"
 #include "signal/signal.h"
 #include "ipc/ipc.h"
+#include "bookkeep/events.h"
 
 static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
 {
@@ -26,6 +27,7 @@ __attribute__((noreturn)) void libos_main(void)
     fault_init();
     mm_init(bi->mem_start, bi->mem_end);
     signal_init();
+    events_init();
     proc.pid = bi->pid;
     proc.ppid = bi->ppid;
     proc.pgid = proc.sid = proc.pid;

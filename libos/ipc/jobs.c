@@ -77,3 +77,31 @@ void ipc_job_forget(int pid)
 }
 
 void ipc_job_reset(void) { nchanges = 0; }
+
+/* What the signal room asks of the other processes (signal_peers). */
+static long kill_group(int pgid, int sig) { return ipc_kill(-pgid, sig); }
+
+static bool group_orphaned(void)
+{
+    if (proc.ppid <= 0)
+        return true;
+    long pgid = ipc_getpgid(proc.ppid), sid = ipc_getsid(proc.ppid);
+    return pgid < 0 || pgid == proc.pgid || sid != proc.sid;
+}
+
+static void stopped(int sig)
+{
+    ipc_set_stopped(true);
+    ipc_tell_parent_job(CLD_STOPPED, sig);
+}
+
+static void continued(bool by_sigcont)
+{
+    ipc_set_stopped(false);
+    if (by_sigcont)
+        ipc_tell_parent_job(CLD_CONTINUED, SIGCONT);
+}
+
+const struct signal_peers ipc_signal_peers = {
+    .kill_group = kill_group, .group_orphaned = group_orphaned, .stopped = stopped, .continued = continued,
+};

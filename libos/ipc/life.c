@@ -349,6 +349,7 @@ void ipc_init(void)
     stacked.stream_poll = ipc_wait_streams;
     stacked.sleep_ns = ipc_sleep;
     pal = &stacked;
+    signal_set_peers(&ipc_signal_peers);
     /* The leader waits for its first child; anyone else may be asked now. */
     if (ipc.pid != IPC_LEADER)
         ipc_start();

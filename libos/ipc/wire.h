@@ -220,12 +220,14 @@ bool ipc_children_settle(void);
 /* pid (-1: any) or any in group pgid (> 0) is a child of ours, alive or not reaped. */
 bool ipc_is_child(int pid, int pgid);
 
-/* ipc_jobs.c: children that stopped or went on, for wait's WUNTRACED and
+/* jobs.c: children that stopped or went on, for wait's WUNTRACED and
  * WCONTINUED. */
 long ipc_on_child_state(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 /* A change of a child matching pid/pgid that options ask for: its pid and
  * status, 0 if none. */
 long ipc_job_take(long pid, int pgid, int options, int *status);
+/* What the signal room asks of the other processes, given to it at start. */
+extern const struct signal_peers ipc_signal_peers;
 void ipc_job_forget(int pid);   /* the child was reaped */
 void ipc_job_reset(void);       /* a forked process: none of its parent's */
 /* The same, if an upcall said children ended. */

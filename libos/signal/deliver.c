@@ -10,7 +10,6 @@
  * default actions end the process, stop it (stop.c), or do nothing. */
 #include "libos.h"
 #include "signal/signal.h"
-#include "ipc/ipc.h"
 
 /* System-call restarting, decided by the first handler that runs. */
 struct restart {
@@ -145,22 +144,4 @@ void signal_fault(struct pal_context *ctx, const siginfo_t *info, const struct s
     deliver(ctx, NULL);
 }
 
-static void on_upcall(void *context)
-{
-    struct pal_upcall *u = context;
-    signal_note_async(u->host_signals, u->alarms);
-    if (u->children)
-        ipc_children_note_async(u->children);
-    if (u->streams)
-        ipc_streams_note_async();
-    if (u->regs) {
-        ipc_safe_point();
-        deliver(u->regs, NULL);
-    }
-}
-
-void signal_init(void)
-{
-    fpu_init();
-    pal->set_upcall_handler(on_upcall);
-}
+void signal_init(void) { fpu_init(); }

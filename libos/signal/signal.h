@@ -121,6 +121,23 @@ long signal_set_altstack(const stack_t *ss, uint64_t sp);  /* sigaltstack's chec
 
 /* Delivery (deliver.c).  signal_init registers the PAL handlers. */
 void signal_init(void);
+
+/* What the signal room needs from the processes around this one.  ipc/,
+ * which delivers the other processes' signals into this room, gives them at
+ * its start: the signal room itself knows no other process.  Until then (and
+ * in a process alone) a host signal stays with pid 1, every process group
+ * counts as orphaned, and nobody hears of a stop. */
+struct signal_peers {
+    /* pid 1: a signal from the host for the application's foreground group */
+    long (*kill_group)(int pgid, int sig);
+    /* job control: no parent of ours is alive in another group of our session */
+    bool (*group_orphaned)(void);
+    /* job control: we stopped by sig, or went on (by a SIGCONT, or not); the parent is told */
+    void (*stopped)(int sig);
+    void (*continued)(bool by_sigcont);
+};
+void signal_set_peers(const struct signal_peers *peers);
+extern const struct signal_peers *signal_peers;
 /* CPU exceptions of the program become its signals (fault.c). */
 void fault_init(void);
 /* Hook at the end of every system call (syscall_dispatch): pending signals

@@ -4,7 +4,6 @@
  * signals.  Nothing here runs a handler: signals take effect on the way
  * back to the program (deliver.c). */
 #include "signal/signal.h"
-#include "ipc/ipc.h"
 #include <linux/signal.h>
 
 struct sigstate sigstate = { .altstack = { .ss_flags = SS_DISABLE } };
@@ -129,8 +128,8 @@ void signal_take_async(void)
     for (int sig = 1; sigs; sig++, sigs >>= 1) {
         if (!(sigs & 1) || sig == SIGKILL || sig == SIGSTOP)
             continue;
-        if (proc.pid == 1)
-            ipc_kill(-proc.pgid, sig);
+        if (proc.pid == 1 && signal_peers && signal_peers->kill_group)
+            signal_peers->kill_group(proc.pgid, sig);
         siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
         signal_send(sig, &info);
     }
@@ -221,3 +220,7 @@ void signal_exec(void)
     }
     sigstate.altstack = (stack_t){ .ss_flags = SS_DISABLE };
 }
+
+const struct signal_peers *signal_peers;
+
+void signal_set_peers(const struct signal_peers *peers) { signal_peers = peers; }

@@ -17,6 +17,8 @@
 long signal_send(int sig, const siginfo_t *info);
 bool signal_pending(void);
 bool signal_nocldstop(void);
+struct signal_peers;
+void signal_set_peers(const struct signal_peers *peers);
 
 static int failures;
 #define EXPECT(name, cond) do { \
@@ -55,6 +57,7 @@ long signal_send(int sig, const siginfo_t *info)
 bool signal_pending(void) { return pending_signal; }
 static bool nocldstop;
 bool signal_nocldstop(void) { return nocldstop; }
+void signal_set_peers(const struct signal_peers *peers) { (void)peers; }
 
 static jmp_buf died;
 static int died_by;
