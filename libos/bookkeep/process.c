@@ -1,18 +1,25 @@
-/* This picoprocess's identity and its end (process.h). */
+/* This picoprocess's identity (process.h). */
 #include "libos.h"
-#include "syscall/syscall.h"
 
 struct process proc;
-struct syscall_frame *current_syscall;
 
-__attribute__((noreturn)) void libos_exit(int status)
+static char comm[PROC_COMM_LEN];
+static bool comm_set;   /* false: derived from the program's path */
+
+/* Linux names a process after the last component of the path it exec'd,
+ * truncated to 15 characters. */
+const char *proc_comm(void)
 {
-    pal->process_exit(status & 0xff, NULL);
+    if (!comm_set) {
+        const char *base = strrchr(proc.exe, '/');
+        strlcpy(comm, base ? base + 1 : proc.exe, sizeof comm);
+    }
+    return comm;
 }
 
-__attribute__((noreturn)) void libos_die_by_signal(int signo, const struct pal_crash *crash)
+void proc_set_comm(const char *name, size_t len)
 {
-    /* A signal the program sent itself (abort()): report where it asked. */
-    struct pal_crash c = { .signo = signo, .vector = ~0ull, .rip = current_syscall ? current_syscall->rip : 0 };
-    pal->process_exit(128 + signo, crash ? crash : &c);
+    memset(comm, 0, sizeof comm);
+    memcpy(comm, name, len);
+    comm_set = true;
 }

@@ -13,8 +13,10 @@ struct process {
 };
 extern struct process proc;
 
-/* Its name (comm): prctl(PR_SET_NAME)'s, or its program's (sys/proc.c). */
+/* Its name (comm): prctl(PR_SET_NAME)'s, or its program's. */
+#define PROC_COMM_LEN 16   /* Linux's TASK_COMM_LEN, the NUL included */
 const char *proc_comm(void);
+void proc_set_comm(const char *name, size_t len);   /* len < PROC_COMM_LEN */
 /* A vfork child execs: its parent runs on (sys/fork.c). */
 void proc_vfork_release(void);
 

@@ -15,7 +15,6 @@
 /* First address above the user half of a 4-level x86-64 address space (Linux's TASK_SIZE_MAX). */
 #define TASK_SIZE_MAX ((1ull << 47) - 4096)
 
-#define TASK_COMM_LEN 16
 
 /* State Linux keeps per thread; there is one thread. */
 static struct {
@@ -26,8 +25,6 @@ static struct {
 
 /* State Linux keeps per process that only prctl reads and writes. */
 static struct {
-    char comm[TASK_COMM_LEN];
-    bool comm_set;              /* false: derived from the program's path */
     int pdeath_signal;
     int dumpable;
     bool no_new_privs;
@@ -87,17 +84,6 @@ static long put_user_int(void *p, int v)
     return 0;
 }
 
-/* Linux names a process after the last component of the path it exec'd,
- * truncated to 15 characters. */
-const char *proc_comm(void)
-{
-    if (!pctl.comm_set) {
-        const char *base = strrchr(proc.exe, '/');
-        strlcpy(pctl.comm, base ? base + 1 : proc.exe, sizeof pctl.comm);
-    }
-    return pctl.comm;
-}
-
 long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
                unsigned long arg5)
 {
@@ -105,17 +91,15 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
     case PR_SET_NAME: {
         /* Up to 15 bytes or the NUL; -EFAULT only if a fault comes first. */
         const char *s = (const char *)arg2;
-        long ret = user_string_ok(s, TASK_COMM_LEN - 1);
+        long ret = user_string_ok(s, PROC_COMM_LEN - 1);
         if (ret == -EFAULT)
             return ret;
-        memset(pctl.comm, 0, sizeof pctl.comm);
-        memcpy(pctl.comm, s, strnlen(s, TASK_COMM_LEN - 1));
-        pctl.comm_set = true;
+        proc_set_comm(s, strnlen(s, PROC_COMM_LEN - 1));
         ipc_renamed();
         return 0;
     }
     case PR_GET_NAME: {
-        char buf[TASK_COMM_LEN] = { 0 };
+        char buf[PROC_COMM_LEN] = { 0 };
         strlcpy(buf, proc_comm(), sizeof buf);
         if (!user_range_ok((void *)arg2, sizeof buf, true))
             return -EFAULT;

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
@@ -35,7 +35,6 @@ void *kmalloc(size_t n) { return malloc(n); }
 void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void kfree(void *p) { free(p); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
-const char *proc_comm(void) { return "test"; }
 
 static struct pal_public_state boot = { .host_uid = 1000, .host_gid = 1000 };
 const struct pal_public_state *pal_state = &boot;
