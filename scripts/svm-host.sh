@@ -129,7 +129,8 @@ timeout -k 5 "$TMO" qemu-system-x86_64 -M microvm -accel tcg -cpu EPYC,+svm -m "
   -append "$APPEND" </dev/null >"$W/console.log" 2>&1 || true
 
 tr -d '\r' <"$W/console.log" >"$W/console.txt"
-sed -n '/^PICOVM-SVM-BEGIN$/,/^PICOVM-SVM-END rc=/p' "$W/console.txt" | sed '1d;$d'
+# Between the markers; without an end marker (a boot cut short), all that came.
+awk '/^PICOVM-SVM-END rc=/ { exit } on; /^PICOVM-SVM-BEGIN$/ { on = 1 }' "$W/console.txt"
 grep -a '^svm-host: ' "$W/console.txt" >&2 || true
 rc=$(sed -n 's/^PICOVM-SVM-END rc=\([0-9]*\)$/\1/p' "$W/console.txt" | tail -n 1)
 if [ -z "$rc" ]; then

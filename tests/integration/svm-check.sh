@@ -4,12 +4,26 @@
 # runs under picovm and, for "native", natively too, the same way run-guest.sh
 # does on the real host; prints PASS/FAIL lines for svm-core.sh to count.
 #   /app/bin/NAME  program     /app/NAME.manifest  its manifest   /app/env.list  its environment
-#   /app/NAME.args  argv[1..], one a line     /app/NAME.stdin  its stdin
+#   /app/NAME.args  argv[1..], one a line     /app/NAME.stdin  its stdin (else /dev/null)
 #   /app/NAME.expected  stdout of an "only" test    /app/rw-hostile  its starting rw
+# usage: svm-check.sh [SECONDS]: each run is killed after SECONDS (default 120),
+# so that one hung test costs its own result, not the whole boot's.
 cd /app || exit 1
 [ -c /dev/kvm ] || { echo "FAIL svm:kvm (no /dev/kvm in the emulated host)"; exit 0; }
+TMO=${1:-120}
 ENV=$(cat /app/env.list)
 mkdir -p /app/out
+
+# What an ordinary host has and busybox's init does not make: the /dev links
+# (t_vfs compares them natively against picovm's), and files outside every
+# mount for the escape tests (t_escape, hostile_pal) to fail to reach.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
+[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
+[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+mkdir -p /etc
+[ -e /etc/passwd ] || echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
+[ -e /etc/hostname ] || echo svm-host >/etc/hostname
 
 # fresh KIND: empty rw and tmpfs; for a hostile ("only") test, rw starts as a
 # copy of /app/rw-hostile (the escape links).
@@ -21,18 +35,22 @@ fresh() {
 
 # run MODE NAME KIND: native or picovm run into /app/out/NAME.MODE.{out,err,st}
 run() {
-  rmode=$1 rname=$2 rkind=$3 o=/app/out/$2.$1
+  rmode=$1 rname=$2 rkind=$3 o=/app/out/$2.$1 rin=/dev/null
   set --
   while IFS= read -r a; do set -- "$@" "$a"; done <"/app/$rname.args"
+  [ ! -f "/app/$rname.stdin" ] || rin=/app/$rname.stdin
   fresh "$rkind"
   if [ "$rmode" = native ]; then
     # shellcheck disable=SC2086 # ENV is NAME=VALUE words
-    (cd / && exec env -i $ENV "/app/bin/$rname" "$@") <"/app/$rname.stdin" >"$o.out" 2>"$o.err"
+    (cd / && exec timeout -k 5 "$TMO" env -i $ENV "/app/bin/$rname" "$@") <"$rin" >"$o.out" 2>"$o.err"
   else
-    (cd / && exec /app/picovm run "/app/$rname.manifest") <"/app/$rname.stdin" >"$o.out" 2>"$o.err"
+    (cd / && exec timeout -k 5 "$TMO" /app/picovm run "/app/$rname.manifest") <"$rin" >"$o.out" 2>"$o.err"
   fi
   echo $? >"$o.st"
 }
+
+# busybox's timeout leaves the status of the signal it sent: TERM, or KILL.
+tmo_note() { case $1 in 143 | 137) echo " (143/137: timed out after $TMO s?)" ;; esac; }
 
 fail() { echo "FAIL svm:$1 ($2)"; [ -z "$3" ] || head -n 8 "$3" | sed 's/^/    /'; }
 
@@ -40,10 +58,12 @@ while read -r name kind want; do
   p=/app/out/$name.picovm
   run picovm "$name" "$kind"
   if [ "$kind" = only ]; then
-    if [ "$(cat "$p.st")" != "$want" ]; then
-      fail "$name" "exit status $(cat "$p.st"), expected $want" "$p.err"
+    ps=$(cat "$p.st")
+    if [ "$ps" != "$want" ]; then
+      fail "$name" "exit status $ps, expected $want$(tmo_note "$ps")" "$p.err"
     elif ! cmp -s "/app/$name.expected" "$p.out"; then
-      fail "$name" "stdout differs from $name.expected" "$p.out"
+      diff -u "/app/$name.expected" "$p.out" >/app/out/diff
+      fail "$name" "stdout differs from $name.expected" /app/out/diff
     else
       echo "PASS svm:$name"
     fi
@@ -53,7 +73,8 @@ while read -r name kind want; do
   run native "$name" "$kind"
   ns=$(cat "$n.st") ps=$(cat "$p.st")
   if [ "$ns" != "$ps" ]; then
-    fail "$name" "exit status: native $ns, picovm $ps" "$p.err"
+    { head -n 4 "$p.err"; diff -u "$n.out" "$p.out"; } >/app/out/diff
+    fail "$name" "exit status: native $ns, picovm $ps$(tmo_note "$ps")" /app/out/diff
   elif ! cmp -s "$n.out" "$p.out"; then
     diff -u "$n.out" "$p.out" >/app/out/diff
     fail "$name" "stdout differs" /app/out/diff
