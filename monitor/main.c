@@ -12,10 +12,10 @@
 #include "config/policy.h"
 #include "core/devices.h"
 #include "core/pal_server.h"
+#include "core/upcall.h"
 #include "core/vcpu_loop.h"
 #include "dev/vsock/vsock_vm.h"
 #include "kvm/vm.h"
-#include "core/upcall.h"
 #include "pal/calls.h"
 #include "proc/proc.h"
 
@@ -67,18 +67,6 @@ static char **program_argv(const struct pv_config *cfg, int nextra, char **extra
     return argv;
 }
 
-/* Each room says which PAL calls it serves. */
-static void register_calls(void)
-{
-    pal_files_setup();
-    pal_misc_setup();
-    pal_pipes_setup();
-    pal_poll_setup();
-    pal_tty_setup();
-    proc_calls_setup();
-    upcall_calls_setup();
-}
-
 static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
 {
     struct pv_config cfg;
@@ -100,7 +88,7 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
     /* A write to a pipe or socket with no reader left fails with EPIPE, which
      * goes back to the guest: its SIGPIPE is the library OS's to raise. */
     signal(SIGPIPE, SIG_IGN);
-    register_calls();
+    pal_calls_setup();
     launcher_split(stats);
     if (pidns_init((int)cfg.max_processes) < 0) {
         fprintf(stderr, "picovm: cannot set up the process table\n");

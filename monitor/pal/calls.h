@@ -9,4 +9,8 @@ void pal_pipes_setup(void);   /* pipes.c: host pipes, bytes waiting on a stream 
 void pal_poll_setup(void);    /* poll.c: waiting on several streams */
 void pal_tty_setup(void);     /* tty.c: terminal queries */
 
+/* Every call the monitor serves: these, the process calls (proc/) and the
+ * alarm (core/upcall.c). */
+void pal_calls_setup(void);
+
 #endif

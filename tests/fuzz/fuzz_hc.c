@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a
@@ -152,18 +152,6 @@ static void set_policy(void)
     }
 }
 
-/* Every call the monitor serves, as main.c registers them. */
-static void register_calls(void)
-{
-    pal_files_setup();
-    pal_misc_setup();
-    pal_pipes_setup();
-    pal_poll_setup();
-    pal_tty_setup();
-    proc_calls_setup();
-    upcall_calls_setup();
-}
-
 static void init(void)
 {
     monitor_log_level = -1;   /* HC_LOG validates but prints nothing */
@@ -178,7 +166,7 @@ static void init(void)
     build_tree();
     snapshot();
     set_policy();
-    register_calls();
+    pal_calls_setup();
     /* No guest stdio: inputs must not write to the terminal or block on stdin. */
     for (int h = 0; h < 3; h++)
         handle_free(h);

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -43,17 +43,6 @@ static int64_t hc(int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, ui
     return pal_call(&vm, (unsigned)nr, a);
 }
 
-/* Every call the monitor serves, as main.c registers them. */
-static void register_calls(void)
-{
-    pal_files_setup();
-    pal_misc_setup();
-    pal_pipes_setup();
-    pal_poll_setup();
-    pal_tty_setup();
-    proc_calls_setup();
-    upcall_calls_setup();
-}
 
 
 /* Puts "file:<tmp><rel>" at gpa; -> its length. */
@@ -750,7 +739,7 @@ int main(void)
     monitor_log_level = LOG_INFO;
     if (fake_vm_map(&vm, RAM_SIZE))
         return 2;
-    register_calls();
+    pal_calls_setup();
     setup_tree();
 
     run_test("policy_init_missing", test_policy_init_missing);

@@ -1,0 +1,15 @@
+/* Every PAL call the monitor serves, registered with the PAL server. */
+#include "calls.h"
+#include "core/upcall.h"
+#include "proc/proc.h"
+
+void pal_calls_setup(void)
+{
+    pal_files_setup();
+    pal_misc_setup();
+    pal_pipes_setup();
+    pal_poll_setup();
+    pal_tty_setup();
+    proc_calls_setup();
+    upcall_calls_setup();
+}
