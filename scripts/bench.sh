@@ -21,6 +21,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=scripts/lib/manifest.sh
 . scripts/lib/manifest.sh
+# shellcheck source=scripts/lib/kvm.sh
+. scripts/lib/kvm.sh
 PICOVM=${PICOVM:-$ROOT/build/picovm}
 REPS=${BENCH_REPS:-7}
 [ "$REPS" -ge 7 ] || REPS=7
@@ -37,6 +39,9 @@ for c in tests/bench/*.c; do
 done
 [ -x "$HELLO" ] || { echo "bench: $HELLO is missing: run make first" >&2; exit 1; }
 [ -x "$PICOVM" ] || { echo "bench: $PICOVM is missing: run make first" >&2; exit 1; }
+# Figures of an emulated host would mean nothing: no KVM, no benchmark.
+kvm_check >/dev/null
+[ "$PICOVM_KVM_OK" = 1 ] || { echo "bench: $PICOVM_KVM_WHY: nothing measured" >&2; exit 1; }
 
 if [ -d /sys/module/kvm_pvm ]; then HOST="PVM (kvm_pvm)"
 elif [ -d /sys/module/kvm_intel ]; then HOST="VMX (kvm_intel)"

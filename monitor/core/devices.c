@@ -33,6 +33,13 @@ bool devices_mmio(struct vcpu *vcpu)
     return false;
 }
 
+void devices_prepare_fork(struct vm *vm, int pid)
+{
+    for (unsigned i = 0; i < ndevices; i++)
+        if (attached[i]->prepare_fork)
+            attached[i]->prepare_fork(vm, pid);
+}
+
 void devices_after_fork(struct vm *vm, int pid)
 {
     for (unsigned i = 0; i < ndevices; i++)

@@ -19,6 +19,9 @@ struct device {
     /* A register access of len (<= 8) bytes at offset off of the window, on
      * the vCPU thread; data is the access's bytes (filled in for a read). */
     void (*mmio)(struct vm *vm, uint64_t off, uint8_t *data, unsigned len, bool is_write);
+    /* In the monitor about to fork the child with that pid: what the child
+     * must be reachable by from the moment its fork returns in the parent. */
+    void (*prepare_fork)(struct vm *vm, int pid);
     /* In a forked monitor, before the guest runs again, for the child's pid. */
     void (*after_fork)(struct vm *vm, int pid);
 };
@@ -27,6 +30,7 @@ struct device {
 int devices_attach(struct vm *vm, const struct device *const *list, char *err, size_t errlen);
 /* KVM_EXIT_MMIO: false if no device owns the address. */
 bool devices_mmio(struct vcpu *vcpu);
+void devices_prepare_fork(struct vm *vm, int pid);
 void devices_after_fork(struct vm *vm, int pid);
 
 #endif

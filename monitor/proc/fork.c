@@ -62,6 +62,7 @@ static int64_t fork_monitor(struct vcpu *vcpu)
         return -EAGAIN;
     }
     pid_t self = getpid();
+    devices_prepare_fork(vcpu->vm, pid);
     pid_t host = fork();
     if (host == 0) {
         close(status_pipe[0]);

@@ -7,9 +7,13 @@
  * VM's news fd; the driver polls its used rings, and when it has nothing to
  * do it sleeps in the vCPU thread at PORT_VSOCK_WAIT until that fd fires.
  *
- * Fork: the lock is held across fork() (pthread_atfork) so that the child
- * inherits a device between two rounds of work; after_fork then gives the
- * child its own CID, listening socket, kick eventfd and thread. */
+ * Fork: the child's listening socket is made before fork(), so the other
+ * picoprocesses can reach the child (its connections wait in the backlog)
+ * from the moment its fork returns in the parent, as a Linux child exists
+ * then; the parent closes its copy.  The lock is held across fork()
+ * (pthread_atfork) so that the child inherits a device between two rounds of
+ * work; after_fork then gives the child its own CID, that socket, a kick
+ * eventfd and a thread. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -34,7 +38,8 @@ static struct {
     pthread_mutex_t lock;
     int kick_fd;     /* the driver kicked a queue (ioeventfd on QueueNotify) */
     int news_fd;     /* the VM's: the device moved a used ring since the guest last slept */
-} vs = { .lock = PTHREAD_MUTEX_INITIALIZER, .kick_fd = -1, .news_fd = -1 };
+    int child_listen_fd;   /* the listening socket of the child being forked, or -1 */
+} vs = { .lock = PTHREAD_MUTEX_INITIALIZER, .kick_fd = -1, .news_fd = -1, .child_listen_fd = -1 };
 
 static void signal_fd(int fd)
 {
@@ -101,10 +106,6 @@ static int start(struct vm *vm, char *err, size_t errlen)
     return 0;
 }
 
-static void before_fork(void) { pthread_mutex_lock(&vs.lock); }
-static void after_fork_parent(void) { pthread_mutex_unlock(&vs.lock); }
-static void after_fork_child(void) { pthread_mutex_init(&vs.lock, NULL); }
-
 /* pid N has CID N + 2 (pid 1: VSOCK_FIRST_CID). */
 static uint64_t cid_of(int pid) { return VSOCK_FIRST_CID + (uint64_t)pid - 1; }
 
@@ -116,6 +117,25 @@ static int listen_on(uint64_t cid)
              (unsigned long long)cid, strerror(-fd));
     return fd < 0 ? -1 : fd;
 }
+
+static void prepare_fork(struct vm *vm, int pid)
+{
+    (void)vm;
+    vs.child_listen_fd = listen_on(cid_of(pid));
+}
+
+static void before_fork(void) { pthread_mutex_lock(&vs.lock); }
+
+/* Whether the fork worked or not: the child's socket is the child's. */
+static void after_fork_parent(void)
+{
+    if (vs.child_listen_fd >= 0)
+        close(vs.child_listen_fd);
+    vs.child_listen_fd = -1;
+    pthread_mutex_unlock(&vs.lock);
+}
+
+static void after_fork_child(void) { pthread_mutex_init(&vs.lock, NULL); }
 
 static int attach(struct vm *vm, char *err, size_t errlen)
 {
@@ -135,7 +155,8 @@ static void after_fork(struct vm *vm, int pid)
     if (vs.dev.listen_fd >= 0)
         close(vs.dev.listen_fd);
     close(vs.kick_fd);
-    vsock_dev_forked(&vs.dev, vm, cid_of(pid), listen_on(cid_of(pid)));
+    vsock_dev_forked(&vs.dev, vm, cid_of(pid), vs.child_listen_fd);
+    vs.child_listen_fd = -1;
     /* The TRANSPORT_RESET goes in before the guest runs again, so it never
      * uses a stream of its parent's. */
     vsock_dev_run(&vs.dev, NULL, 0);
@@ -167,5 +188,6 @@ const struct device vsock_device = {
     .mmio_size = GUEST_HUGE_SIZE,
     .attach = attach,
     .mmio = mmio,
+    .prepare_fork = prepare_fork,
     .after_fork = after_fork,
 };
