@@ -1,5 +1,5 @@
 /* A minimal /proc: "self", a directory per process of the application
- * with "stat", "status" and "cmdline" (ipc/ipc_proc.c makes their text),
+ * with "stat", "status" and "cmdline" (ipc/proc.c makes their text),
  * and for this process also "exe", "cwd" and "fd/N".
  *
  * fd/N links are "magic" as on Linux: opening one opens what the descriptor

@@ -1,11 +1,11 @@
 /* IPC between the library OS instances of one application: each picoprocess
  * listens on vsock port IPC_PORT of its CID (pid + 2), and they exchange
- * framed messages (ipc_wire.h) over vsock streams made on first use.
+ * framed messages (wire.h) over vsock streams made on first use.
  * Picoprocess 1 is the namespace leader: it keeps the table of every process
  * (ids, state, names for /proc) that the others keep current and ask.
  *
  * What happens around PAL calls is done by a PAL table stacked over the real
- * one once IPC starts (ipc_life.c): every wait of the library OS
+ * one once IPC starts (life.c): every wait of the library OS
  * (stream_poll, sleep_ns, process_wait) also serves incoming messages, a
  * fork registers the child with the leader and gives the child fresh
  * connections, an exit tells the leader.  The Linux calls that reach other

@@ -77,11 +77,15 @@ static bool adopt_at(int i)
         return false;
     }
     table[i]->ppid = IPC_LEADER;
+    /* Its parent's word of it will not come now. */
+    table[i]->flags &= ~IPC_REC_UNTOLD;
     ipc_adopt(table[i]->pid);
     return true;
 }
 
-long ipc_leader_register(const struct ipc_rec *rec, uint32_t len)
+/* told: the record comes from the leader or from the process's parent,
+ * not from the process itself. */
+static long enter(const struct ipc_rec *rec, uint32_t len, bool told)
 {
     if (!ipc_rec_ok(rec, len))
         return -EINVAL;
@@ -89,14 +93,20 @@ long ipc_leader_register(const struct ipc_rec *rec, uint32_t len)
         return 0;
     bool found;
     int i = slot_of(rec->pid, &found);
-    /* An older record than ours (the parent's, from fork) is dropped; a
-     * zombie's pid may already be a new process's. */
-    if (found && rec->gen < table[i]->gen && table[i]->state == IPC_ALIVE)
+    /* A zombie's pid may already be a new process's. */
+    bool alive = found && table[i]->state == IPC_ALIVE;
+    uint32_t untold = told || (alive && !(table[i]->flags & IPC_REC_UNTOLD)) ? 0 : IPC_REC_UNTOLD;
+    /* An older record than ours (the parent's, from fork) is dropped. */
+    if (alive && rec->gen < table[i]->gen) {
+        if (!untold)
+            table[i]->flags &= ~IPC_REC_UNTOLD;
         return 0;
+    }
     struct ipc_rec *copy = kmalloc(len);
     if (!copy)
         return -ENOMEM;
     memcpy(copy, rec, len);
+    copy->flags = (copy->flags & ~IPC_REC_UNTOLD) | untold;
     if (found) {
         kfree(table[i]);
         table[i] = copy;
@@ -119,6 +129,8 @@ long ipc_leader_register(const struct ipc_rec *rec, uint32_t len)
         adopt_at(i);
     return 0;
 }
+
+long ipc_leader_register(const struct ipc_rec *rec, uint32_t len) { return enter(rec, len, true); }
 
 void ipc_leader_exit(int pid, int status)
 {
@@ -162,7 +174,8 @@ int ipc_leader_list(int by, int id, struct ipc_list_ent *out, int max)
     int n = 0;
     for (int i = 0; i < count && n < max; i++) {
         const struct ipc_rec *e = table[i];
-        if ((by == IPC_LIST_PGID && e->pgid != id) || (by == IPC_LIST_SID && e->sid != id))
+        if ((e->flags & IPC_REC_UNTOLD) || (by == IPC_LIST_PGID && e->pgid != id) ||
+            (by == IPC_LIST_SID && e->sid != id))
             continue;
         out[n++] = (struct ipc_list_ent){ .pid = e->pid, .state = e->state, .pgid = e->pgid, .sid = e->sid };
     }
@@ -242,7 +255,7 @@ long ipc_on_register(int from, const void *body, uint32_t len, struct ipc_answer
     /* A process speaks for itself, and for its children. */
     if (ipc.pid != IPC_LEADER || !ipc_rec_ok(rec, len) || (rec->pid != from && rec->ppid != from))
         return -EINVAL;
-    return ipc_leader_register(rec, len);
+    return enter(rec, len, rec->pid != from);
 }
 
 long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)

@@ -2,7 +2,9 @@
  * the calls that start, end or wait wrapped so that IPC goes on around
  * them (the stacking DESIGN.md's pal.h contract provides for):
  *  - process_fork: the leader starts listening before its first child; the
- *    parent registers the child; the child drops its parent's streams;
+ *    parent registers the child, and returns once the leader has it (its
+ *    group's signals reach it from then on: kill.c); the child drops
+ *    its parent's streams;
  *  - process_exit: an orphan tells the leader, its parent now (and waits
  *    for the answer, so the message is not lost with the VM);
  *  - stream_poll, sleep_ns: also wait for messages, and serve them;
@@ -189,7 +191,8 @@ static long ipc_fork(void)
         nchildren++;
         if (nkids < MAX_KIDS)
             kids[nkids++] = (int)pid;
-        /* The child as the leader will see it before it says anything itself. */
+        /* The child as the leader will see it before it says anything itself.
+         * Answered: as on Linux, the child is in its group once fork returns. */
         uint8_t raw[IPC_REC_MAX];
         struct ipc_rec *rec = (struct ipc_rec *)raw;
         uint32_t len = ipc_self_rec(raw);
@@ -197,7 +200,9 @@ static long ipc_fork(void)
         rec->pid = (int32_t)pid;
         rec->gen = 0;
         rec->start_ns = ipc.lower->time_monotonic_ns();
-        ipc_register(raw, len, false);
+        ipc_fork_signals_begin();
+        ipc_register(raw, len, true);
+        ipc_fork_signals_pass((int)pid);
     } else if (pid == 0) {
         ipc.pid = (int)pal_state->pid;
         ipc_gen = 0;

@@ -46,7 +46,11 @@ enum ipc_type {
 };
 
 enum { IPC_ALIVE = 1, IPC_ZOMBIE = 2 };   /* ipc_rec.state */
-enum { IPC_REC_STOPPED = 1 };             /* ipc_rec.flags: alive, and stopped (job control) */
+/* ipc_rec.flags.  IPC_REC_UNTOLD, the leader's own mark: the process spoke
+ * for itself before its parent's registration of it came, and is left out
+ * of lists until then, so that a signal for its group reaches it either
+ * from the leader or from its parent's fork (kill.c), never both. */
+enum { IPC_REC_STOPPED = 1, IPC_REC_UNTOLD = 2 };
 
 /* A process as the leader knows it; exe and cmdline (NUL-separated
  * arguments) follow, exe_len and cmdline_len bytes. */
@@ -60,7 +64,7 @@ struct ipc_rec {
     uint64_t start_ns;         /* monotonic clock at fork or start */
     char comm[16];             /* NUL-terminated */
     uint16_t exe_len, cmdline_len;
-    uint32_t flags;            /* IPC_REC_STOPPED */
+    uint32_t flags;            /* IPC_REC_STOPPED (alive, and stopped by job control), IPC_REC_UNTOLD */
 };
 _Static_assert(sizeof(struct ipc_rec) == 64, "ipc_rec layout");
 #define IPC_EXE_MAX     256u
@@ -97,6 +101,7 @@ struct ipc_signal {
     int32_t sig, code;         /* code: SI_USER */
     int32_t pid;               /* the sender */
     uint32_t uid;
+    uint32_t many;             /* 1: sent to a group or to all, 0: to this process alone */
 };
 
 struct ipc_setpgid {
@@ -118,7 +123,7 @@ struct ipc_answer {
  * result and *ans the answer; for a notification the result is dropped. */
 typedef long (*ipc_handler)(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 
-/* ipc_conn.c: streams, framing and the receive loop. */
+/* conn.c: streams, framing and the receive loop. */
 struct ipc_state {
     bool up;                   /* listening: another process may exist */
     bool exiting;              /* our exit is under way: losing the leader is no news */
@@ -167,7 +172,7 @@ extern const uint32_t ipc_min_len[IPC_NTYPES];
 /* pid 1 is gone: the application is over for this process too. */
 __attribute__((noreturn)) void ipc_leader_gone(void);
 
-/* ipc_leader.c: the leader's table. */
+/* leader.c: the leader's table. */
 long ipc_leader_register(const struct ipc_rec *rec, uint32_t len);
 void ipc_leader_exit(int pid, int status);
 void ipc_leader_reaped(int pid);
@@ -194,20 +199,26 @@ void ipc_leader_peer_lost(int pid);
 long ipc_on_lookup(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_list(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 
-/* ipc_signal.c */
+/* kill.c */
 long ipc_on_signal(int from, const void *body, uint32_t len, struct ipc_answer *ans);
+/* A fork's parent, from its child's birth to the leader's answer to the
+ * child's registration: the leader's signals for a group or for all that
+ * come meanwhile are the child's too (see there); ipc_fork_signals_pass
+ * ends that and sends them to child. */
+void ipc_fork_signals_begin(void);
+void ipc_fork_signals_pass(int child);
 
-/* ipc_pgrp.c */
+/* pgrp.c */
 long ipc_on_setpgid(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 
-/* ipc_proc.c: this process's own record. */
+/* proc.c: this process's own record. */
 extern uint32_t ipc_gen;      /* changes made so far (ipc_rec.gen) */
 extern bool ipc_execed;       /* execve since the fork (setpgid answers EACCES) */
 extern uint64_t ipc_start_ns; /* monotonic clock at our start or fork */
 /* Our record with its strings into out (IPC_REC_MAX bytes): its length. */
 uint32_t ipc_self_rec(void *out);
 
-/* ipc_life.c: the stacked PAL and children that are ending. */
+/* life.c: the stacked PAL and children that are ending. */
 long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 /* Orphans pid 1 takes over: it learns their end from their EXIT message,
  * since their monitor's parent, which would have waited, is gone. */

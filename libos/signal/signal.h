@@ -14,6 +14,7 @@
 #define SIGNAL_MAX 64
 #define SIGNAL_BIT(n) (1ull << ((n) - 1))
 #define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
+#define STOP_SIGNALS (SIGNAL_BIT(SIGSTOP) | SIGNAL_BIT(SIGTSTP) | SIGNAL_BIT(SIGTTIN) | SIGNAL_BIT(SIGTTOU))
 #define SIGNAL_RT_FIRST 32         /* from here on signals are queued, not merged */
 #define SIGNAL_QUEUE_EXTRA 64      /* real-time signals queued beyond one of each */
 

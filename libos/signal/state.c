@@ -10,7 +10,6 @@ struct sigstate sigstate = { .altstack = { .ss_flags = SS_DISABLE } };
 
 #define SYNCHRONOUS (SIGNAL_BIT(SIGSEGV) | SIGNAL_BIT(SIGBUS) | SIGNAL_BIT(SIGILL) | SIGNAL_BIT(SIGTRAP) | \
                      SIGNAL_BIT(SIGFPE) | SIGNAL_BIT(SIGSYS))
-#define STOP_SIGNALS (SIGNAL_BIT(SIGSTOP) | SIGNAL_BIT(SIGTSTP) | SIGNAL_BIT(SIGTTIN) | SIGNAL_BIT(SIGTTOU))
 
 int signal_default_action(int sig)
 {

@@ -1,6 +1,6 @@
 /* Process groups and sessions of this picoprocess.  Another process's group
  * is changed by a message to it, and the leader is told of every change
- * (ipc/ipc_pgrp.c). */
+ * (ipc/pgrp.c). */
 #include "libos.h"
 #include "ipc/ipc.h"
 #include "syscall/handlers.h"

@@ -1,4 +1,4 @@
-/* Signal system calls.  They change the state in signal_state.c; what is
+/* Signal system calls.  They change the state in signal/state.c; what is
  * pending and unblocked takes effect at the end of the call, on the way
  * back to the program (deliver.c), as on Linux. */
 #include "libos.h"
@@ -156,7 +156,7 @@ long sys_kill(int pid, int sig)
     else
         self = -(long)pid == proc.pgid;
     if (pid <= 0 || !self) {
-        /* The other processes, by message (ipc/ipc_signal.c); then us. */
+        /* The other processes, by message (ipc/kill.c); then us. */
         long r = ipc_kill(pid, sig);
         if (!self || (r < 0 && r != -ESRCH))
             return r;

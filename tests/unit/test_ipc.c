@@ -3,8 +3,9 @@
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
  * requests arrive (whole, or one byte per read), kill of a group, the
- * handlers' checks of hostile bodies, children that tell their exit, and
- * the loss of the leader. */
+ * handlers' checks of hostile bodies, children that tell their exit, the
+ * group signals a fork's child gets from its parent, and the loss of the
+ * leader. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -416,6 +417,45 @@ static void leader_table(void)
     EXPECT("reaped-by-a-stranger", ipc_on_reaped(9, &(int32_t){ 8 }, 4, &ans) == -EINVAL);
 }
 
+/* Is pid among the leader's list of everyone? */
+static bool listed(int pid)
+{
+    struct ipc_list_ent e[16];
+    int n = ipc_leader_list(IPC_LIST_ALL, 0, e, 16);
+    for (int i = 0; i < n; i++)
+        if (e[i].pid == pid)
+            return true;
+    return false;
+}
+
+/* A child that speaks for itself before its parent's registration of it
+ * came is known, but listed (for a kill of its group) only from its
+ * parent's word on, or once it is an orphan; a process cannot hide itself. */
+static void untold(void)
+{
+    reset_world(IPC_LEADER);
+    uint8_t rec[IPC_REC_MAX], out[IPC_REC_MAX];
+    struct ipc_rec *o = (struct ipc_rec *)out;
+    struct ipc_answer ans;
+    ipc_leader_register((void *)rec, make_rec(rec, 1, 0, 1, 1, 1, "sh", "", 0));
+    ipc_leader_register((void *)rec, make_rec(rec, 5, 1, 1, 1, 1, "sh", "", 0));
+    EXPECT("self-first", ipc_on_register(12, rec, make_rec(rec, 12, 5, 12, 1, 1, "sleep", "", 0), &ans) == 0 &&
+                             ipc_leader_lookup(12, out) > 0 && o->pgid == 12 && !listed(12));
+    EXPECT("self-again-unlisted", ipc_on_register(12, rec, make_rec(rec, 12, 5, 12, 1, 2, "sleep", "", 0), &ans) == 0 &&
+                                      !listed(12));
+    EXPECT("parent-word-lists", ipc_on_register(5, rec, make_rec(rec, 12, 5, 1, 1, 0, "sh", "", 0), &ans) == 0 &&
+                                    listed(12) && ipc_leader_lookup(12, out) > 0 && o->pgid == 12);
+    uint32_t len = make_rec(rec, 12, 5, 12, 1, 3, "sleep", "", 0);
+    ((struct ipc_rec *)rec)->flags = IPC_REC_UNTOLD;
+    EXPECT("cannot-hide", ipc_on_register(12, rec, len, &ans) == 0 && listed(12));
+    /* Its parent ends before its word came: the orphan is listed. */
+    alive[13] = true;
+    ipc_on_register(13, rec, make_rec(rec, 13, 12, 12, 1, 1, "x", "", 0), &ans);
+    EXPECT("orphan-unlisted-before", !listed(13));
+    ipc_leader_exit(12, 0);
+    EXPECT("orphan-listed", listed(13) && ipc_leader_lookup(13, out) > 0 && o->ppid == 1);
+}
+
 /* The leader, as the test plays it for requests() below: to a LOOKUP it
  * sends a signal, a stale answer and a request of its own, and answers
  * only once its own request is answered. */
@@ -504,6 +544,9 @@ static void handlers(void)
     sig.code = SI_KERNEL;
     EXPECT("signal-claimed-kernel", ipc_on_signal(3, &sig, sizeof(sig), &ans) == -EINVAL && nsent == 0);
     sig.code = SI_USER;
+    sig.many = 2;
+    EXPECT("signal-bad-many", ipc_on_signal(3, &sig, sizeof(sig), &ans) == -EINVAL && nsent == 0);
+    sig.many = 0;
     sig.sig = 0;
     EXPECT("signal-0", ipc_on_signal(3, &sig, sizeof(sig), &ans) == 0 && nsent == 0);
     sig.sig = SIGTERM;
@@ -573,7 +616,7 @@ static void kill_group(void)
         while (streams[i].open && take_msg(&streams[i], &h, body)) {
             struct ipc_signal m;
             memcpy(&m, body, sizeof(m));
-            got += h.type == IPC_SIGNAL && h.seq == 0 && m.sig == SIGUSR1 && m.pid == 1 &&
+            got += h.type == IPC_SIGNAL && h.seq == 0 && m.sig == SIGUSR1 && m.pid == 1 && m.many == 1 &&
                    (streams[i].peer == 3 || streams[i].peer == 4);
         }
     }
@@ -604,6 +647,7 @@ static void children(void)
 {
     reset_world(5);
     alive[1] = true;
+    peer_logic = peer_answers;
     EXPECT("fork", pal->process_fork() == 8);
     child_exists[8] = child_ended_already[8] = true;
     child_status[8] = 3 << 8;
@@ -658,6 +702,82 @@ static void children(void)
     before = s ? s->out_len : 0;
     ipc_sync_leader(1000000000);
     EXPECT("no-sync-when-all-answered", s && s->out_len == before);
+}
+
+/* The leader, as the test plays it for fork_signals(): to a child's
+ * registration it sends signals first (a group's, and one for the parent
+ * alone), then its answer. */
+static void leader_signals_then_answers(struct fstream *s)
+{
+    static const struct {
+        int sig;
+        uint32_t many;
+    } meanwhile[] = { { SIGTSTP, 1 }, { SIGCONT, 1 }, { SIGTERM, 1 }, { SIGUSR2, 0 } };
+    struct ipc_hdr h;
+    uint8_t body[IPC_BODY_MAX];
+    while (s->peer == IPC_LEADER && take_msg(s, &h, body)) {
+        if (h.type != IPC_REGISTER || !h.seq)
+            continue;
+        for (size_t i = 0; i < sizeof(meanwhile) / sizeof(meanwhile[0]); i++) {
+            struct ipc_signal m = { .sig = meanwhile[i].sig, .code = SI_USER, .pid = 1, .uid = 1000,
+                                    .many = meanwhile[i].many };
+            put_msg(s, IPC_SIGNAL, 0, 1, &m, sizeof(m));
+        }
+        put_reply(s, h.seq, 1, 0, "", 0);
+    }
+}
+
+/* The child's signals from its parent: {signals as a mask, how many}. */
+static uint64_t passed_to(int child, int *count)
+{
+    uint64_t mask = 0;
+    *count = 0;
+    for (int i = 0; i < NSTREAMS; i++) {
+        struct ipc_hdr h;
+        uint8_t body[IPC_BODY_MAX];
+        while (streams[i].open && streams[i].peer == child && take_msg(&streams[i], &h, body)) {
+            struct ipc_signal m;
+            memcpy(&m, body, sizeof(m));
+            if (h.type == IPC_SIGNAL && m.pid == 5 && m.many == 1) {
+                mask |= 1ull << (m.sig - 1);
+                ++*count;
+            }
+        }
+    }
+    return mask;
+}
+
+/* The leader's signals for the group that come before it has a fork's
+ * child are the child's too: its parent passes them on once the leader
+ * answers (a stop and a SIGCONT cancel each other on the way).  One for the
+ * parent alone stays the parent's, and so do a group's after the answer
+ * (the leader sends it to the child itself) and another process's (which
+ * may have reached the child too: the parent cannot tell). */
+static void fork_signals(void)
+{
+    reset_world(5);
+    alive[1] = alive[8] = true;
+    peer_logic = leader_signals_then_answers;
+    struct fstream *other = new_stream(9);
+    struct ipc_signal from9 = { .sig = SIGUSR1, .code = SI_USER, .pid = 9, .uid = 1000, .many = 1 };
+    put_msg(other, IPC_SIGNAL, 0, 9, &from9, sizeof(from9));
+    pending[npending++] = (int)(other - streams);
+    ipc_poll(NULL, 0, 0);   /* accepted, not read yet */
+    EXPECT("fork-answered", pal->process_fork() == 8);
+    EXPECT("fork-parent-got-all", nsent == 5);
+    int n;
+    uint64_t mask = passed_to(8, &n);
+    EXPECT("fork-group-signals-passed", n == 2 && mask == ((1ull << (SIGCONT - 1)) | (1ull << (SIGTERM - 1))));
+    struct fstream *s = NULL;
+    for (int i = 0; i < NSTREAMS; i++)
+        if (streams[i].open && streams[i].peer == IPC_LEADER)
+            s = &streams[i];
+    struct ipc_signal m = { .sig = SIGHUP, .code = SI_USER, .pid = 1, .uid = 1000, .many = 1 };
+    if (s)
+        put_msg(s, IPC_SIGNAL, 0, 1, &m, sizeof(m));
+    ipc_poll(NULL, 0, 0);
+    passed_to(8, &n);
+    EXPECT("fork-later-signal-not-passed", s && nsent == 6 && n == 0);
 }
 
 /* A fresh world with a stream to a live leader, which then ends from the
@@ -716,12 +836,14 @@ int main(void)
     EXPECT("init-up", ipc.up && pal != &fake_pal && npending == 0);
     framing();
     leader_table();
+    untold();
     requests(0);
     requests(1);
     handlers();
     hostile_stream();
     kill_group();
     children();
+    fork_signals();
     leader_dies();
     if (failures)
         return 1;
