@@ -4,8 +4,10 @@
 # reaches a shell's.  Natively the same script runs in a process group of its
 # own (setsid) and the whole group gets the signal.  Each
 # tests/integration/hostsig/NAME.sh runs under busybox sh and bash-static, for
-# SIGTERM, SIGINT and SIGHUP (in $SIG); it touches $T_RW/ready when it is
-# ready for the signal.  stdout, stderr and exit status must match.  Both runs
+# SIGTERM, SIGINT and SIGHUP (in $SIG); it creates $T_RW/ready once every
+# process the signal must reach is in the group and set up, so that what it
+# prints does not depend on when the signal comes after that (nor on the
+# host's speed).  stdout, stderr and exit status must match.  Both runs
 # start with default signal dispositions (env --default-signal): a runner
 # started in the background has SIGINT ignored, which a shell cannot undo.
 set -euo pipefail
@@ -17,7 +19,7 @@ BIN=$W/bin SCRIPTS=$ROOT/tests/integration/hostsig T_RW=$W/rw
 mkdir -p "$BIN"
 BUSYBOX=$(readlink -f /bin/busybox 2>/dev/null || true)
 BASH_STATIC=$(readlink -f /bin/bash-static 2>/dev/null || true)
-[ -x "$BUSYBOX" ] && cp "$BUSYBOX" "$BIN/busybox" && for a in sh sleep touch; do ln -sf busybox "$BIN/$a"; done
+[ -x "$BUSYBOX" ] && cp "$BUSYBOX" "$BIN/busybox" && for a in sh sleep; do ln -sf busybox "$BIN/$a"; done
 [ -x "$BASH_STATIC" ] && cp "$BASH_STATIC" "$BIN/bash"
 MF_MOUNTS=("ro:$BIN" "ro:$SCRIPTS" "rw:$T_RW")
 
