@@ -1,6 +1,6 @@
 /* Building a picoprocess VM with raw KVM ioctls: guest RAM as one private
  * anonymous mapping (so a fork() of the monitor copies it on write), the guest
- * image, and vCPU 0 (x86.c gives it its state). */
+ * image, and vCPU 0 (x86_state.c gives it its state). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

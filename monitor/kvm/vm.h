@@ -52,7 +52,7 @@ void vm_detach(struct vm *vm);
 bool host_is_pvm(void);
 extern const unsigned char guest_image_start[], guest_image_end[];
 
-/* x86 state (x86.c). */
+/* x86 state (x86_state.c). */
 void x86_build_page_tables(struct vm *vm);
 void x86_build_descriptor_tables(struct vm *vm);
 int x86_vcpu_init(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid, char *err, size_t errlen);

@@ -1,7 +1,7 @@
 /* The picoprocess as a host process: how picovm splits into the caller's
  * process and the monitor (launcher.c), the application's pids (pidns.c),
  * children (children.c), fork by snapshot (fork.c), the boot-info page
- * (bootinfo.c) and the end (exit.c). */
+ * (boot_page.c) and the end (exit.c). */
 #ifndef PICOVM_MONITOR_PROC_H
 #define PICOVM_MONITOR_PROC_H
 
