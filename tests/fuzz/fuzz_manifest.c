@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/config/toml.c monitor/config/manifest.c
+// FUZZ-SOURCES: monitor/config/toml.c monitor/config/toml_lex.c monitor/config/manifest.c
 /* libFuzzer target: any input either parses into a config that can be freed,
  * or fails with a "file:line:col: message" error. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/config/toml.c monitor/config/manifest.c
+// UNIT-SOURCES: monitor/config/toml.c monitor/config/toml_lex.c monitor/config/manifest.c
 /* Unit tests for the manifest: Gramine's keys and picovm's mapped to the
  * monitor's configuration.  Every error is checked by its exact
  * "file:line:col: message" text. */

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/config/toml.c
+// UNIT-SOURCES: monitor/config/toml.c monitor/config/toml_lex.c
 /* Unit tests for the TOML parser.  Every error is checked by its exact
  * "file:line:col: message" text. */
 #include <stdarg.h>
