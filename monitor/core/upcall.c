@@ -46,7 +46,7 @@
 #define RETRY_FIRST_NS 1000000ull
 #define RETRY_MAX_NS 64000000ull
 #define ALARM_MIN_PERIOD_NS 100000ull         /* a shorter period would only flood the guest */
-#define ALARM_MAX_NS (100ull * 365 * 86400 * 1000000000ull)
+#define ALARM_MAX_NS (100ull * 365 * 86400 * NSEC_PER_SEC)
 
 /* The vCPU of the program's first thread takes the process's events. */
 #define EVENTS_VCPU 0

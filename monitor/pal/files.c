@@ -16,6 +16,7 @@
 #include "core/pal_server.h"
 #include "config/policy.h"
 #include "kvm/gpa.h"
+#include "base/clock.h"
 #include "hypercall.h"
 
 /* The guest's struct hc_stat is Linux's struct stat, so the host's is copied as is. */
@@ -32,7 +33,6 @@ static_assert(offsetof(struct stat, st_ctim) == offsetof(struct hc_stat, ctime),
 /* As policy.c creates files: the guest never makes set-user/group-id files on the host. */
 #define GUEST_MODE_MASK 01777
 #define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
-#define NSEC 1000000000ull
 
 /* Host view of a guest buffer; an empty one needs no guest memory. */
 static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
@@ -375,7 +375,7 @@ static struct timespec attr_time(const struct hc_attr *at, unsigned int bit, uin
 {
     if (!(at->valid & bit))
         return (struct timespec){ .tv_nsec = UTIME_OMIT };
-    return (struct timespec){ .tv_sec = (time_t)(ns / NSEC), .tv_nsec = (long)(ns % NSEC) };
+    return ns_to_timespec(ns);
 }
 
 /* Never follows name: setattr_target did that.  Whether the caller may make

@@ -12,6 +12,7 @@
 #include "core/pal_server.h"
 #include "core/upcall.h"
 #include "kvm/gpa.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "hypercall.h"
 #include "layout.h"
@@ -19,7 +20,7 @@
 /* A log line is a debugging aid, not a data path: longer messages are cut. */
 #define LOG_MSG_MAX 4096
 /* Longer sleeps are the PAL's to split: a server thread is not parked for days. */
-#define SLEEP_MAX_NS (86400ull * 1000000000ull)
+#define SLEEP_MAX_NS (86400ull * NSEC_PER_SEC)
 
 static void write_all(int fd, const char *buf, size_t len)
 {
@@ -84,14 +85,7 @@ static int64_t hc_sleep(struct vm *vm, const uint64_t a[6])
     if (a[0] > SLEEP_MAX_NS)
         return -EINVAL;
     /* An absolute deadline: a retry after EINTR sleeps only what is left. */
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += (time_t)(a[0] / 1000000000ull);
-    t.tv_nsec += (long)(a[0] % 1000000000ull);
-    if (t.tv_nsec >= 1000000000l) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000l;
-    }
+    struct timespec t = ns_to_timespec(monotonic_ns() + a[0]);
     /* Ends early with -EINTR for an event for the guest (a signal). */
     return upcall_sleep_until(vm, &t);
 }

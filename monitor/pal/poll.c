@@ -16,44 +16,30 @@
 #include "calls.h"
 #include "core/pal_server.h"
 #include "kvm/gpa.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "hypercall.h"
 
-#define NSEC 1000000000ll
 /* What the guest may ask the host to watch; POLLERR, POLLHUP and POLLNVAL are answers only. */
 #define HOST_EVENTS (POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | \
                      POLLMSG | POLLRDHUP)
-
-static struct timespec ts_add_ns(struct timespec t, int64_t ns)
-{
-    t.tv_sec += ns / NSEC;
-    t.tv_nsec += ns % NSEC;
-    if (t.tv_nsec >= NSEC) {
-        t.tv_sec++;
-        t.tv_nsec -= NSEC;
-    }
-    return t;
-}
 
 /* ppoll over fds, restarted after a host signal with what is left of the
  * timeout (timeout_ns < 0: none).  -> ppoll's answer or -errno. */
 static int wait_fds(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
 {
-    struct timespec end, now, left;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (timeout_ns >= 0)
-        end = ts_add_ns(now, timeout_ns);
+    uint64_t end = timeout_ns >= 0 ? monotonic_ns() + (uint64_t)timeout_ns : 0;
     for (;;) {
+        struct timespec left;
         if (timeout_ns >= 0) {
-            int64_t ns = (int64_t)(end.tv_sec - now.tv_sec) * NSEC + (end.tv_nsec - now.tv_nsec);
-            left = ts_add_ns((struct timespec){ 0, 0 }, ns > 0 ? ns : 0);
+            uint64_t now = monotonic_ns();
+            left = ns_to_timespec(end > now ? end - now : 0);
         }
         int r = ppoll(fds, n, timeout_ns >= 0 ? &left : NULL, NULL);
         if (r >= 0)
             return r;
         if (errno != EINTR)
             return -errno;
-        clock_gettime(CLOCK_MONOTONIC, &now);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "proc.h"
 #include "kvm/vm.h"
+#include "base/clock.h"
 #include "bootinfo.h"
 
 extern char **environ;
@@ -78,13 +79,6 @@ static uint64_t put_environment(struct strings *s, const struct pv_config *cfg, 
     return at;
 }
 
-static uint64_t ns_of(clockid_t c)
-{
-    struct timespec ts;
-    clock_gettime(c, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[], char *err, size_t errlen)
 {
     struct bootinfo *bi = (struct bootinfo *)(vm->ram + GPA_BOOTINFO);
@@ -131,7 +125,7 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     }
     bi->tsc_khz = vm->tsc_khz;
     bi->boot_tsc = vcpu_guest_tsc(&vm->vcpu[0]);
-    bi->boot_realtime_ns = ns_of(CLOCK_REALTIME);
-    bi->boot_monotonic_ns = ns_of(CLOCK_MONOTONIC);
+    bi->boot_realtime_ns = clock_ns(CLOCK_REALTIME);
+    bi->boot_monotonic_ns = clock_ns(CLOCK_MONOTONIC);
     return 0;
 }
