@@ -14,6 +14,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/lib/pairs.sh
 . "$ROOT/scripts/lib/pairs.sh"
+# shellcheck source=scripts/lib/cases.sh
+. "$ROOT/scripts/lib/cases.sh"
 CASES=$ROOT/tests/integration/busybox-cases.txt
 runner_start busybox
 T_RO=$W/ro/fixture T_DATA=$W/ro/data T_RW=$W/rw T_TMPFS=$W/tmpfs
@@ -34,26 +36,19 @@ for d in $(for p in "${PROG[@]}"; do [ -n "$p" ] && dirname "$p"; done | sort -u
   MF_MOUNTS=("ro:$d" "${MF_MOUNTS[@]}")
 done
 
-# run_case MODE NAME: all steps of case NAME (from the arrays STEP_CMD) into $W/out/NAME/MODE.
+# run_case MODE NAME: all steps of case NAME (from the array STEP_CMD) into $W/out/NAME/MODE.
 run_case() {
-  local mode=$1 name=$2 cmd in out i
+  local mode=$1 name=$2 cmd
   fresh_dirs
-  for i in "${!STEP_CMD[@]}"; do
-    cmd=${STEP_CMD[$i]} in=/dev/null out=
-    # Trailing "< FILE" / "> FILE" are the host's redirections.
-    while [[ $cmd =~ ^(.*[^[:space:]])[[:space:]]+([<>])[[:space:]]*([^[:space:]<>]+)[[:space:]]*$ ]]; do
-      cmd=${BASH_REMATCH[1]}
-      if [ "${BASH_REMATCH[2]}" = '<' ]; then eval "in=${BASH_REMATCH[3]}"; else eval "out=${BASH_REMATCH[3]}"; fi
-    done
-    eval "argv=($cmd)"
-    argv[0]=${PROG[${argv[0]}]:-${argv[0]}}
-    run_step "$mode" "$W/out/$name/$mode" "$in" "$out" "${argv[@]}"
+  for cmd in "${STEP_CMD[@]}"; do
+    parse_step "$cmd"
+    STEP_ARGV[0]=${PROG[${STEP_ARGV[0]}]:-${STEP_ARGV[0]}}
+    run_step "$mode" "$W/out/$name/$mode" "$STEP_IN" "$STEP_OUT" "${STEP_ARGV[@]}"
   done
 }
 
-# finish_case: runs and judges the case gathered in CASE_NAME / STEP_CMD.
+# finish_case: runs and judges the case in CASE_NAME / STEP_CMD (each_case).
 finish_case() {
-  [ -n "$CASE_NAME" ] || return 0
   local name=bb:$CASE_NAME p
   if [ "$PICOVM_KVM_OK" != 1 ]; then
     t_skip "$name" "$PICOVM_KVM_WHY"
@@ -62,14 +57,13 @@ finish_case() {
       p=${p%% *}
       if [ -z "${PROG[$p]:-}" ] || [ ! -x "${PROG[$p]}" ]; then
         t_fail "$name" "/bin/$p is missing (scripts/deps.sh installs it)"
-        CASE_NAME=; return 0
+        return 0
       fi
     done
     run_case native "$CASE_NAME"
     run_case picovm "$CASE_NAME"
     compare_pair "$name" "$W/out/$CASE_NAME/native" "$W/out/$CASE_NAME/picovm"
   fi
-  CASE_NAME=
 }
 
 for p in "${PROG[@]}"; do
@@ -78,17 +72,6 @@ for p in "${PROG[@]}"; do
   fi
 done
 
-CASE_NAME=
-STEP_CMD=()
-while IFS= read -r line || [ -n "$line" ]; do
-  case $line in '' | '#'*) continue ;; esac
-  name=${line%%|*} cmd=${line#*|}
-  if [ "$name" != "$CASE_NAME" ]; then
-    finish_case
-    CASE_NAME=$name STEP_CMD=()
-  fi
-  STEP_CMD+=("$cmd")
-done <"$CASES"
-finish_case
+each_case "$CASES" finish_case
 
 results_summary
