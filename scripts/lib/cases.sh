@@ -48,3 +48,11 @@ parse_step() {
   done
   eval "STEP_ARGV=($cmd)"
 }
+
+# case_data DIR: the small text inputs the cases read as $T_DATA.
+case_data() {
+  mkdir -p "$1"
+  printf '%s\n' pear apple fig fig banana apple fig cherry >"$1/words.txt"
+  printf '%s\n' root:0:/bin/sh daemon:1:/usr/sbin/nologin bin:2:/usr/sbin/nologin \
+    sys:3:/bin/sh games:5:/bin/sync >"$1/table.txt"
+}

@@ -20,10 +20,7 @@ CASES=$ROOT/tests/integration/busybox-cases.txt
 runner_start busybox
 T_RO=$W/ro/fixture T_DATA=$W/ro/data T_RW=$W/rw T_TMPFS=$W/tmpfs
 make_fixture "$T_RO"
-mkdir -p "$T_DATA"
-printf '%s\n' pear apple fig fig banana apple fig cherry >"$T_DATA/words.txt"
-printf '%s\n' root:0:/bin/sh daemon:1:/usr/sbin/nologin bin:2:/usr/sbin/nologin \
-  sys:3:/bin/sh games:5:/bin/sync >"$T_DATA/table.txt"
+case_data "$T_DATA"
 
 # The programs, by their real path (/bin is a symlink to usr/bin on Debian).
 declare -A PROG=()
