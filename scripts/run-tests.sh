@@ -5,7 +5,8 @@
 #   c. busybox-static and bash-static cases         tests/integration/run-busybox.sh
 #   d. bad input refused cleanly                    tests/integration/bad-input.sh
 #   e. the core on an emulated SVM KVM host         tests/integration/svm-core.sh
-#      (every guest program there when /dev/kvm is not usable here)
+#      (when /dev/kvm is not usable here: every guest program there, and c's
+#      cases and g's scripts, as svm:bb:CASE and svm:shell:SHELL:NAME)
 #   f. the monitor's seccomp lockdown               tests/integration/lockdown.sh
 #   g. shell scripts over many picoprocesses        tests/integration/run-shell.sh
 #   h. host signals reach the foreground group      tests/integration/host-signals.sh
@@ -15,7 +16,8 @@
 # name / FAIL name (why) / SKIP name (reason)), then exactly one last line
 # "N passed, M failed[, K skipped]"; exits non-zero if anything failed.
 # Tests that need KVM are SKIPPED, loudly, when /dev/kvm is not usable (then
-# svm-core.sh runs the guest programs under KVM in its emulated host).
+# svm-core.sh runs the guest programs, busybox cases and shell scripts under KVM
+# in its emulated host; f, h and i have no stand-in there).
 # env: PICOVM (default build/picovm), FUZZ_SECONDS (default 20),
 #      PICOVM_TEST_TIMEOUT (seconds per picovm run, default 60), PICOVM_SKIP_SVM=1.
 set -euo pipefail

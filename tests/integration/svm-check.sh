@@ -6,6 +6,14 @@
 #   /app/bin/NAME  program     /app/NAME.manifest  its manifest   /app/env.list  its environment
 #   /app/NAME.args  argv[1..], one a line     /app/NAME.stdin  its stdin (else /dev/null)
 #   /app/NAME.expected  stdout of an "only" test    /app/rw-hostile  its starting rw
+# A line "NAME pair -" is a case of run-busybox.sh or a script of run-shell.sh,
+# run natively and under picovm and compared as compare_pair (scripts/lib/pair.sh)
+# does: every step's status, all stdout, all stderr.  Its directory /app/pairs/NAME:
+#   env  its environment (NAME=VALUE words on one line)
+#   N.args  step N's argv (argv[0] its program's path), one a line   N.manifest
+#   N.in  the path of step N's stdin (else /dev/null)
+#   N.out  the path step N's stdout is redirected to (else it is compared)
+# /app/rw and /app/tmpfs start empty for each run of a case (all its steps).
 # usage: svm-check.sh [SECONDS]: each run is killed after SECONDS (default 120),
 # so that one hung test costs its own result, not the whole boot's.
 cd /app || exit 1
@@ -49,12 +57,69 @@ run() {
   echo $? >"$o.st"
 }
 
+# runpair MODE NAME: every step of pair test NAME, natively or under picovm, into
+# /app/out/NAME.MODE.{out,err,st} (st: one status a line).
+runpair() {
+  pmode=$1 pd=/app/pairs/$2 o=/app/out/$2.$1 i=1
+  penv=$(cat "$pd/env")
+  : >"$o.out"
+  : >"$o.err"
+  : >"$o.st"
+  fresh pair
+  while [ -f "$pd/$i.args" ]; do
+    set --
+    while IFS= read -r a; do set -- "$@" "$a"; done <"$pd/$i.args"
+    rin=/dev/null rout=$o.step
+    [ ! -f "$pd/$i.in" ] || rin=$(cat "$pd/$i.in")
+    [ ! -f "$pd/$i.out" ] || rout=$(cat "$pd/$i.out")
+    if [ "$pmode" = native ]; then
+      # shellcheck disable=SC2086 # penv is NAME=VALUE words
+      (cd / && exec timeout -k 5 "$TMO" env -i $penv "$@") <"$rin" >"$rout" 2>"$o.step.err"
+    else
+      (cd / && exec timeout -k 5 "$TMO" /app/picovm run "$pd/$i.manifest") <"$rin" >"$rout" 2>"$o.step.err"
+    fi
+    echo $? >>"$o.st"
+    [ -f "$pd/$i.out" ] || cat "$rout" >>"$o.out"
+    cat "$o.step.err" >>"$o.err"
+    i=$((i + 1))
+  done
+}
+
 # busybox's timeout leaves the status of the signal it sent: TERM, or KILL.
-tmo_note() { case $1 in 143 | 137) echo " (143/137: timed out after $TMO s?)" ;; esac; }
+# $1: one status, or the statuses of a pair test's steps.
+tmo_note() { case " $1 " in *" 143 "* | *" 137 "*) echo " (143/137: timed out after $TMO s?)" ;; esac; }
 
 fail() { echo "FAIL svm:$1 ($2)"; [ -z "$3" ] || head -n 8 "$3" | sed 's/^/    /'; }
 
+# pairdiff A B: the start of their diff, binary bytes made visible, for fail.
+pairdiff() { diff -a -u -L native -L picovm "$1" "$2" | tail -n +3 | cat -v | cut -c1-150 >/app/out/diff; }
+
+# checkpair NAME: runs pair test NAME both ways and prints its result.
+checkpair() {
+  n=/app/out/$1.native p=/app/out/$1.picovm
+  runpair native "$1"
+  runpair picovm "$1"
+  ns=$(tr '\n' ' ' <"$n.st" | sed 's/ $//') ps=$(tr '\n' ' ' <"$p.st" | sed 's/ $//')
+  if [ "$ns" != "$ps" ]; then
+    pairdiff "$n.out" "$p.out"
+    { head -n 4 "$p.err"; cat /app/out/diff; } >/app/out/diff2
+    fail "$1" "exit status: native $ns, picovm $ps$(tmo_note "$ps")" /app/out/diff2
+  elif ! cmp -s "$n.out" "$p.out"; then
+    pairdiff "$n.out" "$p.out"
+    fail "$1" "stdout differs" /app/out/diff
+  elif ! cmp -s "$n.err" "$p.err"; then
+    pairdiff "$n.err" "$p.err"
+    fail "$1" "stderr differs" /app/out/diff
+  else
+    echo "PASS svm:$1"
+  fi
+}
+
 while read -r name kind want; do
+  if [ "$kind" = pair ]; then
+    checkpair "$name"
+    continue
+  fi
   p=/app/out/$name.picovm
   run picovm "$name" "$kind"
   if [ "$kind" = only ]; then

@@ -9,12 +9,15 @@
 # entered by sysretq and sigreturn leaves by iretq, both from CPL0; hostile_pal)
 # and a busybox applet, to prove the VMX/SVM paths.  Where it is not (CI), this
 # is the only KVM the suite gets, so every program of tests/guest/ runs, both
-# builds, with the headers run-guest.sh honours (scripts/lib/headers.sh).
-# All of them take about 70 s on 2 host cores; 18 about 25 s.
+# builds, with the headers run-guest.sh honours (scripts/lib/headers.sh), and so
+# do run-busybox.sh's cases (svm:bb:CASE) and run-shell.sh's scripts
+# (svm:shell:sh:NAME, svm:shell:bash:NAME), with the programs, inputs, mounts and
+# environment those runners give them, laid out under /app.
+# All of them take about 170 s on 2 host cores (the guest programs 70 s); 18 about 25 s.
 # env: PICOVM (default build/picovm; must be static), PICOVM_SVM_TESTS=all|core
 #      (default: all without a usable /dev/kvm, else core),
 #      PICOVM_SVM_RUN_TIMEOUT (s per run in the emulated host, default 60),
-#      PICOVM_SVM_* (svm-host.sh; PICOVM_SVM_TIMEOUT defaults to 300 here).
+#      PICOVM_SVM_* (svm-host.sh; PICOVM_SVM_TIMEOUT defaults to 600 for all, 300 for core).
 # PICOVM_SVM_SMP=2 finds races one vCPU hides, but its emulated host (TCG's SVM
 # on several threads) has been seen to lock up in its own kernel: not the default.
 set -euo pipefail
@@ -29,12 +32,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/scripts/lib/fixture.sh"
 # shellcheck source=scripts/lib/headers.sh
 . "$ROOT/scripts/lib/headers.sh"
+# shellcheck source=scripts/lib/cases.sh
+. "$ROOT/scripts/lib/cases.sh"
 PICOVM=${PICOVM:-$ROOT/build/picovm}
 CORE=(hello t_exit t_segv hostile_pal t_fork t_kill t_pipe t_pipe_fork t_signal t_sighandler t_sigsegv t_alarm
   glibc:hello glibc:t_fork glibc:t_kill glibc:t_pipe_fork glibc:t_sighandler)
 RUN_TMO=${PICOVM_SVM_RUN_TIMEOUT:-60}
-# A boot that hangs costs this much; a whole run takes a fraction of it.
-export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-300}
 results_init
 
 # run-tests.sh has probed already (exported); alone, probe quietly: kvm_check's
@@ -46,6 +49,10 @@ case ${PICOVM_SVM_TESTS:-} in
   '') if [ "$PICOVM_KVM_OK" = 1 ]; then WHICH=core; else WHICH=all; fi ;;
   *) echo "svm-core.sh: PICOVM_SVM_TESTS is all or core, not '$PICOVM_SVM_TESTS'" >&2; exit 2 ;;
 esac
+# A boot that hangs costs this much; a whole run takes a fraction of it (all:
+# 170 s, twice that on a machine busy with other work).
+if [ "$WHICH" = all ]; then export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-600}; fi
+export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-300}
 
 if [ "$WHICH" = core ]; then
   TESTS=("${CORE[@]}")
@@ -65,8 +72,28 @@ else
   done
 fi
 
-skip_all() { local t; for t in "${TESTS[@]}" busybox; do t_skip "svm:$t" "$1"; done; }
-fail_all() { local t; for t in "${TESTS[@]}" busybox; do t_fail "svm:$t" "$1" "${2:-}"; done; }
+# With "all", run-busybox.sh's cases and run-shell.sh's scripts too, which
+# skip on this host for want of KVM: pair tests of svm-check.sh (bb:CASE,
+# shell:SHELL:SCRIPT), laid out below as those runners run them.
+BB_CASES=$ROOT/tests/integration/busybox-cases.txt SHELL_DIR=$ROOT/tests/integration/shell
+PAIRS=()
+if [ "$WHICH" = all ]; then
+  pair_name() { PAIRS+=("bb:$CASE_NAME"); }
+  each_case "$BB_CASES" pair_name
+  for s in "$SHELL_DIR"/*.sh; do
+    [ -e "$s" ] || continue
+    PAIRS+=("shell:sh:$(basename "$s" .sh)" "shell:bash:$(basename "$s" .sh)")
+  done
+fi
+
+# The tests not yet reported: every one until they are laid out, then those of
+# tests.list (one that could not be laid out has reported its failure).
+LIST=
+pending() {
+  if [ -n "$LIST" ]; then cut -d' ' -f1 "$LIST"; else printf '%s\n' "${TESTS[@]}" busybox "${PAIRS[@]}"; fi
+}
+skip_all() { local t; for t in $(pending); do t_skip "svm:$t" "$1"; done; }
+fail_all() { local t; for t in $(pending); do t_fail "svm:$t" "$1" "${2:-}"; done; }
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
   skip_all "qemu-system-x86_64 missing after scripts/deps.sh: SVM host NOT tested"
@@ -134,6 +161,90 @@ done
 MF_EXTRA=()
 cp "$(readlink -f /bin/busybox)" "$A/bin/busybox"
 add_test busybox native - sh -c 'echo "busybox on SVM: $((6 * 7))"; exit 3'
+
+# pair_step NAME ARGV...: one more step of pair test NAME (format in
+# svm-check.sh), argv[0] a path in the emulated host, PAIR_IN / PAIR_OUT its
+# redirections (/dev/null / none: empty), MF_ENV its environment (words without
+# blanks: the emulated host splits them), MF_MOUNTS its mounts.  Fails for an
+# argument of several lines, which an N.args file cannot hold.
+pair_step() {
+  local d=$A/pairs/$1 n a
+  shift
+  for a in "$@"; do [[ $a != *$'\n'* ]] || return 1; done
+  mkdir -p "$d"
+  n=$(($(find "$d" -name '*.args' | wc -l) + 1))
+  write_manifest "$d/$n.manifest" "$@"
+  printf '%s\n' "$@" >"$d/$n.args"
+  if [ "$PAIR_IN" != /dev/null ]; then echo "$PAIR_IN" >"$d/$n.in"; fi
+  if [ -n "$PAIR_OUT" ]; then echo "$PAIR_OUT" >"$d/$n.out"; fi
+  echo "${MF_ENV[*]}" >"$d/env"
+}
+
+if [ "$WHICH" = all ]; then
+  # The programs' directory, /app/progs: busybox and its applets as run-shell.sh
+  # makes its PATH, bash-static as bash (run-shell.sh) and as bash-static
+  # (run-busybox.sh; a hard link, to be a file of that name as on Debian).
+  P=$A/progs
+  mkdir -p "$P"
+  cp "$(readlink -f /bin/busybox)" "$P/busybox"
+  for a in $("$P/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$P/$a"; done
+  if bash_static=$(readlink -f /bin/bash-static 2>/dev/null) && [ -x "$bash_static" ]; then
+    rm -f "$P/bash"
+    cp "$bash_static" "$P/bash"
+    ln "$P/bash" "$P/bash-static"
+  fi
+  declare -A PROG=([busybox]=/app/progs/busybox [bash-static]=/app/progs/bash-static)
+
+  # run-busybox.sh's inputs: the fixture and data in one read-only mount (so
+  # that `ls -la $T_RO` shows a real ".."), T_RW and T_TMPFS as for the guest
+  # tests; the programs' directory first in PATH as /usr/bin is there.
+  T_RO=/app/bb/fixture T_DATA=/app/bb/data T_RW=/app/rw T_TMPFS=/app/tmpfs
+  make_fixture "$A/bb/fixture"
+  case_data "$A/bb/data"
+  MF_ENV=(PATH=/app/progs "T_RO=$T_RO" "T_DATA=$T_DATA" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
+  MF_MOUNTS=(ro:/app/progs ro:/app/bb "rw:$T_RW" "tmpfs:$T_TMPFS")
+  bb_case() {
+    local name=bb:$CASE_NAME cmd p
+    for cmd in "${STEP_CMD[@]}"; do
+      p=${cmd%% *}
+      if [ -z "${PROG[$p]:-}" ] || [ ! -e "$A${PROG[$p]#/app}" ]; then
+        t_fail "svm:$name" "/bin/$p is missing (scripts/deps.sh installs it)"
+        return 0
+      fi
+    done
+    for cmd in "${STEP_CMD[@]}"; do
+      parse_step "$cmd"
+      STEP_ARGV[0]=${PROG[${STEP_ARGV[0]}]}
+      PAIR_IN=$STEP_IN PAIR_OUT=$STEP_OUT
+      if ! pair_step "$name" "${STEP_ARGV[@]}"; then
+        t_fail "svm:$name" "an argument has a newline: svm-check.sh's N.args files hold one a line"
+        return 0
+      fi
+    done
+    echo "$name pair -" >>"$A/tests.list"
+  }
+  each_case "$BB_CASES" bb_case
+
+  # run-shell.sh's: PATH the programs' directory, the scripts read-only.
+  mkdir -p "$A/shell"
+  MF_ENV=(PATH=/app/progs "T_RW=$T_RW" "T_TMPFS=$T_TMPFS" HOME=/ LC_ALL=C)
+  MF_MOUNTS=(ro:/app/progs ro:/app/shell "rw:$T_RW" "tmpfs:$T_TMPFS")
+  PAIR_IN=/dev/null PAIR_OUT=
+  for s in "$SHELL_DIR"/*.sh; do
+    [ -e "$s" ] || continue
+    cp "$s" "$A/shell/"
+    for sh in sh bash; do
+      name=shell:$sh:$(basename "$s" .sh)
+      if [ ! -e "$P/$sh" ]; then
+        t_fail "svm:$name" "$sh is missing (scripts/deps.sh installs busybox-static, bash-static)"
+        continue
+      fi
+      pair_step "$name" "/app/progs/$sh" "/app/shell/$(basename "$s")"
+      echo "$name pair -" >>"$A/tests.list"
+    done
+  done
+fi
+LIST=$A/tests.list
 
 rc=0
 "$ROOT/scripts/svm-host.sh" "$A" sh /app/svm-check.sh "$RUN_TMO" >"$W/results" 2>"$W/log" || rc=$?
