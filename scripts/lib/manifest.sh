@@ -5,30 +5,38 @@
 #             host path, so outputs compare with a native run) or tmpfs:PATH;
 #   MF_EXTRA  array of further manifest lines (a test's "// MANIFEST:" headers).
 
+# toml_str S: S as a TOML basic string, in TOML_STR; not printed, so that no
+# subshell is forked for each string (forks are what writing a manifest cost,
+# and the suites write hundreds).
 toml_str() {
   local s=$1
   s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\t'/\\t}
-  printf '"%s"' "$s"
+  TOML_STR="\"$s\""
 }
 
 write_manifest() {
-  local file=$1 a kv m
+  local file=$1 a kv m uri
   shift
   {
-    echo "libos.entrypoint = $(toml_str "$1")"
+    toml_str "$1"
+    echo "libos.entrypoint = $TOML_STR"
     printf 'loader.argv = ['
     local sep=
-    for a in "$@"; do printf '%s%s' "$sep" "$(toml_str "$a")"; sep=', '; done
+    for a in "$@"; do toml_str "$a"; printf '%s%s' "$sep" "$TOML_STR"; sep=', '; done
     echo ']'
     for kv in "${MF_ENV[@]}"; do
-      echo "loader.env.${kv%%=*} = $(toml_str "${kv#*=}")"
+      toml_str "${kv#*=}"
+      echo "loader.env.${kv%%=*} = $TOML_STR"
     done
     echo 'fs.mounts = ['
     for m in "${MF_MOUNTS[@]}"; do
+      toml_str "file:${m#*:}"
+      uri=$TOML_STR
+      toml_str "${m#*:}"
       case $m in
-        ro:*)    echo "  { path = $(toml_str "${m#*:}"), uri = $(toml_str "file:${m#*:}") }," ;;
-        rw:*)    echo "  { path = $(toml_str "${m#*:}"), uri = $(toml_str "file:${m#*:}"), writable = true }," ;;
-        tmpfs:*) echo "  { path = $(toml_str "${m#*:}"), type = \"tmpfs\" }," ;;
+        ro:*)    echo "  { path = $TOML_STR, uri = $uri }," ;;
+        rw:*)    echo "  { path = $TOML_STR, uri = $uri, writable = true }," ;;
+        tmpfs:*) echo "  { path = $TOML_STR, type = \"tmpfs\" }," ;;
         *) echo "write_manifest: bad mount $m" >&2; return 1 ;;
       esac
     done
