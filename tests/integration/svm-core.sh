@@ -171,8 +171,9 @@ pair_step() {
   local d=$A/pairs/$1 n a
   shift
   for a in "$@"; do [[ $a != *$'\n'* ]] || return 1; done
-  mkdir -p "$d"
-  n=$(($(find "$d" -name '*.args' | wc -l) + 1))
+  [ -d "$d" ] || mkdir -p "$d"
+  n=1
+  while [ -e "$d/$n.args" ]; do n=$((n + 1)); done
   write_manifest "$d/$n.manifest" "$@"
   printf '%s\n' "$@" >"$d/$n.args"
   if [ "$PAIR_IN" != /dev/null ]; then echo "$PAIR_IN" >"$d/$n.in"; fi
