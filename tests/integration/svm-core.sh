@@ -13,11 +13,11 @@
 # do run-busybox.sh's cases (svm:bb:CASE) and run-shell.sh's scripts
 # (svm:shell:sh:NAME, svm:shell:bash:NAME), with the programs, inputs, mounts and
 # environment those runners give them, laid out under /app.
-# All of them take about 170 s on 2 host cores (the guest programs 70 s); 18 about 25 s.
+# All of them take about 110 s on 2 host cores (boot and layout included); 18 about 25 s.
 # env: PICOVM (default build/picovm; must be static), PICOVM_SVM_TESTS=all|core
 #      (default: all without a usable /dev/kvm, else core),
 #      PICOVM_SVM_RUN_TIMEOUT (s per run in the emulated host, default 60),
-#      PICOVM_SVM_* (svm-host.sh; PICOVM_SVM_TIMEOUT defaults to 600 for all, 300 for core).
+#      PICOVM_SVM_* (svm-host.sh; PICOVM_SVM_TIMEOUT defaults to 480 for all, 300 for core).
 # PICOVM_SVM_SMP=2 finds races one vCPU hides, but its emulated host (TCG's SVM
 # on several threads) has been seen to lock up in its own kernel: not the default.
 set -euo pipefail
@@ -50,8 +50,8 @@ case ${PICOVM_SVM_TESTS:-} in
   *) echo "svm-core.sh: PICOVM_SVM_TESTS is all or core, not '$PICOVM_SVM_TESTS'" >&2; exit 2 ;;
 esac
 # A boot that hangs costs this much; a whole run takes a fraction of it (all:
-# 170 s, twice that on a machine busy with other work).
-if [ "$WHICH" = all ]; then export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-600}; fi
+# about 110 s, twice that on a machine busy with other work).
+if [ "$WHICH" = all ]; then export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-480}; fi
 export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-300}
 
 if [ "$WHICH" = core ]; then
