@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,7 +40,9 @@
 #define RAM_SIZE   (8ull << 20)
 #define DATA_GPA   0x10000ull
 #define DATA_SIZE  0x10000ull
-#define SECRET     "TOPSECRET-CONTENT"
+/* The outside file's content: random for each run, so that an input cannot
+ * write it to a file of its own and read it back (a false escape). */
+static char secret[40];
 #define RESET_EVERY 4096   /* inputs between rebuilding the writable tree */
 #define MAX_CALLS  8
 #define NMOUNTS    3
@@ -160,7 +163,13 @@ static void init(void)
         die("mkdtemp");
     atexit(cleanup);
     make_dir("/outside");
-    make_file("/outside/secret", SECRET);
+    unsigned char rnd[16];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        die("getrandom");
+    int n = snprintf(secret, sizeof secret, "TOPSECRET-");
+    for (size_t i = 0; i < sizeof rnd; i++)
+        n += snprintf(secret + n, sizeof secret - (size_t)n, "%02x", rnd[i]);
+    make_file("/outside/secret", secret);
     make_dir("/r");
     make_file("/r/data", "readonly");
     build_tree();
@@ -284,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ret < -4095)
             abort();   /* neither a result nor an errno */
         if (calls[i].nr == HC_READ && ret > 0 &&
-            memmem(vm.ram + calls[i].a[1], (size_t)ret, "TOPSECRET", 9)) {
+            memmem(vm.ram + calls[i].a[1], (size_t)ret, secret, strlen(secret))) {
             fprintf(stderr, "HC_READ returned the outside file\n");
             abort();
         }
