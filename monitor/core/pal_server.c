@@ -31,11 +31,8 @@
 
 #define SPIN_NS 1000000
 
-/* One server per monitor, for its one VM. */
-static struct {
-    struct vm *vm;
-    struct pal_call calls[HC_NR_CALLS];
-} server;
+/* The calls this monitor serves, filled by the rooms at setup. */
+static struct pal_call calls[HC_NR_CALLS];
 
 struct handle {
     int fd;
@@ -127,13 +124,13 @@ void handles_close_all(void)
         handle_free(i);
 }
 
-void pal_register(unsigned nr, hc_handler fn) { server.calls[nr] = (struct pal_call){ .fn = fn }; }
-void pal_register_fd(unsigned nr, hc_fd_handler fn) { server.calls[nr] = (struct pal_call){ .on_fd = fn }; }
-void pal_register_vcpu(unsigned nr, hc_vcpu_call fn) { server.calls[nr] = (struct pal_call){ .on_vcpu = fn }; }
+void pal_register(unsigned nr, hc_handler fn) { calls[nr] = (struct pal_call){ .fn = fn }; }
+void pal_register_fd(unsigned nr, hc_fd_handler fn) { calls[nr] = (struct pal_call){ .on_fd = fn }; }
+void pal_register_vcpu(unsigned nr, hc_vcpu_call fn) { calls[nr] = (struct pal_call){ .on_vcpu = fn }; }
 
 int64_t pal_call(struct vm *vm, unsigned nr, const uint64_t args[6])
 {
-    const struct pal_call *c = nr < HC_NR_CALLS ? &server.calls[nr] : NULL;
+    const struct pal_call *c = nr < HC_NR_CALLS ? &calls[nr] : NULL;
     if (c && c->fn)
         return c->fn(vm, args);
     if (!c || !c->on_fd)
@@ -173,7 +170,7 @@ static void serve(struct vcpu *vcpu, struct hc_slot *s)
      * parked in the monitor by then, so the process can die without having to
      * kick a vCPU out of guest mode (a scheduler tick on PVM), and a fork
      * sees a vCPU whose state is not moving. */
-    if (nr < HC_NR_CALLS && server.calls[nr].on_vcpu) {
+    if (nr < HC_NR_CALLS && calls[nr].on_vcpu) {
         futex_wake(&s->state);
         return;
     }
@@ -259,7 +256,6 @@ static const cpu_set_t *place_threads(void)
 
 void pal_server_start(struct vm *vm)
 {
-    server.vm = vm;
     if (thread_start(server_main, vm, 256 << 10, place_threads())) {
         mlog(LOG_ERROR, "cannot start the PAL server thread");
         exit(70);
@@ -282,8 +278,8 @@ const struct pal_call *pal_server_wait(struct vcpu *vcpu, struct hc_slot **slot)
         if (st != HC_REQ && st != HC_BUSY)
             break;
         uint32_t nr = s->nr;
-        if (st == HC_BUSY && nr < HC_NR_CALLS && server.calls[nr].on_vcpu) {
-            todo = &server.calls[nr];
+        if (st == HC_BUSY && nr < HC_NR_CALLS && calls[nr].on_vcpu) {
+            todo = &calls[nr];
             *slot = s;
             break;
         }

@@ -240,6 +240,7 @@ int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
 void upcall_start(struct vm *vm)
 {
     up.target = &vm->vcpu[EVENTS_VCPU];
+    /* This thread runs it; in a forked monitor it has a tid of its own now. */
     up.target->tid = (pid_t)syscall(SYS_gettid);
     up.area = events_area(vm);
     /* A forked monitor starts over: no alarm, no events (a Linux child
