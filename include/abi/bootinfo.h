@@ -6,7 +6,7 @@
 #define PICOVM_BOOTINFO_H
 
 #define BOOTINFO_MAGIC   0x4f464e49544f4f42ull /* "BOOTINFO" */
-#define BOOTINFO_VERSION 1
+#define BOOTINFO_VERSION 2
 #define BOOTINFO_MAX_MOUNTS 32
 
 enum { LOG_ERROR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3, LOG_TRACE = 4 };
@@ -23,8 +23,9 @@ struct bootinfo {
     unsigned long long magic;
     unsigned long long version;
     unsigned long long ram_size;        /* bytes of guest RAM from GPA 0 */
-    unsigned long long pt_pool;         /* top of RAM: page tables for splitting 2 MB pages, 4 KB per 2 MB of RAM;
-                                           the library OS allocates from [GPA_RAM_POOL, pt_pool) */
+    unsigned long long pool_end;        /* the guest's pages are [GPA_RAM_POOL, pool_end); above it, up to
+                                           ram_size, the monitor's page directories of DIRECT_MAP */
+    unsigned long long shared_size;     /* bytes of shared memory at GPA_SHARED */
     unsigned long long tsc_khz;
     unsigned long long boot_tsc;        /* TSC and wall clock sampled together by the monitor */
     unsigned long long boot_realtime_ns;

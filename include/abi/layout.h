@@ -1,10 +1,18 @@
-/* Guest physical = guest virtual address layout, shared by the monitor and the guest.
+/* The guest's physical and virtual layout, shared by the monitor and the guest.
  *
- * Guest RAM is identity-mapped (VA == PA) so the library OS can hand guest
- * virtual addresses straight to the monitor, which checks them against the
- * memslot and reads or writes them in place (zero-copy PAL calls).  Everything
- * below GPA_RAM_POOL belongs to picovm; everything above it is the library
- * OS's to allocate (ELF images, brk, mmap, stacks, its own heap). */
+ * Physical: guest RAM from GPA 0 (memslot 0, a private mapping in the monitor,
+ * so a fork of the monitor copies it on write), the application's shared
+ * memory at GPA_SHARED (memslot 1, one MAP_SHARED memfd that every picoprocess
+ * of the application inherits), device registers at GPA_MMIO.
+ *
+ * Virtual: the first 4 MB (below GPA_RAM_POOL) are mapped VA == PA: the guest
+ * image, its descriptor tables, call page and the other fixed areas below.
+ * All of physical memory is also mapped at DIRECT_MAP + PA (2 MB pages), for
+ * the guest to reach any page it owns (page tables, its heap, DMA buffers).
+ * The rest of the lower half, [USER_MIN, USER_TOP), is the program's 47-bit
+ * address space, mapped page by page by the library OS's own page tables.
+ * The root of the page tables stays at GPA_PML4: the monitor finds the
+ * physical pages behind a PAL call's buffer by walking from there. */
 #ifndef PICOVM_GUEST_LAYOUT_H
 #define PICOVM_GUEST_LAYOUT_H
 
@@ -18,10 +26,10 @@
 #define GPA_PML4            0x4000ull
 #define GPA_PDPT            0x5000ull
 #define GPA_PT_LOW          0x6000ull   /* 4K page table of the first 2 MB: page 0 stays unmapped */
-#define GPA_PD              0x8000ull   /* one page directory (2 MB pages) per GB, up to 4 */
+#define GPA_PD_LOW          0x8000ull   /* page directory of the first GB (the first 4 MB mapped) */
 #define GPA_CALLPAGE        0xc000ull   /* struct hc_page: PAL call slots (pal-kvm/hypercall.h) */
 #define GPA_FAULT           0xd000ull   /* struct fault_record per vCPU, written by CPL0 stubs */
-#define GPA_PD_MMIO         0xe000ull   /* page directory of the GB at GPA_MMIO (device registers) */
+#define GPA_PDPT_DIRECT     0xe000ull   /* page-directory pointer table of DIRECT_MAP (512 GB) */
 #define GPA_UPCALL          0xf000ull   /* struct upcall_area per vCPU: events the monitor posts (signals, alarms) */
 #define GPA_BOOTINFO        0x10000ull  /* struct bootinfo + its string area */
 #define BOOTINFO_SIZE       0x10000ull
@@ -35,15 +43,29 @@
 
 #define GUEST_RAM_MIN       (32ull << 20)
 #define GUEST_RAM_DEFAULT   (256ull << 20)
-#define GUEST_RAM_MAX       (4ull << 30)
+#define GUEST_RAM_MAX       (64ull << 30)
 #define GUEST_MAX_VCPUS     8
 
-/* Device registers live above the largest RAM, in one 2 MB page mapped
+/* The application's shared memory (MAP_SHARED anonymous memory inherited over
+ * fork, shared segments): one physical range for all its picoprocesses.  Only
+ * touched pages cost host memory. */
+#define GPA_SHARED          (64ull << 30)
+#define SHARED_MIN          (2ull << 20)
+#define SHARED_DEFAULT      (1ull << 30)
+#define SHARED_MAX          (64ull << 30)
+
+/* Device registers live above everything else, in one 2 MB page mapped
  * uncached (the monitor maps it; nothing else is there, so a stray access
  * exits and reads as zero).  A register access is an exit, except a
  * virtio-mmio QueueNotify, which is an ioeventfd. */
-#define GPA_MMIO            GUEST_RAM_MAX
+#define GPA_MMIO            (128ull << 30)
 #define GPA_VIRTIO_VSOCK    GPA_MMIO    /* virtio-mmio v2 registers of the vsock device, 4 KB */
+
+/* Virtual addresses (see the top of this file). */
+#define DIRECT_MAP          0xffff800000000000ull   /* PML4 slot 256: VA of GPA 0 */
+#define DIRECT_MAP_SLOT     256
+#define USER_MIN            GPA_RAM_POOL
+#define USER_TOP            0x7ffffffff000ull       /* as Linux's TASK_SIZE on x86-64 */
 
 /* GDT selectors (Linux layout, so SYSCALL/SYSRET work on VMX/SVM hosts). */
 #define SEL_KCODE   0x10

@@ -461,6 +461,7 @@ static const struct rule {
     {"sys.brk.max_size", set_size, FIELD(brk_max_size)},
     {"sys.max_processes", set_count, FIELD(max_processes)},
     {"picovm.memory_size", set_size, FIELD(memory_size)},
+    {"picovm.shared_memory_size", set_size, FIELD(shared_memory_size)},
 };
 
 /* Gramine keys (with everything under them) that mean nothing to picovm. */
@@ -538,6 +539,7 @@ int manifest_parse(const char *text, size_t len, const char *filename, struct pv
     cfg->stack_size = 8ull << 20;
     cfg->brk_max_size = 256ull << 20;
     cfg->memory_size = 256ull << 20;
+    cfg->shared_memory_size = 1ull << 30;
     cfg->max_processes = 64;
     cfg->log_level = LOG_ERROR;
     if (toml_parse(text, len, filename, &m.doc, err, errlen)) {

@@ -1,6 +1,7 @@
 /* Building a picoprocess VM with raw KVM ioctls: guest RAM as one private
- * anonymous mapping (so a fork() of the monitor copies it on write), the guest
- * image, and vCPU 0 (x86_state.c gives it its state). */
+ * anonymous mapping (so a fork() of the monitor copies it on write), the
+ * application's shared memory as a shared memfd mapping (so it stays shared),
+ * the guest image, and vCPU 0 (x86_state.c gives it its state). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -106,7 +107,11 @@ int vm_attach(struct vm *vm, char *err, size_t errlen)
     struct kvm_userspace_memory_region slot = { .slot = 0, .guest_phys_addr = 0,
                                                 .memory_size = vm->ram_size,
                                                 .userspace_addr = (uint64_t)vm->ram };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+    struct kvm_userspace_memory_region shared = { .slot = 1, .guest_phys_addr = GPA_SHARED,
+                                                  .memory_size = vm->shared_size,
+                                                  .userspace_addr = (uint64_t)vm->shared };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0 ||
+        ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &shared) < 0)
         FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
     int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (run_size <= 0)
@@ -136,8 +141,11 @@ int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errl
 {
     vm->host_is_pvm = host_is_pvm();
     vm->ram_size = cfg->memory_size;
+    vm->shared_size = cfg->shared_memory_size;
     if (vm->ram_size < GUEST_RAM_MIN || vm->ram_size > GUEST_RAM_MAX || vm->ram_size % GUEST_HUGE_SIZE)
-        FAIL("picovm.memory_size must be a multiple of 2M between 32M and 4G");
+        FAIL("picovm.memory_size must be a multiple of 2M between 32M and 64G");
+    if (vm->shared_size < SHARED_MIN || vm->shared_size > SHARED_MAX || vm->shared_size % GUEST_HUGE_SIZE)
+        FAIL("picovm.shared_memory_size must be a multiple of 2M between 2M and 64G");
     vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (vm->kvm_fd < 0)
         FAIL("cannot open /dev/kvm: %s", strerror(errno));
@@ -147,6 +155,14 @@ int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errl
     vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (vm->ram == MAP_FAILED)
         FAIL("cannot reserve %llu bytes of guest memory", (unsigned long long)vm->ram_size);
+    /* Shared, so that every picoprocess forked from this one maps the same pages. */
+    int shm = memfd_create("picovm-shared", MFD_CLOEXEC);
+    if (shm < 0 || ftruncate(shm, (off_t)vm->shared_size) < 0)
+        FAIL("cannot make %llu bytes of shared memory: %s", (unsigned long long)vm->shared_size, strerror(errno));
+    vm->shared = mmap(NULL, vm->shared_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, shm, 0);
+    close(shm);
+    if (vm->shared == MAP_FAILED)
+        FAIL("cannot map %llu bytes of shared memory", (unsigned long long)vm->shared_size);
     if (load_image(vm, err, errlen) < 0)
         return -1;
     x86_build_page_tables(vm);

@@ -29,6 +29,9 @@ struct vm {
     int kvm_fd, vm_fd;
     uint8_t *ram;
     uint64_t ram_size;
+    uint64_t pool_end;        /* guest pages end here; the direct map's page directories follow */
+    uint8_t *shared;          /* the application's shared memory (GPA_SHARED), inherited over fork */
+    uint64_t shared_size;
     struct guest_image_header image;
     int doorbell_fd;          /* eventfd behind PORT_DOORBELL */
     int wakeup_fd;            /* vm_wakeup_fd() */

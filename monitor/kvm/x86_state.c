@@ -1,5 +1,5 @@
-/* The x86-64 state of a picoprocess: the first page tables (an identity map
- * with 2 MB pages), Linux-layout descriptor tables, and each vCPU's registers,
+/* The x86-64 state of a picoprocess: the first page tables (the low 4 MB and
+ * the direct map, include/abi/layout.h), Linux-layout descriptor tables, and each vCPU's registers,
  * which start directly at CPL3 in the guest image.  One list of MSRs serves
  * setup and fork alike, so an MSR set here is never lost in a child. */
 #include <errno.h>
@@ -20,8 +20,9 @@
 #define TSS_IOMAP 0x68
 #define TSS_LIMIT (TSS_IOMAP + PORT_LAST / 8 + 1)
 _Static_assert(TSS_LIMIT < TSS_STRIDE, "TSS and I/O bitmap must fit in their slot");
-_Static_assert(GPA_MMIO >= GUEST_RAM_MAX && GPA_MMIO % (1ull << 30) == 0 && GPA_MMIO < (512ull << 30),
-               "the device registers have a GB of their own above RAM");
+_Static_assert(GPA_SHARED >= GUEST_RAM_MAX && GPA_MMIO >= GPA_SHARED + SHARED_MAX &&
+               GPA_MMIO % (1ull << 30) == 0 && GPA_MMIO < (512ull << 30),
+               "RAM, shared memory and device registers each have GBs of their own in the direct map");
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -47,25 +48,51 @@ static uint64_t msr_at_boot(const struct vm *vm, uint32_t index)
 
 static uint64_t *ram64(struct vm *vm, uint64_t gpa) { return (uint64_t *)(vm->ram + gpa); }
 
+/* Maps the GBs of physical memory [gpa, gpa+size) at DIRECT_MAP + gpa with
+ * 2 MB pages, taking page directories from *table (downwards). */
+static void direct_map(struct vm *vm, uint64_t gpa, uint64_t size, uint64_t flags, uint64_t *table)
+{
+    for (uint64_t g = gpa >> 30; g < (gpa + size + (1ull << 30) - 1) >> 30; g++) {
+        *table -= GUEST_PAGE_SIZE;
+        uint64_t *pd = ram64(vm, *table);
+        memset(pd, 0, GUEST_PAGE_SIZE);
+        ram64(vm, GPA_PDPT_DIRECT)[g] = *table | PTE_P | PTE_RW | PTE_US;
+        for (uint64_t i = 0; i < 512; i++) {
+            uint64_t a = (g << 30) + (i << 21);
+            if (a >= gpa && a < gpa + size)
+                pd[i] = a | flags | PTE_P | PTE_RW | PTE_US | PTE_PS | PTE_NX;
+        }
+    }
+}
+
+/* The first page tables: the low 4 MB VA == PA, and the direct map of RAM,
+ * the shared memory and the device registers.  The direct map's page
+ * directories take the top pages of RAM; the guest's pages end below them
+ * (vm->pool_end).  The program's address space starts empty: the library OS
+ * maps it. */
 void x86_build_page_tables(struct vm *vm)
 {
-    uint64_t gbs = (vm->ram_size + (1ull << 30) - 1) >> 30;
-    *ram64(vm, GPA_PML4) = GPA_PDPT | PTE_P | PTE_RW | PTE_US;
-    for (uint64_t g = 0; g < gbs; g++)
-        ram64(vm, GPA_PDPT)[g] = (GPA_PD + g * GUEST_PAGE_SIZE) | PTE_P | PTE_RW | PTE_US;
-    uint64_t *pd = ram64(vm, GPA_PD);
-    for (uint64_t a = 0; a < vm->ram_size; a += GUEST_HUGE_SIZE)
-        pd[a >> 21] = a | PTE_P | PTE_RW | PTE_US | PTE_PS;
+    memset(ram64(vm, GPA_PML4), 0, GUEST_PAGE_SIZE);
+    memset(ram64(vm, GPA_PDPT), 0, GUEST_PAGE_SIZE);
+    memset(ram64(vm, GPA_PD_LOW), 0, GUEST_PAGE_SIZE);
+    memset(ram64(vm, GPA_PDPT_DIRECT), 0, GUEST_PAGE_SIZE);
+    ram64(vm, GPA_PML4)[0] = GPA_PDPT | PTE_P | PTE_RW | PTE_US;
+    ram64(vm, GPA_PML4)[DIRECT_MAP_SLOT] = GPA_PDPT_DIRECT | PTE_P | PTE_RW | PTE_US;
+    ram64(vm, GPA_PDPT)[0] = GPA_PD_LOW | PTE_P | PTE_RW | PTE_US;
     /* The first 2 MB in 4 KB pages so that page 0 (NULL) can stay absent. */
+    uint64_t *pd = ram64(vm, GPA_PD_LOW);
     pd[0] = GPA_PT_LOW | PTE_P | PTE_RW | PTE_US;
+    for (uint64_t a = GUEST_HUGE_SIZE; a < GPA_RAM_POOL; a += GUEST_HUGE_SIZE)
+        pd[a >> 21] = a | PTE_P | PTE_RW | PTE_US | PTE_PS;
     uint64_t *pt = ram64(vm, GPA_PT_LOW);
     for (int i = 1; i < 512; i++)
         pt[i] = ((uint64_t)i << 12) | PTE_P | PTE_RW | PTE_US;
-    /* The device registers: one uncached 2 MB page in a GB of its own. */
-    uint64_t *mmio_pd = ram64(vm, GPA_PD_MMIO);
-    memset(mmio_pd, 0, GUEST_PAGE_SIZE);
-    ram64(vm, GPA_PDPT)[GPA_MMIO >> 30] = GPA_PD_MMIO | PTE_P | PTE_RW | PTE_US;
-    mmio_pd[(GPA_MMIO >> 21) & 511] = GPA_MMIO | PTE_P | PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_PS | PTE_NX;
+    uint64_t table = vm->ram_size;
+    direct_map(vm, 0, vm->ram_size, 0, &table);
+    direct_map(vm, GPA_SHARED, vm->shared_size, 0, &table);
+    /* The device registers: one uncached 2 MB page. */
+    direct_map(vm, GPA_MMIO, GUEST_HUGE_SIZE, PTE_PWT | PTE_PCD, &table);
+    vm->pool_end = table;
 }
 
 void x86_build_descriptor_tables(struct vm *vm)

@@ -87,7 +87,8 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     bi->magic = BOOTINFO_MAGIC;
     bi->version = BOOTINFO_VERSION;
     bi->ram_size = vm->ram_size;
-    bi->pt_pool = vm->ram_size - vm->ram_size / 512;
+    bi->pool_end = vm->pool_end;
+    bi->shared_size = vm->shared_size;
     bi->log_level = cfg->log_level;
     bi->host_is_pvm = vm->host_is_pvm;
     bi->entrypoint = put_string(&s, cfg->entrypoint);
