@@ -1,18 +1,45 @@
-/* Page-table edits for the guest's identity map.
+/* The guest's page tables, owned by the guest from the first instruction on:
+ * the monitor builds the low 4 MB and the direct map (include/abi/layout.h),
+ * the library OS maps everything else, 4 KB page by 4 KB page, with frames
+ * from frames.h.  The root never moves (the monitor walks it to find a PAL
+ * call's buffers).
  *
- * The monitor maps RAM with 2 MB pages (the first 2 MB with 4 KB pages and
- * page 0 absent).  Changing protection below 2 MB granularity splits a large
- * page into the 4 KB table reserved for it at pt_pool + 4 KB * (addr / 2 MB). */
+ * Cost on PVM hosts, which shadow these tables: an entry that goes from
+ * absent to present needs no flush (the CPU caches no absent entry, and the
+ * host's shadow walks the guest's table at the fault that follows), so
+ * mapping is a plain store.  Taking a present entry away or narrowing it
+ * needs a flush, which traps to a CPL0 stub (14-66 us there): callers change
+ * a whole range, then flush once. */
 #ifndef PICOVM_PAGING_H
 #define PICOVM_PAGING_H
 
+#include <stdbool.h>
 #include <stdint.h>
-#include <stddef.h>
 
-void paging_init(uint64_t pt_pool, uint64_t ram_size);
-/* prot: PROT_READ/WRITE/EXEC bits; PROT_NONE makes the pages absent.
- * Returns 0 or -EINVAL if the range is not inside RAM. */
-long paging_protect(uint64_t addr, uint64_t len, int prot);
-void tlb_flush_all(void);
+/* The virtual areas (layout.h checks them in paging.c): the program's
+ * address space, and the library OS's own (its heap), in the upper half. */
+#define PT_USER_MIN   0x400000ull
+#define PT_USER_TOP   0x7ffffffff000ull
+#define PT_LIBOS_BASE 0xffffc00000000000ull
+#define PT_LIBOS_END  0xffffc08000000000ull   /* 512 GB, one PML4 slot */
+
+/* Leaf-entry flags for PROT_* bits; PROT_NONE gives an absent entry that
+ * keeps its frame (the data stays for a later mprotect). */
+uint64_t pt_prot_flags(int prot);
+/* Maps the 4 KB page at va to frame pa; -ENOMEM when no frame is left for a table. */
+long pt_map(uint64_t va, uint64_t pa, uint64_t flags);
+/* The leaf entry of va, 0 if there is none. */
+uint64_t pt_lookup(uint64_t va);
+/* For every leaf that holds a frame in [start, end) (absent tables are skipped whole),
+ * stores what fn returns for it (0 removes it).  True if any entry changed,
+ * which then needs pt_flush(). */
+typedef uint64_t (*pt_update_fn)(uint64_t va, uint64_t pte, void *arg);
+bool pt_update(uint64_t start, uint64_t end, pt_update_fn fn, void *arg);
+/* The physical address in a leaf entry, and whether it was written (dirty). */
+uint64_t pt_frame(uint64_t pte);
+bool pt_dirty(uint64_t pte);
+/* The same entry with flags (from pt_prot_flags) in place of its own. */
+uint64_t pt_reflag(uint64_t pte, uint64_t flags);
+void pt_flush(void);
 
 #endif

@@ -25,7 +25,7 @@ __attribute__((noreturn)) void libos_main(void)
     const struct pal_public_state *bi = pal_state;
     log_level = bi->log_level;
     fault_init();
-    mm_init(bi->mem_start, bi->mem_end);
+    mm_init(bi->aslr);
     signal_init();
     events_init();
     proc.pid = bi->pid;

@@ -171,7 +171,7 @@ __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_cra
 
 /* Memory, time, randomness, the alarm, the log. */
 
-long kvm_vm_free(void *addr, size_t len) { return hcall(HC_VM_FREE, (uint64_t)addr, len, 0, 0); }
+void kvm_release_frames(uint64_t pa, uint64_t len) { hcall(HC_VM_FREE, pa, len, 0, 0); }
 long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
 long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
 

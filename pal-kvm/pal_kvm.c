@@ -2,12 +2,11 @@
 #include "pal_kvm.h"
 #include "clock.h"
 #include "layout.h"
-#include "paging.h"
+#include "frames.h"
+#include "shared_pool.h"
 
 const struct pal_ops *pal;
 static void (*exception_handler)(struct pal_exception *e);
-
-static long kvm_vm_protect(void *addr, size_t len, int prot) { return paging_protect((uint64_t)addr, len, prot); }
 
 static void kvm_set_fs_base(uint64_t base)
 {
@@ -48,8 +47,6 @@ static const struct pal_ops kvm_pal = {
     .stream_symlink = kvm_stream_symlink,
     .stream_set_attr = kvm_stream_set_attr,
     .stream_tty = kvm_stream_tty,
-    .vm_free = kvm_vm_free,
-    .vm_protect = kvm_vm_protect,
     .time_realtime_ns = clock_realtime_ns,
     .time_monotonic_ns = clock_monotonic_ns,
     .sleep_ns = kvm_sleep_ns,
@@ -79,7 +76,9 @@ void pal_fault_dispatch(struct fault_record *rec)
 void pal_start(const struct bootinfo *bi)
 {
     clock_init(bi);
-    paging_init(bi->pt_pool, bi->ram_size);
+    frames_init(GPA_RAM_POOL, bi->pool_end, kvm_release_frames);
+    /* The first picoprocess boots; every other one is a fork of it and finds the table made. */
+    shared_pool_init(bi->shared_size, bi->pid <= 1 && !bi->ppid, kvm_release_frames);
     pal_state_init(bi);
     pal = &kvm_pal;
     libos_main();

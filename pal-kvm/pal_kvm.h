@@ -45,7 +45,7 @@ long kvm_process_fork(void);
 long kvm_process_wait(long pid, int nohang, int *status);
 long kvm_process_kill(long pid, int host_signal);
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash);
-long kvm_vm_free(void *addr, size_t len);
+void kvm_release_frames(uint64_t pa, uint64_t len);   /* physical: guest/frames.h's release */
 long kvm_sleep_ns(uint64_t ns);
 long kvm_random_bytes(void *buf, size_t len);
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);

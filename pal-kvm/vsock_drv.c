@@ -13,6 +13,8 @@
 #include "bootinfo.h"
 #include <asm/errno.h>
 
+/* The device registers, through the direct map (their VA is not their GPA). */
+#define VSOCK_REGS (DIRECT_MAP + GPA_VIRTIO_VSOCK)
 #define RING_RX    (GPA_VSOCK_AREA + 0x0000)
 #define RING_TX    (GPA_VSOCK_AREA + 0x1000)
 #define RING_EV    (GPA_VSOCK_AREA + 0x2000)
@@ -122,7 +124,7 @@ int vsd_start(void)
     virtq_layout(&vsd.tx, (void *)RING_TX, 1, VS_TX_N);
     virtq_layout(&vsd.ev, (void *)RING_EV, 2, VS_EV_N);
     struct virtq_drv qs[3] = { vsd.rx, vsd.tx, vsd.ev };
-    if (virtio_mmio_setup(GPA_VIRTIO_VSOCK, VIRTIO_ID_VSOCK, qs, 3) < 0)
+    if (virtio_mmio_setup(VSOCK_REGS, VIRTIO_ID_VSOCK, qs, 3) < 0)
         return vsd.status = -ENODEV;
     for (uint16_t i = 0; i < VS_RX_N; i++)
         post_rx(i);
@@ -132,8 +134,8 @@ int vsd_start(void)
         vsd.tx_free[i] = i;
     vsd.ntx_free = VS_TX_N;
     vsd.next_port = FIRST_PORT;
-    vsd.cid = virtio_mmio_config64(GPA_VIRTIO_VSOCK, 0);
-    virtio_mmio_start(GPA_VIRTIO_VSOCK);
+    vsd.cid = virtio_mmio_config64(VSOCK_REGS, 0);
+    virtio_mmio_start(VSOCK_REGS);
     vsd.status = 1;
     return 0;
 }
@@ -164,7 +166,7 @@ static void send_hdr(const struct virtio_vsock_hdr *h, const void *data)
         reclaim_tx();
         if (vsd.ntx_free)
             break;
-        virtq_kick(GPA_VIRTIO_VSOCK, &vsd.tx);
+        virtq_kick(VSOCK_REGS, &vsd.tx);
         vsd_wait();   /* the device takes transmit buffers without waiting for anything */
     }
     uint16_t i = vsd.tx_free[--vsd.ntx_free];
@@ -173,7 +175,7 @@ static void send_hdr(const struct virtio_vsock_hdr *h, const void *data)
     memcpy(buf + VS_HDR, data, h->len);
     vsd.tx.desc[i] = (struct vring_desc){ .addr = (uint64_t)buf, .len = (uint32_t)(VS_HDR + h->len) };
     virtq_publish(&vsd.tx, i);
-    virtq_kick(GPA_VIRTIO_VSOCK, &vsd.tx);
+    virtq_kick(VSOCK_REGS, &vsd.tx);
 }
 
 void vsd_send(struct vs_conn *c, uint16_t op, uint32_t flags, const void *data, uint32_t len)
@@ -322,7 +324,7 @@ static void packet(const struct virtio_vsock_hdr *h, const uint8_t *data)
 /* After a fork: our CID changed and every stream is gone; listeners stay. */
 static void transport_reset(void)
 {
-    vsd.cid = virtio_mmio_config64(GPA_VIRTIO_VSOCK, 0);
+    vsd.cid = virtio_mmio_config64(VSOCK_REGS, 0);
     for (int i = 0; i < VS_CONNS; i++)
         if (vsd.conns[i].state != VS_FREE)
             peer_reset(&vsd.conns[i]);
@@ -340,7 +342,7 @@ void vsd_poll(void)
         posted = true;
     }
     if (posted)
-        virtq_kick(GPA_VIRTIO_VSOCK, &vsd.ev);
+        virtq_kick(VSOCK_REGS, &vsd.ev);
     posted = false;
     while (virtq_next_used(&vsd.rx, &id, &len)) {
         id %= VS_RX_N;
@@ -353,6 +355,6 @@ void vsd_poll(void)
         posted = true;
     }
     if (posted)
-        virtq_kick(GPA_VIRTIO_VSOCK, &vsd.rx);
+        virtq_kick(VSOCK_REGS, &vsd.rx);
     reclaim_tx();
 }

@@ -44,6 +44,7 @@ struct bootinfo {
     unsigned long long pid, ppid, vsock_cid;
     unsigned long long host_uid, host_gid;
     unsigned long long umask;
+    unsigned long long aslr;            /* lay the address space out at random, as Linux does */
 };
 
 #endif

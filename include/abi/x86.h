@@ -10,6 +10,8 @@
 #define PTE_US   0x4ull
 #define PTE_PWT  0x8ull
 #define PTE_PCD  0x10ull
+#define PTE_A    0x20ull
+#define PTE_D    0x40ull
 #define PTE_PS   0x80ull
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull

@@ -36,12 +36,13 @@ struct pal_public_state {
     const char *start_dir;
     uint64_t stack_size, brk_max_size;
     unsigned int umask;
+    int aslr;                   /* randomize the address space's layout */
     unsigned int nmounts;
     struct pal_mount mounts[PAL_MAX_MOUNTS];
     int pid, ppid;              /* in the application's namespace; after a fork, the child's */
     unsigned int host_uid, host_gid;
-    uint64_t ram_size;
-    uint64_t mem_start, mem_end;       /* memory the library OS allocates from */
+    uint64_t ram_size;                 /* the pool of physical pages behind the address space */
+    uint64_t shared_size;              /* the application's shared memory (guest/shared_pool.h) */
     uint64_t image_start, image_end;   /* picovm's own code and data: the program never runs there */
     uint64_t boot_realtime_ns, boot_monotonic_ns;
 };
@@ -157,9 +158,6 @@ struct pal_ops {
     long (*stream_symlink)(const char *target, const char *uri);   /* makes uri a link to target */
     long (*stream_set_attr)(const char *uri, const struct pal_attr *attr, int nofollow);
     long (*stream_tty)(long handle, int op, void *buf);   /* op: PAL_TTY_* */
-    /* memory */
-    long (*vm_free)(void *addr, size_t len);
-    long (*vm_protect)(void *addr, size_t len, int prot);   /* PROT_* bits */
     /* time and randomness */
     uint64_t (*time_realtime_ns)(void);
     uint64_t (*time_monotonic_ns)(void);

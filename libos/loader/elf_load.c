@@ -50,7 +50,9 @@ static long load_segments(struct file *f, const Elf64_Phdr *ph, int n, uint64_t 
             log_error("%s: cannot map segment at 0x%lx (%ld)", path, (unsigned long)start, r);
             return r;
         }
-        /* Pages come zeroed, so bss needs no clearing. */
+        /* Pages come zeroed, so bss needs no clearing; a lazy mapping gets its frames here. */
+        if (!user_range_ok((void *)start, end - start, true))
+            return -ENOMEM;
         r = file_pread(f, (void *)(ph[i].p_vaddr + bias), ph[i].p_filesz, ph[i].p_offset);
         if (r < 0 || (uint64_t)r != ph[i].p_filesz) {
             log_error("%s: short read of a segment", path);
@@ -130,13 +132,17 @@ long elf_load(const char *path, struct elf_image *img)
     uint64_t lo = h->lo, hi = h->hi, phdr_vaddr = h->phdr;
     uint64_t bias = 0;
     if (eh.e_type == ET_DYN) {
-        uint64_t span = hi - lo;
-        long at = mm_map(0, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_USER, false);
-        if (at < 0) {
-            r = at;
-            goto out;
+        /* Where Linux puts it (ELF_ET_DYN_BASE), or the highest free room. */
+        uint64_t span = ALIGN_UP(hi - lo, PAGE), at = mm_pie_base();
+        if (!mm_range_free(at, span)) {
+            long room = mm_map(0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_USER, false);
+            if (room < 0) {
+                r = room;
+                goto out;
+            }
+            mm_unmap(room, span);   /* only wanted the room; segments are mapped below */
+            at = room;
         }
-        mm_unmap(at, span);   /* only wanted the room; segments are mapped below */
         bias = at - lo;
     }
     if ((r = load_segments(f, ph, eh.e_phnum, bias, path)) < 0)

@@ -35,8 +35,8 @@ long initial_stack(const struct elf_image *img, const char *execfn, char *const 
 {
     size_t argc = count(argv), envc = count(envp);
     uint64_t size = pal_state->stack_size;
-    long base = mm_map(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN,
-                       VMA_USER, false);
+    long base = mm_map(mm_stack_top() - size, size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, VMA_USER, true);
     if (base < 0)
         return base;
     uint64_t sp = base + size;

@@ -1,24 +1,56 @@
-/* Address-space bookkeeping (see mm.h).  Pages of a fresh or unmapped range
- * always read as zero: unmapping hands them back to the host, which drops
- * them, so a later mapping needs no memset. */
+/* The address space (see mm.h).
+ *
+ * When frames are given: at map time, when the pool can spare them, because
+ * on PVM hosts a demand fault is a trap through a CPL0 stub (14-66 us) on top
+ * of the host's shadow fault that any first touch costs anyway (4-43 us), and
+ * mapping an absent entry is a plain store with no flush (guest/paging.h).
+ * Frames given this way and never touched cost the host nothing: a page's
+ * host memory comes at its first touch.  Mappings the pool cannot cover now
+ * (a 1.5 GB malloc arena on a 256 MB pool), MAP_NORESERVE ones and PROT_NONE
+ * reservations are lazy: each first touch faults in a few pages.  Running out
+ * of frames at a fault kills the program as Linux's OOM killer would. */
 #include "mm/mm.h"
+#include "frames.h"
+#include "paging.h"
+#include "shared_pool.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
 #define MAX_VMAS 4096
 #define PAGE 4096ull
+/* Frames eager mappings leave to page tables, the library OS's heap and lazy pages (8 MB). */
+#define RESERVE_FRAMES 2048
+/* Pages a demand fault maps at once: a sequential toucher then faults once per 64 KB. */
+#define FAULT_AROUND 16
+/* The MAP_* flags a mapping keeps. */
+#define KEPT_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN)
 
 static struct vma vmas[MAX_VMAS];
 static int nvmas;
-static uint64_t pool_lo, pool_hi, mapped_bytes;
+static uint64_t stack_top, mmap_top, pie_base;
 
-void mm_init(uint64_t pool_start, uint64_t pool_end)
+static uint64_t random_pages(uint64_t mask)
 {
-    pool_lo = pool_start;
-    pool_hi = pool_end;
+    uint64_t r = 0;
+    pal->random_bytes(&r, sizeof(r));
+    return (r & mask) * PAGE;
 }
 
-uint64_t mm_free_bytes(void) { return pool_hi - pool_lo - mapped_bytes; }
+/* Linux's x86-64 layout: the stack near the top (16 GB of randomness), the
+ * mmap area below it past a gap of the stack's size (1 TB of randomness),
+ * position-independent programs at two thirds of the space. */
+void mm_init(bool aslr)
+{
+    uint64_t gap = MAX(pal_state->stack_size, 128ull << 20) + (1ull << 20);
+    stack_top = PT_USER_TOP - (aslr ? random_pages(0x3fffff) : 0);
+    mmap_top = PT_USER_TOP - gap - (aslr ? random_pages(0xfffffff) : 0);
+    mmap_top = MIN(mmap_top, stack_top - gap);
+    pie_base = 0x555555554000ull + (aslr ? random_pages(0xfffffff) : 0);
+}
+
+uint64_t mm_stack_top(void) { return stack_top; }
+uint64_t mm_pie_base(void) { return pie_base; }
+uint64_t mm_free_bytes(void) { return frames_available() * PAGE; }
 
 /* Index of the first VMA with end > addr. */
 static int first_after(uint64_t addr)
@@ -39,6 +71,8 @@ const struct vma *mm_find(uint64_t addr)
     int i = first_after(addr);
     return i < nvmas && vmas[i].start <= addr ? &vmas[i] : NULL;
 }
+
+const struct vma *mm_at(int i) { return i >= 0 && i < nvmas ? &vmas[i] : NULL; }
 
 bool mm_range_free(uint64_t addr, uint64_t len)
 {
@@ -62,7 +96,8 @@ static void remove_at(int i)
     nvmas--;
 }
 
-/* Makes addr a VMA boundary if it falls inside one. */
+/* Makes addr a VMA boundary if it falls inside one.  A shared object gains
+ * the reference of the new half. */
 static bool split_at(uint64_t addr)
 {
     int i = first_after(addr);
@@ -70,80 +105,192 @@ static bool split_at(uint64_t addr)
         return true;
     struct vma hi = vmas[i];
     hi.start = addr;
+    hi.shm_off += addr - vmas[i].start;
+    if (!insert_at(i + 1, &hi))
+        return false;
     vmas[i].end = addr;
-    return insert_at(i + 1, &hi);
+    if (hi.shm)
+        shared_obj_get(hi.shm);
+    return true;
 }
 
-static void restore_default_ptes(uint64_t start, uint64_t end)
+/* Private anonymous neighbours with the same attributes become one mapping,
+ * so a mapping grown in place stays one (mremap over all of it works). */
+static bool mergeable(const struct vma *a, const struct vma *b)
 {
-    pal->vm_protect((void *)start, end - start, PROT_READ | PROT_WRITE | PROT_EXEC);
+    return a->end == b->start && !a->shm && !b->shm && (a->flags & MAP_ANONYMOUS) && a->flags == b->flags &&
+           a->prot == b->prot && a->kind == b->kind && a->advice == b->advice && !a->no_write && !b->no_write;
 }
 
-/* Removes user mappings in [addr, addr+len); fails on library OS memory. */
-static long unmap_range(uint64_t addr, uint64_t len)
+static void merge_around(uint64_t addr)
+{
+    int i = first_after(addr);
+    if (i < nvmas - 1 && mergeable(&vmas[i], &vmas[i + 1])) {
+        vmas[i].end = vmas[i + 1].end;
+        vmas[i].lazy |= vmas[i + 1].lazy;
+        remove_at(i + 1);
+    }
+    if (i > 0 && i < nvmas && mergeable(&vmas[i - 1], &vmas[i])) {
+        vmas[i - 1].end = vmas[i].end;
+        vmas[i - 1].lazy |= vmas[i].lazy;
+        remove_at(i);
+    }
+}
+
+static uint64_t frame_of(const struct vma *v, uint64_t va)
+{
+    return v->shm ? v->shm + v->shm_off + (va - v->start) : frame_alloc();
+}
+
+/* Maps the absent pages of [start, end) inside v.  False when frames ran out. */
+static bool populate(const struct vma *v, uint64_t start, uint64_t end)
+{
+    uint64_t flags = pt_prot_flags(v->prot);
+    for (uint64_t va = start; va < end; va += PAGE) {
+        if (pt_lookup(va))
+            continue;
+        uint64_t pa = frame_of(v, va);
+        if (!pa)
+            return false;
+        if (pt_map(va, pa, flags) < 0) {
+            if (!v->shm)
+                frame_free(pa, false);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Can the pool give every page of a new private mapping now? */
+static bool affordable(uint64_t len) { return len / PAGE + RESERVE_FRAMES <= frames_available(); }
+
+static uint64_t drop_page(uint64_t va, uint64_t pte, void *arg)
+{
+    (void)va;
+    const struct vma *v = arg;
+    if (!v->shm)
+        frame_free(pt_frame(pte), pt_dirty(pte));
+    return 0;
+}
+
+/* Takes the pages of [start, end) in v away; the caller flushes. */
+static bool drop_pages(const struct vma *v, uint64_t start, uint64_t end)
+{
+    return pt_update(start, end, drop_page, (void *)v);
+}
+
+/* Removes mappings of kind in [addr, addr+len); fails on another kind's memory. */
+static long unmap_range(uint64_t addr, uint64_t len, int kind)
 {
     uint64_t end = addr + len;
     for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++)
-        if (vmas[i].kind != VMA_USER)
+        if (vmas[i].kind != kind)
             return -EINVAL;
     if (!split_at(addr) || !split_at(end))
         return -ENOMEM;
+    bool changed = false;
     int i = first_after(addr);
     while (i < nvmas && vmas[i].start < end) {
         struct vma v = vmas[i];
-        if (v.pte_custom)
-            restore_default_ptes(v.start, v.end);
-        pal->vm_free((void *)v.start, v.end - v.start);
-        mapped_bytes -= v.end - v.start;
+        changed |= drop_pages(&v, v.start, v.end);
+        if (v.shm)
+            shared_obj_put(v.shm);
         remove_at(i);
     }
+    if (changed)
+        pt_flush();
+    if (len >= (16ull << 20))
+        frames_trim();
     return 0;
 }
 
-static uint64_t find_gap_top_down(uint64_t len)
+/* Index of the first VMA starting at or after addr. */
+static int first_from(uint64_t addr)
 {
-    uint64_t top = pool_hi;
-    for (int i = nvmas - 1; i >= -1; i--) {
-        uint64_t bottom = i >= 0 ? vmas[i].end : pool_lo;
-        if (top >= bottom + len)
-            return top - len;
-        if (i >= 0)
-            top = vmas[i].start;
-    }
-    return 0;
+    int i = first_after(addr);
+    return i < nvmas && vmas[i].start < addr ? i + 1 : i;
 }
 
-/* Only PROT_NONE reaches the page tables: guard pages must fault, while
- * read-only and no-exec are enforced for the library OS's own accesses to
- * user memory (user_range_ok) but not for the program's, because every
- * page-table change costs a TLB flush through a CPL0 stub, ~30 us on PVM. */
-static bool pte_default(int prot) { return (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0; }
+/* The highest free range of len bytes inside [lo, hi), or 0. */
+static uint64_t find_gap(uint64_t len, uint64_t lo, uint64_t hi)
+{
+    uint64_t top = hi;
+    for (int j = first_from(hi) - 1;; j--) {
+        uint64_t bottom = j >= 0 ? MAX(vmas[j].end, lo) : lo;
+        if (top > bottom && top - bottom >= len)
+            return top - len;
+        if (j < 0 || vmas[j].start <= lo)
+            return 0;
+        top = MIN(top, vmas[j].start);
+    }
+}
+
+static void area_of(int kind, uint64_t *lo, uint64_t *hi)
+{
+    *lo = kind == VMA_USER ? PT_USER_MIN : PT_LIBOS_BASE;
+    *hi = kind == VMA_USER ? PT_USER_TOP : PT_LIBOS_END;
+}
+
+static long map_at(uint64_t addr, uint64_t len, int prot, int flags, int kind)
+{
+    struct vma v = { .start = addr, .end = addr + len, .prot = prot, .flags = flags & KEPT_FLAGS, .kind = kind };
+    bool accessible = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && kind == VMA_USER) {
+        if (!(v.shm = shared_obj_alloc(len)))
+            return -ENOMEM;
+    }
+    v.lazy = !accessible || (!v.shm && ((flags & MAP_NORESERVE) || !affordable(len)));
+    if (v.lazy && kind != VMA_USER)
+        return -ENOMEM;
+    int i = first_after(addr);
+    if (!insert_at(i, &v)) {
+        if (v.shm)
+            shared_obj_put(v.shm);
+        return -ENOMEM;
+    }
+    if (!v.lazy && !populate(&v, v.start, v.end)) {
+        unmap_range(addr, len, kind);
+        return -ENOMEM;
+    }
+    merge_around(addr);
+    return (long)addr;
+}
 
 long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fixed)
 {
+    uint64_t lo, hi;
+    area_of(kind, &lo, &hi);
     len = ALIGN_UP(len, PAGE);
-    if (!len || len > pool_hi - pool_lo)
+    if (!len || len > hi - lo)
         return -ENOMEM;
     if (fixed) {
         if (addr & (PAGE - 1))
             return -EINVAL;
-        if (addr < pool_lo || addr + len > pool_hi || addr + len < addr)
+        if (addr < lo || addr > hi - len)
             return -ENOMEM;
-        long r = unmap_range(addr, len);
+        long r = unmap_range(addr, len, kind);
         if (r < 0)
             return r;
     } else {
-        addr = find_gap_top_down(len);
+        uint64_t top = kind == VMA_USER ? mmap_top : hi;
+        addr = find_gap(len, lo, top);
+        if (!addr && top < hi)
+            addr = find_gap(len, top, hi);
         if (!addr)
             return -ENOMEM;
     }
-    struct vma v = { addr, addr + len, prot, flags, kind, !pte_default(prot) };
-    if (!insert_at(first_after(addr), &v))
+    return map_at(addr, len, prot, flags, kind);
+}
+
+long mm_map_near(uint64_t near, uint64_t len)
+{
+    uint64_t lo = near > PT_USER_MIN + (1ull << 30) ? near - (1ull << 30) : PT_USER_MIN;
+    uint64_t hi = MIN(near + (1ull << 30), PT_USER_TOP);
+    uint64_t addr = find_gap(ALIGN_UP(len, PAGE), lo, hi);
+    if (!addr)
         return -ENOMEM;
-    mapped_bytes += len;
-    if (v.pte_custom)
-        pal->vm_protect((void *)addr, len, prot);
-    return (long)addr;
+    return map_at(addr, ALIGN_UP(len, PAGE), PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                  VMA_LIBOS);
 }
 
 long mm_unmap(uint64_t addr, uint64_t len)
@@ -151,9 +298,27 @@ long mm_unmap(uint64_t addr, uint64_t len)
     if (addr & (PAGE - 1) || !len)
         return -EINVAL;
     len = ALIGN_UP(len, PAGE);
-    if (addr + len < addr)
+    if (addr + len < addr || addr + len > PT_USER_TOP)
         return -EINVAL;
-    return unmap_range(addr, len);
+    return unmap_range(addr, len, VMA_USER);
+}
+
+/* Linux demands the whole range be mapped by the program. */
+static bool all_mapped(uint64_t addr, uint64_t end)
+{
+    uint64_t cur = addr;
+    for (int i = first_after(addr); cur < end; i++) {
+        if (i == nvmas || vmas[i].start > cur || vmas[i].kind != VMA_USER)
+            return false;
+        cur = vmas[i].end;
+    }
+    return true;
+}
+
+static uint64_t reflag_page(uint64_t va, uint64_t pte, void *arg)
+{
+    (void)va;
+    return pt_reflag(pte, *(uint64_t *)arg);
 }
 
 long mm_protect(uint64_t addr, uint64_t len, int prot)
@@ -164,32 +329,190 @@ long mm_protect(uint64_t addr, uint64_t len, int prot)
     uint64_t end = addr + len;
     if (end < addr)
         return -ENOMEM;
-    /* Linux demands the whole range be mapped. */
-    uint64_t cur = addr;
-    for (int i = first_after(addr); cur < end; i++) {
-        if (i == nvmas || vmas[i].start > cur || vmas[i].kind != VMA_USER)
-            return -ENOMEM;
-        cur = vmas[i].end;
-    }
+    if (!all_mapped(addr, end))
+        return -ENOMEM;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++)
+        if ((prot & PROT_WRITE) && vmas[i].no_write)
+            return -EACCES;
     if (!split_at(addr) || !split_at(end))
         return -ENOMEM;
-    bool any_custom = !pte_default(prot);
+    uint64_t flags = pt_prot_flags(prot);
+    bool changed = pt_update(addr, end, reflag_page, &flags);
+    bool accessible = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
     for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
-        any_custom |= vmas[i].pte_custom;
-        vmas[i].prot = prot;
-        vmas[i].pte_custom = !pte_default(prot);
+        struct vma *v = &vmas[i];
+        v->prot = prot;
+        /* A reservation made usable gets its frames now if the pool can spare them. */
+        if (accessible && v->lazy && (v->shm || (!(v->flags & MAP_NORESERVE) && affordable(v->end - v->start))))
+            v->lazy = !populate(v, v->start, v->end);
     }
-    if (any_custom)
-        pal->vm_protect((void *)addr, len, pte_default(prot) ? PROT_READ | PROT_WRITE | PROT_EXEC : prot);
+    if (changed)
+        pt_flush();
+    merge_around(addr);
+    merge_around(end);
+    return 0;
+}
+
+void mm_forbid_write(uint64_t addr, uint64_t len)
+{
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < addr + len; i++)
+        vmas[i].no_write = true;
+}
+
+static uint64_t move_page(uint64_t va, uint64_t pte, void *arg)
+{
+    uint64_t delta = *(uint64_t *)arg;
+    /* Tables for the new range were counted before (mm_move): this cannot fail. */
+    pt_map(va + delta, pt_frame(pte), pte ^ pt_frame(pte));
+    return 0;
+}
+
+long mm_move(uint64_t old, uint64_t len, uint64_t new_addr)
+{
+    int i = first_after(old);
+    if (i == nvmas || vmas[i].start > old || vmas[i].end < old + len || vmas[i].kind != VMA_USER)
+        return -EFAULT;
+    /* Page tables for the new range: one per 2 MB and the levels above. */
+    if (frames_available() < len / (2ull << 20) + 8)
+        return -ENOMEM;
+    if (!split_at(old) || !split_at(old + len))
+        return -ENOMEM;
+    i = first_after(old);
+    struct vma v = vmas[i];
+    uint64_t delta = new_addr - old;
+    remove_at(i);
+    bool changed = pt_update(old, old + len, move_page, &delta);
+    v.start = new_addr;
+    v.end = new_addr + len;
+    /* The mapping keeps its reference to a shared object. */
+    insert_at(first_after(new_addr), &v);
+    merge_around(new_addr);
+    if (changed)
+        pt_flush();
+    return (long)new_addr;
+}
+
+long mm_discard(uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    if (!all_mapped(addr, end))
+        return -ENOMEM;
+    bool changed = false;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
+        struct vma *v = &vmas[i];
+        /* Shared pages stay the object's: the next touch finds the same data. */
+        if (v->shm)
+            continue;
+        changed |= drop_pages(v, MAX(addr, v->start), MIN(end, v->end));
+        v->lazy = true;
+    }
+    if (changed)
+        pt_flush();
+    return 0;
+}
+
+long mm_advise(uint64_t addr, uint64_t len, int advice, bool set)
+{
+    uint64_t end = addr + len;
+    if (!all_mapped(addr, end))
+        return -ENOMEM;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++)
+        if (advice == VMA_WIPEONFORK && (vmas[i].shm || !(vmas[i].flags & MAP_ANONYMOUS)))
+            return -EINVAL;
+    if (!split_at(addr) || !split_at(end))
+        return -ENOMEM;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++)
+        vmas[i].advice = set ? vmas[i].advice | advice : vmas[i].advice & ~advice;
+    merge_around(addr);
+    merge_around(end);
     return 0;
 }
 
 void mm_unmap_user(void)
 {
     for (int i = 0; i < nvmas;) {
-        if (vmas[i].kind != VMA_USER || unmap_range(vmas[i].start, vmas[i].end - vmas[i].start) < 0)
+        if (vmas[i].kind != VMA_USER || unmap_range(vmas[i].start, vmas[i].end - vmas[i].start, VMA_USER) < 0)
             i++;
     }
+}
+
+bool mm_fault(uint64_t addr, bool write)
+{
+    const struct vma *v = mm_find(addr);
+    if (!v || !v->lazy || !(v->prot & (write ? PROT_WRITE : PROT_READ | PROT_EXEC)))
+        return false;
+    uint64_t page = ALIGN_DOWN(addr, PAGE);
+    if (pt_lookup(page))
+        return false;   /* it has its frame: the access itself is refused */
+    uint64_t end = MIN(v->end, page + FAULT_AROUND * PAGE);
+    if (!populate(v, page, page + PAGE)) {
+        log_error("out of memory: no page left in the pool of %lu MB (picovm.memory_size)",
+                  (unsigned long)(pal_state->ram_size >> 20));
+        return false;
+    }
+    /* The neighbours only while the pool is comfortable. */
+    if (frames_available() > RESERVE_FRAMES)
+        populate(v, page + PAGE, end);
+    return true;
+}
+
+bool mm_poke(uint64_t addr, const void *src, size_t len)
+{
+    const uint8_t *s = src;
+    while (len) {
+        uint64_t pte = pt_lookup(ALIGN_DOWN(addr, PAGE));
+        if (!pte && !mm_fault(addr, false))
+            return false;
+        pte = pt_lookup(ALIGN_DOWN(addr, PAGE));
+        size_t n = MIN(len, PAGE - (addr & (PAGE - 1)));
+        /* Through the frame's own mapping: the program's may be read-only. */
+        memcpy((uint8_t *)frame_ptr(pt_frame(pte)) + (addr & (PAGE - 1)), s, n);
+        addr += n, s += n, len -= n;
+    }
+    return true;
+}
+
+/* The child of a fork holds a reference to each shared object it maps. */
+void mm_before_fork(void)
+{
+    for (int i = 0; i < nvmas; i++)
+        if (vmas[i].shm && !(vmas[i].advice & VMA_DONTFORK))
+            shared_obj_get(vmas[i].shm);
+}
+
+void mm_fork_failed(void)
+{
+    for (int i = 0; i < nvmas; i++)
+        if (vmas[i].shm && !(vmas[i].advice & VMA_DONTFORK))
+            shared_obj_put(vmas[i].shm);
+}
+
+void mm_fork_child(void)
+{
+    bool changed = false;
+    for (int i = 0; i < nvmas;) {
+        struct vma *v = &vmas[i];
+        if (v->advice & VMA_DONTFORK) {
+            changed |= drop_pages(v, v->start, v->end);   /* no reference was taken for it */
+            remove_at(i);
+            continue;
+        }
+        if (v->advice & VMA_WIPEONFORK) {
+            changed |= drop_pages(v, v->start, v->end);
+            v->lazy = true;
+        }
+        i++;
+    }
+    if (changed)
+        pt_flush();
+}
+
+void mm_exit(void)
+{
+    for (int i = 0; i < nvmas; i++)
+        if (vmas[i].shm)
+            shared_obj_put(vmas[i].shm);
+    nvmas = 0;
 }
 
 void *mm_alloc_pages(size_t npages)
@@ -200,17 +523,12 @@ void *mm_alloc_pages(size_t npages)
 
 void mm_free_pages(void *p, size_t npages)
 {
-    uint64_t a = (uint64_t)p, len = npages * PAGE;
-    if (!split_at(a) || !split_at(a + len))
-        return;
-    int i = first_after(a);
-    while (i < nvmas && vmas[i].start < a + len) {
-        pal->vm_free((void *)vmas[i].start, vmas[i].end - vmas[i].start);
-        mapped_bytes -= vmas[i].end - vmas[i].start;
-        remove_at(i);
-    }
+    unmap_range((uint64_t)p, npages * PAGE, VMA_LIBOS);
 }
 
+/* Checks the program's memory before the library OS or the host uses it, and
+ * gives lazy pages their frames: the monitor finds a buffer's frames in the
+ * page tables, so every page must have one. */
 bool user_range_ok(const void *p, size_t len, bool write)
 {
     uint64_t a = (uint64_t)p, end = a + len;
@@ -221,9 +539,13 @@ bool user_range_ok(const void *p, size_t len, bool write)
     for (int i = first_after(a); a < end; i++) {
         if (i == nvmas || vmas[i].start > a || vmas[i].kind != VMA_USER)
             return false;
-        if (!(vmas[i].prot & (write ? PROT_WRITE : PROT_READ)))
+        struct vma *v = &vmas[i];
+        if (!(v->prot & (write ? PROT_WRITE : PROT_READ)))
             return false;
-        a = vmas[i].end;
+        uint64_t stop = MIN(end, v->end);
+        if (v->lazy && !populate(v, ALIGN_DOWN(a, PAGE), ALIGN_UP(stop, PAGE)))
+            return false;
+        a = v->end;
     }
     return true;
 }
@@ -236,8 +558,9 @@ long user_string_ok(const char *s, size_t max)
         const struct vma *v = mm_find(a + n);
         if (!v || v->kind != VMA_USER || !(v->prot & PROT_READ))
             return -EFAULT;
-        size_t avail = v->end - (a + n);
-        size_t chunk = MIN(avail, max - n);
+        size_t chunk = MIN(PAGE - ((a + n) & (PAGE - 1)), max - n);
+        if (v->lazy && !populate(v, ALIGN_DOWN(a + n, PAGE), ALIGN_DOWN(a + n, PAGE) + PAGE))
+            return -EFAULT;
         size_t l = strnlen(s + n, chunk);
         if (l < chunk)
             return 0;

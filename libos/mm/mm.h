@@ -1,5 +1,9 @@
-/* The picoprocess's address space: a sorted table of mappings (VMAs) over the
- * identity-mapped RAM pool.  Free space is the gaps between VMAs. */
+/* The program's virtual address space: a sorted table of mappings (VMAs) in
+ * a 47-bit space like Linux's x86-64 one, backed by frames of the guest's
+ * RAM pool (guest/frames.h) or, for MAP_SHARED anonymous memory, by an object
+ * of the application's shared pool (guest/shared_pool.h), through page
+ * tables the library OS owns (guest/paging.h).  The library OS's own heap
+ * lives in an area of its own above the program's. */
 #ifndef PICOVM_MM_H
 #define PICOVM_MM_H
 
@@ -7,30 +11,64 @@
 
 enum vma_kind { VMA_USER = 1, VMA_LIBOS = 2 };
 
+/* Advice that outlives the call (madvise). */
+enum { VMA_WIPEONFORK = 1, VMA_DONTFORK = 2 };
+
 struct vma {
     uint64_t start, end;     /* page aligned, end exclusive */
     int prot;                /* PROT_* */
     int flags;               /* MAP_* the program asked for (MAP_SHARED, MAP_ANONYMOUS, ...) */
     int kind;                /* enum vma_kind */
-    bool pte_custom;         /* page tables differ from the default read-write mapping (PROT_NONE) */
+    int advice;              /* VMA_WIPEONFORK, VMA_DONTFORK */
+    bool lazy;               /* frames come at the first touch of each page */
+    bool no_write;           /* a shared mapping of a file not open for writing: never PROT_WRITE */
+    uint64_t shm;            /* shared object behind it (its physical base), 0: private frames */
+    uint64_t shm_off;        /* offset of start in that object */
 };
 
-void mm_init(uint64_t pool_start, uint64_t pool_end);
+/* Lays out the address space: randomized as Linux does unless aslr is false. */
+void mm_init(bool aslr);
+/* Where the stack ends, where a position-independent program goes. */
+uint64_t mm_stack_top(void);
+uint64_t mm_pie_base(void);
+/* Bytes of RAM the pool can still give. */
 uint64_t mm_free_bytes(void);
 
-/* Finds room for len bytes, top down, or uses addr exactly when fixed.
- * Replaces whatever user mappings were there when fixed (MAP_FIXED);
- * never touches library OS memory.  Returns the address or -errno. */
+/* Finds room for len bytes, top down below the stack, or uses addr exactly
+ * when fixed.  Replaces whatever user mappings were there when fixed
+ * (MAP_FIXED); never touches library OS memory.  Returns the address or -errno. */
 long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fixed);
 long mm_unmap(uint64_t addr, uint64_t len);
 long mm_protect(uint64_t addr, uint64_t len, int prot);
+/* mprotect(PROT_WRITE) of [addr, addr+len) fails with EACCES from now on. */
+void mm_forbid_write(uint64_t addr, uint64_t len);
+/* Moves the mapping [old, old+len) to new (frames move, nothing is copied). */
+long mm_move(uint64_t old, uint64_t len, uint64_t new_addr);
+/* Gives the frames of [addr, addr+len) back: private memory reads as zero after. */
+long mm_discard(uint64_t addr, uint64_t len);
+long mm_advise(uint64_t addr, uint64_t len, int advice, bool set);
 const struct vma *mm_find(uint64_t addr);
-/* Drops every mapping of the program (execve). */
+/* The mapping at index i in address order, NULL past the last. */
+const struct vma *mm_at(int i);
+/* Drops every mapping of the program (execve, exit). */
 void mm_unmap_user(void);
 /* Is [addr, addr+len) free of any mapping? */
 bool mm_range_free(uint64_t addr, uint64_t len);
+/* A page fault at addr: true if it was a page still to be given (lazy) and now is. */
+bool mm_fault(uint64_t addr, bool write);
+/* Writes into the program's memory whatever its protection (code patching). */
+bool mm_poke(uint64_t addr, const void *src, size_t len);
+/* Room within +-1 GB of near (the syscall patcher's stubs), or -errno. */
+long mm_map_near(uint64_t near, uint64_t len);
 
-/* Library OS pages (its heap, page-table-free). */
+/* Around a fork: the child's references to shared objects, its advice. */
+void mm_before_fork(void);
+void mm_fork_failed(void);
+void mm_fork_child(void);
+/* The process ends: its references to shared objects go (its own frames go with the VM). */
+void mm_exit(void);
+
+/* Library OS pages (its heap). */
 void *mm_alloc_pages(size_t npages);
 void mm_free_pages(void *p, size_t npages);
 

@@ -79,8 +79,14 @@ static void fault_info(const struct pal_exception *r, siginfo_t *info)
     info->si_addr = (void *)addr;
 }
 
+/* #PF error code: the access was a write. */
+#define PF_WRITE 0x2
+
 static void on_fault(struct pal_exception *e)
 {
+    /* A lazy page's first touch, by the program or by the library OS for it. */
+    if (e->vector == 14 && mm_fault(e->addr, e->error & PF_WRITE))
+        return;
     siginfo_t info;
     fault_info(e, &info);
     uint64_t rip = e->ctx.rip;

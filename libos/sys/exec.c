@@ -159,6 +159,7 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
         goto fail;
     /* The point of no return: the old program's memory goes. */
     mm_unmap_user();
+    mm_init(pal_state->aslr);   /* a new program gets a new layout, as on Linux */
     syscall_patch_reset();
     fd_close_on_exec();
     proc_vfork_release();

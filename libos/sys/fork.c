@@ -6,6 +6,7 @@
  * and closes it at execve; its end closes it too.  Memory is copied, not
  * shared, which programs that use vfork as POSIX allows cannot tell. */
 #include "libos.h"
+#include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "signal/signal.h"
 #include "syscall/handlers.h"
@@ -54,10 +55,12 @@ static long fork_process(uint64_t flags, uint64_t child_stack, int *ptid, int *c
     long release[2] = { -1, -1 };
     if ((flags & CLONE_VFORK) && pal->stream_pipe(release, O_CLOEXEC) < 0)
         release[0] = release[1] = -1;   /* then the parent runs on at once, as it did */
+    mm_before_fork();
     long pid = pal->process_fork();
     if (pid != 0 && release[1] >= 0)
         pal->stream_close(release[1]);
     if (pid < 0) {
+        mm_fork_failed();
         if (release[0] >= 0)
             pal->stream_close(release[0]);
         return pid;
@@ -69,6 +72,7 @@ static long fork_process(uint64_t flags, uint64_t child_stack, int *ptid, int *c
             wait_for_release(release[0]);
         return pid;
     }
+    mm_fork_child();
     /* Our parent's vfork is not our child's to hold. */
     proc_vfork_release();
     if (release[0] >= 0)

@@ -99,10 +99,10 @@ static struct rlimit64 *limit(unsigned int resource)
         const struct pal_public_state *bi = pal_state;
         for (unsigned int i = 0; i < RLIM_NLIMITS; i++)
             limits[i] = (struct rlimit64){ RLIM64_INFINITY, RLIM64_INFINITY };
-        /* The stack is made once at the manifest's size and does not grow. */
-        limits[RLIMIT_STACK] = (struct rlimit64){ bi->stack_size, bi->stack_size };
-        /* The program break stops at the manifest's brk size. */
-        limits[RLIMIT_DATA] = (struct rlimit64){ bi->brk_max_size, bi->brk_max_size };
+        /* The stack is made once at the manifest's size (sys.stack.size) and does not grow;
+         * the break stops at sys.brk.max_size whatever RLIMIT_DATA says, as Linux's default
+         * (infinity) does. */
+        limits[RLIMIT_STACK] = (struct rlimit64){ bi->stack_size, RLIM64_INFINITY };
         limits[RLIMIT_NOFILE] = (struct rlimit64){ MAX_FDS, MAX_FDS };
         /* Linux's defaults for the rest (no core file is ever written). */
         limits[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM64_INFINITY };

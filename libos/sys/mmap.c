@@ -7,58 +7,66 @@
 #include <linux/fcntl.h>
 
 #define PAGE 4096ull
+#define USER_SPACE_END 0x7ffffffff000ull
 
-static long map_file(uint64_t addr, uint64_t len, int fd, uint64_t off)
+/* A private file mapping is a copy: read what the file holds, the rest stays zero. */
+static long map_file(uint64_t addr, uint64_t len, struct file *f, uint64_t off)
 {
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
-        return -EACCES;
-    /* A private file mapping is a copy: read what the file holds, the rest stays zero. */
+    if (!user_range_ok((void *)addr, len, true))
+        return -ENOMEM;
     long n = file_pread(f, (void *)addr, len, off);
     return n < 0 ? n : 0;
 }
 
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
-    if (!len || off & (PAGE - 1))
+    if (off & (PAGE - 1))
+        return -EINVAL;
+    bool anon = flags & MAP_ANONYMOUS;
+    struct file *f = NULL;
+    if (!anon && !(f = fd_file(fd)))
+        return -EBADF;
+    if (!len)
         return -EINVAL;
     int type = flags & MAP_TYPE;
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
-    bool anon = flags & MAP_ANONYMOUS;
-    if (!anon && type != MAP_PRIVATE && (prot & PROT_WRITE)) {
-        struct file *f = fd_file(fd);
-        if (!f)
-            return -EBADF;
-        if ((f->flags & O_ACCMODE) != O_RDWR)
+    bool shared = type != MAP_PRIVATE;
+    if (f) {
+        int mode = f->flags & O_ACCMODE;
+        if (mode == O_WRONLY || (shared && (prot & PROT_WRITE) && mode != O_RDWR))
             return -EACCES;
-        /* Writes would have to reach the host file: not supported yet. */
-        log_warning("mmap: shared writable file mappings are not supported");
-        return -ENOSYS;
+        if (shared && (prot & PROT_WRITE)) {
+            /* Writes would have to reach the file and the other mappings of it: not yet. */
+            log_warning("mmap: shared writable file mappings are not supported");
+            return -ENOSYS;
+        }
     }
     uint64_t alen = ALIGN_UP(len, PAGE);
+    if (alen < len || alen > USER_SPACE_END)
+        return -ENOMEM;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (flags & MAP_FIXED_NOREPLACE && !mm_range_free(addr, alen))
         return -EEXIST;
+    /* A file's shared mapping is a copy too (read-only, so nobody sees the difference). */
+    int mflags = f ? (flags & ~MAP_TYPE) | MAP_PRIVATE : flags;
     long r = -ENOMEM;
     /* A hint is honoured when that range is free, as Linux does. */
-    if (!fixed && addr && !(addr & (PAGE - 1)) && mm_range_free(addr, alen))
-        r = mm_map(addr, alen, PROT_READ | PROT_WRITE, flags, VMA_USER, true);
+    if (!fixed && addr && !(addr & (PAGE - 1)) && addr <= USER_SPACE_END - alen && mm_range_free(addr, alen))
+        r = mm_map(addr, alen, f ? PROT_READ | PROT_WRITE : prot, mflags, VMA_USER, true);
     if (r < 0)
-        r = mm_map(fixed ? addr : 0, alen, PROT_READ | PROT_WRITE, flags, VMA_USER, fixed);
-    if (r < 0)
+        r = mm_map(fixed ? addr : 0, alen, f ? PROT_READ | PROT_WRITE : prot, mflags, VMA_USER, fixed);
+    if (r < 0 || !f)
         return r;
-    if (!anon) {
-        long e = map_file(r, len, fd, off);
-        if (e < 0) {
-            mm_unmap(r, len);
-            return e;
-        }
+    long e = map_file(r, len, f, off);
+    if (e < 0) {
+        mm_unmap(r, alen);
+        return e;
     }
     if (prot != (PROT_READ | PROT_WRITE))
-        mm_protect(r, len, prot);
+        mm_protect(r, alen, prot);
+    if (shared && (f->flags & O_ACCMODE) != O_RDWR)
+        mm_forbid_write(r, alen);
     return r;
 }
 
@@ -73,16 +81,58 @@ long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 
 long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
-    if (addr & (PAGE - 1))
+    if (addr & (PAGE - 1) || ALIGN_UP(len, PAGE) < len)
         return -EINVAL;
     len = ALIGN_UP(len, PAGE);
-    if (advice == MADV_DONTNEED || advice == MADV_FREE) {
-        if (!user_range_ok((void *)addr, len, false))
-            return -ENOMEM;
-        return pal->vm_free((void *)addr, len);
+    if (!len)
+        return 0;
+    switch (advice) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        return mm_discard(addr, len);
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+        return mm_advise(addr, len, VMA_WIPEONFORK, advice == MADV_WIPEONFORK);
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+        return mm_advise(addr, len, VMA_DONTFORK, advice == MADV_DONTFORK);
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+    case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_COLD: case MADV_PAGEOUT:
+        /* Paging hints: there is no paging to tune (no swap, no page merging). */
+        return mm_find(addr) ? 0 : -ENOMEM;
+    default:
+        return -EINVAL;
     }
-    /* The remaining advice only tunes paging; there is none to tune here. */
-    return 0;
+}
+
+/* Moves [old, old+old_len) to a new place of new_len bytes (at new_addr when
+ * fixed): the frames move, nothing is copied; the rest of the new place
+ * is fresh memory. */
+static long move_mapping(const struct vma *v, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t new_addr,
+                         bool fixed)
+{
+    int prot = v->prot, vflags = v->flags;
+    if (v->shm && new_len > old_len)
+        return -ENOMEM;   /* a shared object does not grow */
+    /* The room first, as a reservation: nothing to flush when the old pages arrive. */
+    long r = mm_map(new_addr, new_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_USER, fixed);
+    if (r < 0)
+        return r;
+    mm_unmap(r, old_len);
+    long m = mm_move(old, old_len, r);
+    if (m < 0) {
+        mm_unmap(r, new_len);
+        return m;
+    }
+    if (new_len > old_len) {
+        mm_unmap(r + old_len, new_len - old_len);
+        if (mm_map(r + old_len, new_len - old_len, prot, vflags, VMA_USER, true) < 0) {
+            mm_unmap(r, old_len);
+            return -ENOMEM;
+        }
+    }
+    return r;
 }
 
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
@@ -96,32 +146,33 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uin
         return -EINVAL;
     old_len = ALIGN_UP(old_len, PAGE);
     new_len = ALIGN_UP(new_len, PAGE);
+    if (!new_len)
+        return -EINVAL;
     const struct vma *v = mm_find(old);
-    if (!new_len || !v || v->kind != VMA_USER || old + old_len > v->end)
+    if (!v || v->kind != VMA_USER || old + old_len > v->end)
         return -EFAULT;
-    if (new_len <= old_len && !fixed) {
+    if (fixed) {
+        if (new_addr < old + old_len && old < new_addr + new_len)
+            return -EINVAL;
+        if (new_len < old_len) {
+            mm_unmap(old + new_len, old_len - new_len);
+            old_len = new_len;
+        }
+        return move_mapping(v, old, old_len, new_len, new_addr, true);
+    }
+    if (new_len <= old_len) {
         if (new_len < old_len)
             mm_unmap(old + new_len, old_len - new_len);
         return old;
     }
-    int prot = v->prot, vflags = v->flags;
-    if (!fixed && mm_range_free(old + old_len, new_len - old_len)) {
-        long r = mm_map(old + old_len, new_len - old_len, prot, vflags, VMA_USER, true);
-        if (r >= 0)
-            return old;
-    }
+    /* In place when the range after it is free: one mapping again, by merging. */
+    if (old + old_len == v->end && !v->shm && old + new_len <= USER_SPACE_END &&
+        mm_range_free(old + old_len, new_len - old_len) &&
+        mm_map(old + old_len, new_len - old_len, v->prot, v->flags, VMA_USER, true) >= 0)
+        return old;
     if (!(flags & MREMAP_MAYMOVE))
         return -ENOMEM;
-    if (fixed && new_addr < old + old_len && old < new_addr + new_len)
-        return -EINVAL;
-    long r = mm_map(new_addr, new_len, PROT_READ | PROT_WRITE, vflags, VMA_USER, fixed);
-    if (r < 0)
-        return r;
-    memcpy((void *)r, (void *)old, MIN(old_len, new_len));
-    mm_unmap(old, old_len);
-    if (prot != (PROT_READ | PROT_WRITE))
-        mm_protect(r, new_len, prot);
-    return r;
+    return move_mapping(v, old, old_len, new_len, 0, false);
 }
 
 static uint64_t brk_start, brk_cur, brk_limit;

@@ -6,6 +6,9 @@
  * The few instructions just before it (the "span") are moved into a stub
  * that ends by loading the return address into rcx and entering the library
  * OS like `syscall` would; the span's first five bytes become `jmp stub`.
+ * A rel32 jump reaches 2 GB: stubs live in areas mapped near the code they
+ * serve (the program may be anywhere in 128 TB), and leave with an absolute
+ * jump.
  *
  * Why it is safe:
  *  - the span is decoded forward from its start and must land exactly on the
@@ -24,12 +27,19 @@
 #include <asm-generic/mman-common.h>
 
 #define MAX_SPAN 24
-#define STUB_SIZE 48
+#define STUB_TAIL 24          /* movabs $ret, %rcx; jmp *0(%rip); .quad entry */
+#define STUB_SIZE (MAX_SPAN + STUB_TAIL)
 #define STUB_AREA_PAGES 16
+#define STUB_AREA_BYTES (STUB_AREA_PAGES * 4096)
+#define MAX_AREAS 8
 
 extern char syscall_entry_fast[];
 
-static uint8_t *stubs, *stubs_end, *next_stub;
+static struct stub_area {
+    uint8_t *base, *next;
+} areas[MAX_AREAS];
+static int nareas;
+static size_t nstubs;
 
 /* Sites already rewritten (their return addresses), so that a later trip
  * through LSTAR from the same `syscall` (a branch straight to it) never
@@ -154,27 +164,48 @@ static uint8_t *find_span(uint8_t *site, uint64_t nr, const struct vma *v)
     return NULL;
 }
 
-static void put_rel32(uint8_t *at, const void *target)
+static bool rel32_reaches(const void *from, const void *to)
 {
-    int32_t rel = (int32_t)((int64_t)target - (int64_t)(at + 4));
-    memcpy(at, &rel, 4);
+    int64_t d = (int64_t)to - (int64_t)from;
+    return d == (int32_t)d;
+}
+
+/* Room for a stub that a jump at site reaches, in an area near it. */
+static uint8_t *stub_room(const uint8_t *site)
+{
+    for (int i = 0; i < nareas; i++) {
+        struct stub_area *a = &areas[i];
+        if (a->next + STUB_SIZE <= a->base + STUB_AREA_BYTES && rel32_reaches(site, a->base) &&
+            rel32_reaches(site, a->base + STUB_AREA_BYTES))
+            return a->next;
+    }
+    if (nareas == MAX_AREAS)
+        return NULL;
+    long r = mm_map_near((uint64_t)site, STUB_AREA_BYTES);
+    if (r < 0)
+        return NULL;
+    areas[nareas] = (struct stub_area){ (uint8_t *)r, (uint8_t *)r };
+    return areas[nareas++].next;
+}
+
+static void used_room(uint8_t *s)
+{
+    for (int i = 0; i < nareas; i++)
+        if (areas[i].next == s)
+            areas[i].next += STUB_SIZE;
+    nstubs++;
 }
 
 /* The stub: the span (RIP-relative operands re-aimed), then
- * `movabs $return, %rcx; jmp syscall_entry_fast`. */
+ * `movabs $return, %rcx; jmp *0(%rip); .quad syscall_entry_fast`. */
 static uint8_t *new_stub(const uint8_t *span, size_t len, uint64_t ret)
 {
-    if (!stubs) {
-        stubs = mm_alloc_pages(STUB_AREA_PAGES);
-        if (!stubs)
-            return NULL;
-        next_stub = stubs;
-        stubs_end = stubs + STUB_AREA_PAGES * 4096;
-    }
     /* Full (the table must keep free slots to end its probes): stop rewriting. */
-    if (next_stub + STUB_SIZE > stubs_end || (size_t)(next_stub - stubs) / STUB_SIZE >= PATCHED_SLOTS / 2)
+    if (nstubs >= PATCHED_SLOTS / 2)
         return NULL;
-    uint8_t *s = next_stub;
+    uint8_t *s = stub_room(span);
+    if (!s)
+        return NULL;
     memcpy(s, span, len);
     struct insn in;
     for (size_t off = 0; off < len; off += in.len) {
@@ -193,9 +224,11 @@ static uint8_t *new_stub(const uint8_t *span, size_t len, uint64_t ret)
     s[len] = 0x48;                         /* movabs $ret, %rcx */
     s[len + 1] = 0xb9;
     memcpy(s + len + 2, &ret, 8);
-    s[len + 10] = 0xe9;                    /* jmp syscall_entry_fast */
-    put_rel32(s + len + 11, syscall_entry_fast);
-    next_stub += STUB_SIZE;
+    static const uint8_t jmp_abs[6] = { 0xff, 0x25, 0, 0, 0, 0 };
+    memcpy(s + len + 10, jmp_abs, sizeof jmp_abs);
+    uint64_t entry = (uint64_t)syscall_entry_fast;
+    memcpy(s + len + 16, &entry, 8);
+    used_room(s);
     return s;
 }
 
@@ -215,14 +248,20 @@ void syscall_patch_site(const struct syscall_frame *f, uint64_t nr)
     uint8_t *stub = new_stub(start, site - start, f->rip);
     if (!stub)
         return;
-    *slot = f->rip;
-    start[0] = 0xe9;
-    put_rel32(start + 1, stub);
+    uint8_t jmp[5] = { 0xe9 };
+    int32_t rel = (int32_t)((int64_t)stub - (int64_t)(start + 5));
+    memcpy(jmp + 1, &rel, 4);
+    /* Through the frame: the program's code is mapped read-only. */
+    if (mm_poke((uint64_t)start, jmp, sizeof jmp))
+        *slot = f->rip;
 }
 
 /* A new program (execve): its call sites are not the old program's. */
 void syscall_patch_reset(void)
 {
-    next_stub = stubs;
+    for (int i = 0; i < nareas; i++)
+        mm_free_pages(areas[i].base, STUB_AREA_PAGES);
+    nareas = 0;
+    nstubs = 0;
     memset(patched, 0, sizeof(patched));
 }

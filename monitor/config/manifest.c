@@ -452,6 +452,7 @@ static const struct rule {
     {"loader.argv", set_argv, 0},
     {"loader.insecure__use_cmdline_argv", set_bool, FIELD(use_cmdline_argv)},
     {"loader.insecure__use_host_env", set_bool, FIELD(use_host_env)},
+    {"loader.insecure__disable_aslr", set_bool, FIELD(disable_aslr)},
     {"loader.env", set_env, 0},
     {"loader.log_level", set_log_level, FIELD(log_level)},
     {"fs.root", set_root, 0},

@@ -119,6 +119,7 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     mode_t mask = umask(0);
     umask(mask);
     bi->umask = mask;
+    bi->aslr = !cfg->disable_aslr;
     if (s.overflow) {
         snprintf(err, errlen, "arguments, environment and mounts do not fit in the %llu-byte boot-info area",
                  (unsigned long long)BOOTINFO_SIZE);

@@ -1,0 +1,106 @@
+/* The shared pool's object table (see shared_pool.h), in its first pages. */
+#include "shared_pool.h"
+#include "frames.h"
+#include "klib.h"
+#include "layout.h"
+
+#define TABLE_PAGES 8
+#define MAX_OBJS ((TABLE_PAGES * GUEST_PAGE_SIZE - 64) / sizeof(struct obj))
+#define POOL_MAGIC 0x4c4f4f5044524853ull   /* "SHRDPOOL" */
+
+struct obj {
+    uint64_t base, len;
+    int64_t refs;
+};
+
+struct table {
+    uint64_t magic;
+    volatile uint32_t lock;
+    uint32_t nobjs;
+    uint64_t pad[6];
+    struct obj objs[];   /* sorted by base */
+};
+
+static struct table *tab;
+static uint64_t pool_end;
+static void (*release_fn)(uint64_t pa, uint64_t len);
+
+/* Other picoprocesses take it from other host threads: an atomic exchange
+ * on the shared page is the lock. */
+static void lock(void)
+{
+    while (__atomic_exchange_n(&tab->lock, 1, __ATOMIC_ACQUIRE))
+        cpu_relax();
+}
+
+static void unlock(void) { __atomic_store_n(&tab->lock, 0, __ATOMIC_RELEASE); }
+
+void shared_pool_init(uint64_t size, bool first, void (*release)(uint64_t pa, uint64_t len))
+{
+    tab = frame_ptr(GPA_SHARED);
+    pool_end = GPA_SHARED + size;
+    release_fn = release;
+    if (first && tab->magic != POOL_MAGIC) {
+        tab->nobjs = 0;
+        tab->lock = 0;
+        tab->magic = POOL_MAGIC;
+    }
+}
+
+static int find(uint64_t base)
+{
+    for (uint32_t i = 0; i < tab->nobjs; i++)
+        if (tab->objs[i].base == base)
+            return (int)i;
+    return -1;
+}
+
+uint64_t shared_obj_alloc(uint64_t len)
+{
+    if (!tab || !len || len % GUEST_PAGE_SIZE)
+        return 0;
+    lock();
+    uint64_t at = GPA_SHARED + TABLE_PAGES * GUEST_PAGE_SIZE, base = 0;
+    uint32_t i = 0;
+    if (tab->nobjs < MAX_OBJS) {
+        for (;; i++) {
+            uint64_t next = i < tab->nobjs ? tab->objs[i].base : pool_end;
+            if (next >= at && next - at >= len) {
+                base = at;
+                break;
+            }
+            if (i == tab->nobjs)
+                break;
+            at = tab->objs[i].base + tab->objs[i].len;
+        }
+    }
+    if (base) {
+        memmove(&tab->objs[i + 1], &tab->objs[i], (tab->nobjs - i) * sizeof(struct obj));
+        tab->objs[i] = (struct obj){ base, len, 1 };
+        tab->nobjs++;
+    }
+    unlock();
+    return base;
+}
+
+void shared_obj_get(uint64_t base)
+{
+    lock();
+    int i = find(base);
+    if (i >= 0)
+        tab->objs[i].refs++;
+    unlock();
+}
+
+void shared_obj_put(uint64_t base)
+{
+    lock();
+    int i = find(base);
+    if (i >= 0 && --tab->objs[i].refs <= 0) {
+        /* Under the lock: the range must read as zero before anyone gets it again. */
+        release_fn(base, tab->objs[i].len);
+        memmove(&tab->objs[i], &tab->objs[i + 1], (tab->nobjs - i - 1) * sizeof(struct obj));
+        tab->nobjs--;
+    }
+    unlock();
+}
