@@ -1,14 +1,15 @@
 /* A minimal /proc: "self", a directory per process of the application
  * with "stat", "status" and "cmdline" (ipc/proc.c makes their text),
- * and for this process also "exe", "cwd" and "fd/N".
+ * and for this process also "exe", "cwd", "maps" and "fd/N".
  *
  * fd/N links are "magic" as on Linux: opening one opens what the descriptor
  * refers to even when that has no path (the console, a pipe), by sharing the
  * open file; regular files and directories of mounts are opened again by path. */
 #include "fs/fs.h"
 #include "ipc/ipc.h"
+#include "mm/mm.h"
 
-enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_NONE };
+enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS, P_NONE };
 
 struct proc_node {
     enum proc_kind kind;
@@ -68,6 +69,8 @@ static struct proc_node parse(const char *rel)
         return (struct proc_node){ P_CWD, -1, (int)pid };
     if (!strcmp(rest, "fd"))
         return (struct proc_node){ P_FDDIR, -1, (int)pid };
+    if (!strcmp(rest, "maps"))
+        return (struct proc_node){ P_MAPS, -1, (int)pid };
     long fd;
     if (!strncmp(rest, "fd/", 3) && parse_uint(rest + 3, strlen(rest + 3), MAX_FDS - 1, &fd) && fd_file((int)fd))
         return (struct proc_node){ P_FD, (int)fd, (int)pid };
@@ -81,7 +84,7 @@ static bool is_link(enum proc_kind k)
 
 static bool is_text(enum proc_kind k)
 {
-    return k == P_STAT || k == P_STATUS || k == P_CMDLINE;
+    return k == P_STAT || k == P_STATUS || k == P_CMDLINE || k == P_MAPS;
 }
 
 static void node_stat(struct proc_node p, struct stat *st)
@@ -145,8 +148,8 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
 {
     const struct proc_node *p = f->priv;
     /* Of another process: its first PID_FILES entries. */
-    static const char *const pid_dir[] = { ".", "..", "cmdline", "stat", "status", "cwd", "exe", "fd" };
-    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_LNK, DT_LNK, DT_DIR };
+    static const char *const pid_dir[] = { ".", "..", "cmdline", "stat", "status", "cwd", "exe", "fd", "maps" };
+    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_LNK, DT_LNK, DT_DIR, DT_REG };
     enum { PID_FILES = 5, MAX_PIDS = 4096 };
     int *pids = NULL, npids = 0;
     if (p->kind == P_ROOT && !(pids = kmalloc(MAX_PIDS * sizeof(*pids))))
@@ -245,7 +248,7 @@ static long open_text(struct mount *m, struct proc_node p, int flags, struct fil
     t->node = p;
     enum ipc_proc_file which = p.kind == P_STAT ? IPC_PROC_STAT : p.kind == P_STATUS ? IPC_PROC_STATUS
                                                                                     : IPC_PROC_CMDLINE;
-    long r = ipc_proc_text(p.pid, which, &t->text, &t->len);
+    long r = p.kind == P_MAPS ? mm_maps_text(&t->text, &t->len) : ipc_proc_text(p.pid, which, &t->text, &t->len);
     if (r == 0)
         r = file_open(&proc_text_ops, flags, m, NULL, t, out);
     if (r < 0) {

@@ -68,6 +68,9 @@ void mm_fork_child(void);
 /* The process ends: its references to shared objects go (its own frames go with the VM). */
 void mm_exit(void);
 
+/* /proc/self/maps: a kmalloc'ed text. */
+long mm_maps_text(char **text, size_t *len);
+
 /* Library OS pages (its heap). */
 void *mm_alloc_pages(size_t npages);
 void mm_free_pages(void *p, size_t npages);
