@@ -10,9 +10,19 @@
 #   pwrite     pwrite 1 byte to a file in a writable mount, ns/call (b_pwrite)
 #   read       sequential read of a 64 MB file on a mounted directory with 64 KiB
 #              reads, MB/s (b_read)
-# The last four are timed inside the program (start-up excluded); each figure is
-# the median of BENCH_REPS (>= 7) runs.  The table goes to stdout and, as markdown
-# with the date and the host kind, is appended to BENCH_OUT (default build/bench.md).
+#   fork, exec, posix_spawn, each with wait, us/op (b_fork); pipe and signal
+#              round trips between two processes, us (b_pipe, b_signal)
+#   mmap       mmap+write every page+munmap of 1 MB and of 64 MB, ns per
+#              first-touched page (b_mmap)
+#   forkmem    fork+exit+wait of a parent holding 64 MB of touched private
+#              memory, us/op (b_forkmem)
+#   shm        round trip between two processes over one MAP_SHARED page, ns:
+#              polling the word (yielding after 1000 polls), and with a shared
+#              futex wait and wake (b_shmpingpong)
+# All but spawn, the shell script and the host memory are timed inside the
+# program (start-up excluded); each figure is the median of BENCH_REPS (>= 7)
+# runs.  The table goes to stdout and, as markdown with the date and the host
+# kind, is appended to BENCH_OUT (default build/bench.md).
 # ratio = picovm / native (for MB/s, below 1 is slower).
 # env: PICOVM (default build/picovm), BENCH_REPS (7), BENCH_SPAWN_RUNS (21),
 #      BENCH_ITER (calls per run for write and pwrite, 200000).
@@ -112,6 +122,11 @@ both "fork+execve+wait (us)" "$B/b_fork" exec 50
 both "posix_spawn+wait (us)" "$B/b_fork" spawn 50
 both "pipe round trip, 2 procs (us)" "$B/b_pipe" 2000
 both "signal round trip, 2 procs (us)" "$B/b_signal" 200
+both "mmap+touch 1 MB (ns/page)" "$B/b_mmap" 1 200
+both "mmap+touch 64 MB (ns/page)" "$B/b_mmap" 64 5
+both "fork+exit+wait, 64 MB (us)" "$B/b_forkmem" 64 50
+both "shm ping-pong, spin (ns)" "$B/b_shmpingpong" spin 20000
+both "shm ping-pong, futex (ns)" "$B/b_shmpingpong" futex 20000
 
 # A busybox shell script of 200 short pipelines, wall time of the whole run.
 BUSYBOX=$(readlink -f /bin/busybox)

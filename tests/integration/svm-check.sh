@@ -23,12 +23,14 @@ ENV=$(cat /app/env.list)
 mkdir -p /app/out
 
 # What an ordinary host has and busybox's init does not make: the /dev links
-# (t_vfs compares them natively against picovm's), and files outside every
-# mount for the escape tests (t_escape, hostile_pal) to fail to reach.
+# (t_vfs compares them natively against picovm's), /dev/shm (shm_open's
+# directory, for t_shmem's native run), and files outside every mount for the
+# escape tests (t_escape, hostile_pal) to fail to reach.
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 [ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
 [ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
 [ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+[ -d /dev/shm ] || { mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm; }
 mkdir -p /etc
 [ -e /etc/passwd ] || echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
 [ -e /etc/hostname ] || echo svm-host >/etc/hostname
