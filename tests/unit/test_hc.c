@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -557,8 +557,9 @@ static void test_hostile_args(void)
         EXPECT_EQ(hc(HC_FSTAT, h, p, 0, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_RANDOM, p, 10, 0, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_LOG, LOG_ERROR, p, 10, 0, 0), -EFAULT);
-        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -EFAULT);
-        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -EFAULT);
+        /* As on Linux, a file that is no terminal says so before its pointer is looked at. */
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -ENOTTY);
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -ENOTTY);
         EXPECT_EQ(hc(HC_SYMLINK, p, 4, URI1, put_uri(URI1, "/rw/wild"), 0), -EFAULT);
         EXPECT_EQ(hc(HC_SYMLINK, URI2, 4, p, 10, 0), -EFAULT);
         EXPECT_EQ(hc(HC_SETATTR, p, 10, ATTR, 0, 0), -EFAULT);
@@ -619,6 +620,8 @@ static void test_tty(void)
     EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, BUF, 0, 0), 0);
     EXPECT(vm.ram[BUF + 36] == 0xAA, "TCGETS wrote past the kernel's 36-byte termios");
     EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, BUF, 0, 0), 0);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, RAM_SIZE - 8, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, 1ull << 63, 0, 0), -EFAULT);
     EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), 0);
     EXPECT(fcntl(pty, F_GETFD) < 0, "closing the handle closes its fd");
 }
