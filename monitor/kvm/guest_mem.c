@@ -74,13 +74,13 @@ int gva_iov(struct vm *vm, uint64_t va, uint64_t len, bool write, struct iovec *
     while (done < len) {
         uint64_t n;
         uint8_t *host = host_at(vm, va + done, len - done, write, &n);
-        if (!host)
-            return -EFAULT;
         struct iovec *last = cnt ? &iov[cnt - 1] : NULL;
-        if (last && (uint8_t *)last->iov_base + last->iov_len == host)
+        if (host && last && (uint8_t *)last->iov_base + last->iov_len == host)
             last->iov_len += n;
         else if (cnt == max)
-            break;
+            break;   /* a fault past here is the next call's to report */
+        else if (!host)
+            return -EFAULT;
         else
             iov[cnt++] = (struct iovec){ .iov_base = host, .iov_len = n };
         done += n;

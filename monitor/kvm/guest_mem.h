@@ -20,10 +20,11 @@ struct vm;
 
 /* Host views of the guest range [va, va + len), physically contiguous pages
  * coalesced, in at most max iovecs.  -> how many were filled, with *bytes
- * the length they cover: len, or less when max ran out (the rest is not
- * looked at, so a call may serve a short read or write); -EFAULT if a page of
- * the covered part is not mapped (or not writable, when write), its frame is
- * not guest memory, the address is not canonical or the range wraps.
+ * the length they cover: len, or less when max ran out (a call may then
+ * serve a short read or write, and a fault past that is not reported);
+ * -EFAULT if a page of the covered part is not mapped (or not writable,
+ * when write), its frame is not guest memory, the address is not canonical
+ * or the range wraps.
  * Callers bound len: a walk costs a few loads per page. */
 int gva_iov(struct vm *vm, uint64_t va, uint64_t len, bool write, struct iovec *iov, int max,
             uint64_t *bytes);
