@@ -7,16 +7,21 @@
  * PORT_DOORBELL (an ioeventfd, no exit).  The guest spins for the answer and,
  * for a call that blocks for long, parks its vCPU with PORT_WAIT.
  *
- * Every pointer argument is a guest address (VA == PA); the monitor checks
- * each range against guest RAM and answers a bad one with -EFAULT.  Results
- * are >= 0 on success and a negative Linux errno value on failure. */
+ * Every pointer argument is a guest virtual address, translated through the
+ * guest's page tables at GPA_PML4 (include/abi/layout.h): each page of the
+ * range must be present (and writable where the monitor writes), and its
+ * frame inside guest RAM or the shared memory; anything else is -EFAULT.  A
+ * buffer need not be physically contiguous, and a read or write may be
+ * served short when it is very scattered.  HC_VM_FREE alone takes a
+ * physical range.  Results are >= 0 on success and a negative Linux errno
+ * value on failure. */
 #ifndef PICOVM_HYPERCALL_H
 #define PICOVM_HYPERCALL_H
 
 enum hc_state { HC_FREE = 0, HC_REQ = 1, HC_BUSY = 2, HC_DONE = 3 };
 
 enum hc_nr {
-    HC_EXIT = 1,      /* (status, crash: gpa of struct hc_crash or 0) never returns */
+    HC_EXIT = 1,      /* (status, crash: struct hc_crash * or 0) never returns */
     HC_LOG,           /* (level, buf, len) */
     HC_OPEN,          /* (uri, urilen, flags, mode) -> handle.  uri "file:/abs/host/path" */
     HC_CLOSE,         /* (handle) */
@@ -33,7 +38,9 @@ enum hc_nr {
     HC_TTY,           /* (handle, op HC_TTY_*, buf) */
     HC_RANDOM,        /* (buf, len) */
     HC_SLEEP,         /* (nanoseconds) -> 0, or -EINTR when an upcall event is posted */
-    HC_VM_FREE,       /* (addr, len): give the pages back to the host, they read as zero after */
+    HC_VM_FREE,       /* (gpa, len) guest-physical, page aligned, at or above GPA_RAM_POOL, all in
+                       * RAM or all in the shared memory: give the pages back to the host.  They read
+                       * as zero after; shared pages so for every picoprocess that maps them */
     HC_FSYNC,         /* (handle) */
     HC_SEEK,          /* (handle, offset, whence) -> new offset (stream position of a host file) */
     HC_SYMLINK,       /* (target, targetlen, uri, urilen): a symlink at uri whose content is
@@ -49,7 +56,7 @@ enum hc_nr {
                        * off), then one every interval_ns (0: none); expiries arrive as upcall
                        * events (struct upcall_area in include/abi/layout.h), not yet taken ones of an
                        * earlier alarm are dropped */
-    HC_PIPE = 96,     /* (int64_t handles[2] gpa, flags O_NONBLOCK|O_CLOEXEC|O_DIRECT) host pipe:
+    HC_PIPE = 96,     /* (int64_t handles[2], flags O_NONBLOCK|O_CLOEXEC|O_DIRECT) host pipe:
                        * handles[0] reads, handles[1] writes; the host fds are always close-on-exec */
     HC_POLL,          /* (struct hc_pollfd *, n <= HC_POLL_MAX, timeout_ns or < 0 forever) -> number
                        * of entries with revents != 0; -EINTR when the monitor wakes the guest for
@@ -59,10 +66,18 @@ enum hc_nr {
     HC_LOCK = 112,    /* (handle, Linux F_GETLK/F_SETLK/F_SETLKW/F_OFD_* command, struct flock *)
                        * a record lock on the host file, so picoprocesses (host processes) exclude
                        * each other as Linux processes do */
+    HC_FUTEX = 113,   /* (op HC_FUTEX_*, uint32_t *uaddr 4-byte aligned, val, timeout_ns or count): a
+                       * futex the host keeps, so that picoprocesses sharing memory (the shared memory
+                       * at GPA_SHARED) wait and wake each other; private memory's futexes are the
+                       * guest's own business.  WAIT (uaddr readable): -> 0 when woken, -EAGAIN if
+                       * *uaddr != val, -ETIMEDOUT after timeout_ns (< 0: none), -EINTR when the
+                       * monitor posts an upcall event.  WAKE: wakes at most count (up to INT_MAX)
+                       * waiters -> how many it woke */
     HC_NR_CALLS = 128
 };
 
 enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
+enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX_WAKE */
 
 /* Handles 0, 1 and 2 are the monitor's own stdin, stdout and stderr. */
 #define HC_MAX_HANDLES 1024

@@ -184,6 +184,8 @@ int monitor_lockdown(char *err, size_t errlen)
         /* core/pal_server.c's slot waits and glibc's locks; not the PI or requeue operations. */
         ALLOW_IF_IN(futex, 1, FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, DENY,
                     FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET),
+        /* core/upcall.c: HC_FUTEX's wait on the guest's word and on its events at once. */
+        ALLOW(futex_waitv),
         ALLOW(read), ALLOW(write), ALLOW(pread64), ALLOW(pwrite64), ALLOW(close),
         /* policy.c: every guest path. */
         ALLOW(openat2),
@@ -201,8 +203,8 @@ int monitor_lockdown(char *err, size_t errlen)
         /* pal/pipes.c, pal/poll.c: guest pipes and waits. */
         ALLOW(pipe2), ALLOW(ppoll),
         ALLOW(getrandom), ALLOW(clock_gettime), ALLOW(clock_nanosleep),
-        /* HC_VM_FREE, and glibc's malloc giving memory back. */
-        ALLOW_IF_IN(madvise, 2, 0, DENY, MADV_DONTNEED),
+        /* HC_VM_FREE (MADV_REMOVE: pages of the shared memory), and glibc's malloc giving memory back. */
+        ALLOW_IF_IN(madvise, 2, 0, DENY, MADV_DONTNEED, MADV_REMOVE),
         /* glibc's malloc, and its fatal-error message buffer; no code. */
         ALLOW_IF_CLEAR(mmap, 2, PROT_EXEC, KILL),
         ALLOW_IF_CLEAR(mprotect, 2, PROT_EXEC, KILL),

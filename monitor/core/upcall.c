@@ -13,7 +13,8 @@
  *    entry; in the guest image (library OS, PAL, CPL0 stubs) it leaves it
  *    alone, as the PAL looks at `pending` at the end of every PAL call;
  *  - it ends a PAL call that waits in the monitor: HC_SLEEP waits on the
- *    `pending` futex word, HC_POLL and the vsock wait on the VM's wakeup fd;
+ *    `pending` futex word, HC_FUTEX on that word and the guest's at once,
+ *    HC_POLL and the vsock wait on the VM's wakeup fd;
  *  - the guest may go back to the program between its last look and the
  *    event, so until the guest has taken the event a timer thread kicks the
  *    vCPU again, 1 ms later, then less and less often.
@@ -234,6 +235,37 @@ int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
             return -EINTR;
         if (futex(&a->pending, FUTEX_WAIT_BITSET, 0, deadline) < 0 && errno == ETIMEDOUT)
             return 0;
+    }
+}
+
+/* futex_waitv (Linux 5.16) sleeps on both words at once and checks both
+ * values in the kernel, so an event posted at any moment ends the wait: no
+ * slices, no wakeup sent to whoever else waits on the guest's word.  That
+ * word has no private flag: in the shared memory the host keys it by the
+ * memfd's page, so the wakes of another picoprocess's monitor reach it. */
+int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct timespec *deadline)
+{
+    struct upcall_area *a = events_area(vm);
+    if (!a)
+        return -EFAULT;
+    struct futex_waitv w[2] = {
+        { .val = val, .uaddr = (uintptr_t)word, .flags = FUTEX_32 },
+        { .val = 0, .uaddr = (uintptr_t)&a->pending, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
+    };
+    for (;;) {
+        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
+            return -EINTR;
+        long r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
+        if (r == 0)
+            return 0;
+        /* r == 1 (pending's wake) or a host signal: pending says which. */
+        if (r == 1 || errno == EINTR)
+            continue;
+        /* One of the two words did not hold its value. */
+        if (errno == EAGAIN && !__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
+            return -EAGAIN;
+        if (errno != EAGAIN)
+            return -errno;
     }
 }
 

@@ -7,12 +7,14 @@
 
 struct vm;
 
-/* Every guest-supplied address goes through gpa_range(): NULL unless
- * [gpa, gpa+len) lies entirely inside guest RAM. */
+/* Every guest-physical range goes through gpa_range(): NULL unless
+ * [gpa, gpa+len) lies entirely inside guest RAM or entirely inside the
+ * shared memory (never across both, never device registers).  Virtqueues,
+ * the fixed areas of include/abi/layout.h, the frames behind a guest-virtual
+ * range (kvm/guest_mem.h) and HC_VM_FREE are physical. */
 void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len);
-/* A guest string of at most len bytes including its NUL; NULL if it is not
- * all inside RAM or not terminated. */
-const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len);
+/* The same, inside guest RAM only: where page tables must lie. */
+void *gpa_ram(struct vm *vm, uint64_t gpa, uint64_t len);
 /* An eventfd in every wait the monitor does for the guest: writing 1 to it
  * ends a blocked wait with -EINTR (a signal for the guest), or the next one
  * if none is in progress. */

@@ -16,19 +16,22 @@
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len)
+void *gpa_ram(struct vm *vm, uint64_t gpa, uint64_t len)
 {
     if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
         return NULL;
     return vm->ram + gpa;
 }
 
-const char *gpa_string(struct vm *vm, uint64_t gpa, uint64_t len)
+void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-    const char *s = gpa_range(vm, gpa, len);
-    if (!s || !len || !memchr(s, 0, len))
+    void *p = gpa_ram(vm, gpa, len);
+    if (p || gpa < GPA_SHARED)
+        return p;
+    uint64_t off = gpa - GPA_SHARED;
+    if (off >= vm->shared_size || len > vm->shared_size - off)
         return NULL;
-    return s;
+    return vm->shared + off;
 }
 
 int vm_wakeup_fd(struct vm *vm) { return vm->wakeup_fd; }

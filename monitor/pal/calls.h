@@ -4,6 +4,7 @@
 #define PICOVM_MONITOR_PAL_CALLS_H
 
 void pal_files_setup(void);   /* files.c: host files and directories, by handle and by uri */
+void pal_futex_setup(void);   /* futex.c: futexes on memory shared between picoprocesses */
 void pal_misc_setup(void);    /* misc.c: log, random bytes, sleep, giving pages back */
 void pal_pipes_setup(void);   /* pipes.c: host pipes, bytes waiting on a stream */
 void pal_poll_setup(void);    /* poll.c: waiting on several streams */

@@ -1,5 +1,5 @@
 /* PAL calls on host files: by handle (I/O straight into or out of guest
- * memory, no bounce buffer) and by uri (through policy.c, which confines every
+ * memory, over the iovecs of its pages, no bounce buffer) and by uri (through policy.c, which confines every
  * name beneath its mount). */
 #include <assert.h>
 #include <errno.h>
@@ -11,11 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "calls.h"
 #include "core/pal_server.h"
 #include "config/policy.h"
-#include "kvm/gpa.h"
+#include "kvm/guest_mem.h"
 #include "base/clock.h"
 #include "hypercall.h"
 
@@ -33,27 +34,21 @@ static_assert(offsetof(struct stat, st_ctim) == offsetof(struct hc_stat, ctime),
 /* As policy.c creates files: the guest never makes set-user/group-id files on the host. */
 #define GUEST_MODE_MASK 01777
 #define MAX_LINKS 40   /* Linux's MAXSYMLINKS */
-
-/* Host view of a guest buffer; an empty one needs no guest memory. */
-static void *guest_buf(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-    static char empty;
-    return len ? gpa_range(vm, gpa, len) : &empty;
-}
+/* Directory records per HC_GETDENTS go through a buffer on the stack: a
+ * shorter answer is legal, the guest asks again. */
+#define DENTS_MAX 32768
 
 /* Copies the string of len bytes at gpa into out (size bytes) before
  * anything looks at it: the guest may rewrite it while we work.  A NUL within
  * len ends it, so len may count the terminator or not. */
-static int copy_string(struct vm *vm, uint64_t gpa, uint64_t len, char *out, size_t size)
+static int copy_string(struct vm *vm, uint64_t va, uint64_t len, char *out, size_t size)
 {
     if (len == 0)
         return -ENOENT;
     if (len >= size)
         return -ENAMETOOLONG;
-    const void *p = gpa_range(vm, gpa, len);
-    if (!p)
+    if (gva_read(vm, va, out, len))
         return -EFAULT;
-    memcpy(out, p, len);
     out[len] = '\0';
     return 0;
 }
@@ -93,11 +88,13 @@ static int64_t hc_read(struct vm *vm, int fd, const uint64_t a[6])
     int64_t off = (int64_t)a[3];
     if (len > HC_MAX_IO || off < -1)
         return -EINVAL;
-    void *buf = guest_buf(vm, a[1], len);
-    if (!buf)
-        return -EFAULT;
+    struct iovec iov[IOV_MAX];
+    uint64_t bytes;
+    int cnt = gva_iov(vm, a[1], len, true, iov, IOV_MAX, &bytes);
+    if (cnt < 0)
+        return cnt;
     for (;;) {
-        ssize_t n = off < 0 ? read(fd, buf, len) : pread(fd, buf, len, off);
+        ssize_t n = off < 0 ? readv(fd, iov, cnt) : preadv(fd, iov, cnt, off);
         if (n >= 0)
             return n;
         if (errno != EINTR)
@@ -118,16 +115,18 @@ static int64_t hc_write(struct vm *vm, int fd, const uint64_t a[6])
     int64_t off = (int64_t)a[3];
     if (len > HC_MAX_IO || off < -1 || (off >= 0 && (uint64_t)off > INT64_MAX - len))
         return -EINVAL;
-    const char *buf = guest_buf(vm, a[1], len);
-    if (!buf)
-        return -EFAULT;
     /* The guest's stdout and stderr may be pipes or terminals: it gets no
      * short write there (a lost tail of output is worse than waiting). */
     bool all = a[0] == 1 || a[0] == 2;
     uint64_t done = 0;
     for (;;) {
-        ssize_t n = off < 0 ? write(fd, buf + done, len - done)
-                            : pwrite(fd, buf + done, len - done, off + (int64_t)done);
+        /* At most IOV_MAX segments at a time: after a short write the rest is translated anew. */
+        struct iovec iov[IOV_MAX];
+        uint64_t bytes;
+        int cnt = gva_iov(vm, a[1] + done, len - done, false, iov, IOV_MAX, &bytes);
+        if (cnt < 0)
+            return done ? (int64_t)done : cnt;
+        ssize_t n = off < 0 ? writev(fd, iov, cnt) : pwritev(fd, iov, cnt, off + (int64_t)done);
         if (n < 0) {
             if (errno == EINTR || (all && errno == EAGAIN && wait_writable(fd)))
                 continue;
@@ -140,13 +139,9 @@ static int64_t hc_write(struct vm *vm, int fd, const uint64_t a[6])
 }
 
 
-static int64_t copy_stat(struct vm *vm, uint64_t gpa, const struct stat *st)
+static int64_t copy_stat(struct vm *vm, uint64_t va, const struct stat *st)
 {
-    void *dst = gpa_range(vm, gpa, sizeof(struct hc_stat));
-    if (!dst)
-        return -EFAULT;
-    memcpy(dst, st, sizeof *st);
-    return 0;
+    return gva_write(vm, va, st, sizeof *st);
 }
 
 static int64_t hc_fstat(struct vm *vm, int fd, const uint64_t a[6])
@@ -164,19 +159,16 @@ static int64_t hc_lock(struct vm *vm, int fd, const uint64_t a[6])
     if (cmd != F_GETLK && cmd != F_SETLK && cmd != F_SETLKW && cmd != F_OFD_GETLK && cmd != F_OFD_SETLK &&
         cmd != F_OFD_SETLKW)
         return -EINVAL;
-    struct flock *g = gpa_range(vm, a[2], sizeof(struct flock));
-    if (!g)
-        return -EFAULT;
     struct flock fl;
-    memcpy(&fl, g, sizeof(fl));
+    if (gva_read(vm, a[2], &fl, sizeof fl))
+        return -EFAULT;
     int r;
     while ((r = fcntl(fd, cmd, &fl)) < 0 && errno == EINTR && cmd != F_SETLKW && cmd != F_OFD_SETLKW)
         ;
     if (r < 0)
         return -errno;
     fl.l_pid = 0;   /* a host pid means nothing in the guest */
-    memcpy(g, &fl, sizeof(fl));
-    return 0;
+    return gva_write(vm, a[2], &fl, sizeof fl);
 }
 
 
@@ -232,11 +224,19 @@ static int64_t hc_getdents(struct vm *vm, int fd, const uint64_t a[6])
     uint64_t len = a[2];
     if (len > HC_MAX_IO)
         return -EINVAL;
-    void *buf = guest_buf(vm, a[1], len);
-    if (!buf)
-        return -EFAULT;
-    long n = syscall(SYS_getdents64, fd, buf, (unsigned)len);
-    return n < 0 ? -errno : n;
+    /* Found writable before records are taken from the directory, so a bad
+     * buffer loses none of them. */
+    struct iovec iov[GVA_PAGES(DENTS_MAX)];
+    uint64_t bytes;
+    int cnt = gva_iov(vm, a[1], len < DENTS_MAX ? len : DENTS_MAX, true, iov, GVA_PAGES(DENTS_MAX), &bytes);
+    if (cnt < 0)
+        return cnt;
+    char buf[DENTS_MAX];
+    long n = syscall(SYS_getdents64, fd, buf, (unsigned)bytes);
+    if (n < 0)
+        return -errno;
+    iov_fill(iov, buf, (size_t)n);
+    return n;
 }
 
 
@@ -286,11 +286,13 @@ static int64_t do_readlink(struct vm *vm, int dirfd, const char *name, const uin
     uint64_t len = a[3];
     if (len == 0 || len > HC_MAX_IO)
         return -EINVAL;
-    char *buf = gpa_range(vm, a[2], len);
-    if (!buf)
+    char buf[PATH_MAX];
+    ssize_t n = readlinkat(dirfd, name, buf, len < sizeof buf ? len : sizeof buf);
+    if (n < 0)
+        return -errno;
+    if (gva_write(vm, a[2], buf, (size_t)n))
         return -EFAULT;
-    ssize_t n = readlinkat(dirfd, name, buf, len);
-    return n < 0 ? -errno : n;
+    return n;
 }
 
 static int64_t hc_readlink(struct vm *vm, const uint64_t a[6])
@@ -409,11 +411,9 @@ static int64_t hc_setattr(struct vm *vm, const uint64_t a[6])
     int err = copy_uri(vm, a[0], a[1], uri);
     if (err)
         return err;
-    const struct hc_attr *guest = gpa_range(vm, a[2], sizeof *guest);
-    if (!guest)
-        return -EFAULT;
     struct hc_attr at;
-    memcpy(&at, guest, sizeof at);
+    if (gva_read(vm, a[2], &at, sizeof at))
+        return -EFAULT;
     if (at.valid & ~(unsigned int)(HC_ATTR_MODE | HC_ATTR_UID | HC_ATTR_GID | HC_ATTR_ATIME |
                                    HC_ATTR_MTIME | HC_ATTR_TOUCH))
         return -EINVAL;

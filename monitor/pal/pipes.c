@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "calls.h"
 #include "core/pal_server.h"
-#include "kvm/gpa.h"
+#include "kvm/guest_mem.h"
 #include "hypercall.h"
 
 #define PIPE_FLAGS (O_NONBLOCK | O_CLOEXEC | O_DIRECT)
@@ -18,9 +18,11 @@ static int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
     int flags = (int)(uint32_t)a[1];
     if (flags & ~PIPE_FLAGS)
         return -EINVAL;
-    /* Checked before the pipe exists, so a bad address leaks nothing. */
-    void *out = gpa_range(vm, a[0], 2 * sizeof(int64_t));
-    if (!out)
+    /* Found writable before the pipe exists, so a bad address leaks nothing. */
+    int64_t h[2];
+    struct iovec out[GVA_PAGES(sizeof h)];
+    uint64_t bytes;
+    if (gva_iov(vm, a[0], sizeof h, true, out, GVA_PAGES(sizeof h), &bytes) < 0)
         return -EFAULT;
     int fds[2];
     /* The monitor never executes anything: close-on-exec whatever the guest asked. */
@@ -38,8 +40,9 @@ static int64_t hc_pipe(struct vm *vm, const uint64_t a[6])
         close(fds[1]);
         return wr;
     }
-    const int64_t h[2] = { rd, wr };
-    memcpy(out, h, sizeof h);
+    h[0] = rd;
+    h[1] = wr;
+    iov_fill(out, h, sizeof h);
     return 0;
 }
 

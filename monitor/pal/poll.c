@@ -16,6 +16,7 @@
 #include "calls.h"
 #include "core/pal_server.h"
 #include "kvm/gpa.h"
+#include "kvm/guest_mem.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "hypercall.h"
@@ -57,14 +58,11 @@ static int64_t hc_poll(struct vm *vm, const uint64_t a[6])
     int64_t timeout_ns = (int64_t)a[2];
     if (n > HC_POLL_MAX)
         return -EINVAL;
-    char *guest = NULL;
-    if (n && !(guest = gpa_range(vm, a[0], n * sizeof(struct hc_pollfd))))
-        return -EFAULT;
     /* One copy: the guest may rewrite the array while we wait. */
     struct hc_pollfd req[HC_POLL_MAX];
     struct pollfd host[HC_POLL_MAX + 2];
-    if (n)
-        memcpy(req, guest, n * sizeof *req);
+    if (gva_read(vm, a[0], req, n * sizeof *req))
+        return -EFAULT;
     bool invalid = false;
     for (uint64_t i = 0; i < n; i++) {
         /* fd >= 0 exactly when we hold a reference on the handle. */
@@ -91,7 +89,10 @@ static int64_t hc_poll(struct vm *vm, const uint64_t a[6])
     for (uint64_t i = 0; i < n; i++) {
         short rev = req[i].revents | host[i].revents;
         ready += rev != 0;
-        memcpy(guest + i * sizeof(struct hc_pollfd) + offsetof(struct hc_pollfd, revents), &rev, sizeof rev);
+        /* Only revents, as poll(2) writes back: the rest may have changed meanwhile. */
+        uint64_t at = a[0] + i * sizeof(struct hc_pollfd) + offsetof(struct hc_pollfd, revents);
+        if (gva_write(vm, at, &rev, sizeof rev))
+            return -EFAULT;
     }
     /* Whoever wakes on vsock news resets it: the PAL looks at its streams next. */
     if (news >= 0 && (host[news_at].revents & POLLIN))

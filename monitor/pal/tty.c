@@ -6,7 +6,7 @@
 #include <sys/ioctl.h>
 #include "calls.h"
 #include "core/pal_server.h"
-#include "kvm/gpa.h"
+#include "kvm/guest_mem.h"
 #include "hypercall.h"
 
 static int64_t hc_tty(struct vm *vm, int fd, const uint64_t a[6])
@@ -14,23 +14,15 @@ static int64_t hc_tty(struct vm *vm, int fd, const uint64_t a[6])
     switch (a[1]) {
     case HC_TTY_TCGETS: {
         struct termios t;
-        void *dst = gpa_range(vm, a[2], sizeof t);
-        if (!dst)
-            return -EFAULT;
         if (ioctl(fd, TCGETS, &t))
             return -errno;
-        memcpy(dst, &t, sizeof t);
-        return 0;
+        return gva_write(vm, a[2], &t, sizeof t);
     }
     case HC_TTY_WINSZ: {
         struct winsize w;
-        void *dst = gpa_range(vm, a[2], sizeof w);
-        if (!dst)
-            return -EFAULT;
         if (ioctl(fd, TIOCGWINSZ, &w))
             return -errno;
-        memcpy(dst, &w, sizeof w);
-        return 0;
+        return gva_write(vm, a[2], &w, sizeof w);
     }
     case HC_TTY_ISATTY: {
         struct termios t;

@@ -25,6 +25,7 @@
 #include "core/pal_server.h"
 #include "core/upcall.h"
 #include "kvm/gpa.h"
+#include "kvm/guest_mem.h"
 #include "base/log.h"
 #include "hypercall.h"
 
@@ -132,8 +133,11 @@ static int collect(struct child *c)
 static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
 {
     int pid = (int)args[0];
-    struct hc_wait_result *out = gpa_range(vm, args[2], sizeof(*out));
-    if (!out)
+    /* Found writable before a child is reaped, so a bad address loses no status. */
+    struct hc_wait_result r = { 0, 0 };
+    struct iovec out[GVA_PAGES(sizeof r)];
+    uint64_t bytes;
+    if (gva_iov(vm, args[2], sizeof r, true, out, GVA_PAGES(sizeof r), &bytes) < 0)
         return -EFAULT;
     reap_reported();
     /* The last entry is the VM's wakeup eventfd: a signal for the program
@@ -160,7 +164,6 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
         if (ready == 1)
             return -EINTR;
     }
-    struct hc_wait_result r = { 0, 0 };
     for (int k = 0; k < n && ready; k++) {
         if (!fds[k].revents)
             continue;
@@ -170,7 +173,7 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
         *c = children[--nchildren];
         break;
     }
-    memcpy(out, &r, sizeof(r));
+    iov_fill(out, &r, sizeof r);
     return 0;
 }
 

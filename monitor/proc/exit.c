@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "proc.h"
 #include "core/report.h"
+#include "kvm/guest_mem.h"
 #include "kvm/vm.h"
 #include "base/log.h"
 #include "hypercall.h"
@@ -44,16 +45,14 @@ void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
 {
     struct vm *vm = vcpu->vm;
     int status = (int)slot->args[0];
-    uint64_t crash_gpa = slot->args[1];
+    uint64_t crash_va = slot->args[1];
     pidns_release();
-    if (crash_gpa) {
-        const struct hc_crash *c = gpa_range(vm, crash_gpa, sizeof(*c));
+    if (crash_va) {
         struct hc_crash copy;
-        if (!c) {
+        if (gva_read(vm, crash_va, &copy, sizeof copy)) {
             report_crash(vm, "died (crash record at a bad address)");
             monitor_exit(status & 0xff);
         }
-        memcpy(&copy, c, sizeof(copy));
         /* The program the user started is reported; a child's death is its
          * parent's business, as on Linux, where it shows in the wait status. */
         /* SIGPIPE is how `prog | head` ends: shells stay quiet about it, so do we. */

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -33,6 +33,12 @@
 #define STAT     0x40000ull
 #define ATTR     0x48000ull
 #define SECRET   "TOPSECRET-CONTENT"
+/* A buffer of four pages high in the address space over scattered frames
+ * (the first two contiguous), a hole, then a read-only page. */
+#define HIGH     0x7f0000000000ull
+#define PAGE     GUEST_PAGE_SIZE
+static const uint64_t high_frames[] = { 0x60000, 0x61000, 0x50000, 0x70000 };
+#define HIGH_RO  (HIGH + 5 * PAGE)
 
 static struct vm vm;
 static char tmp[256];
@@ -557,8 +563,9 @@ static void test_hostile_args(void)
         EXPECT_EQ(hc(HC_FSTAT, h, p, 0, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_RANDOM, p, 10, 0, 0, 0), -EFAULT);
         EXPECT_EQ(hc(HC_LOG, LOG_ERROR, p, 10, 0, 0), -EFAULT);
-        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -EFAULT);
-        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -EFAULT);
+        /* As on Linux, a file that is no terminal says so before its pointer is looked at. */
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, p, 0, 0), -ENOTTY);
+        EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, p, 0, 0), -ENOTTY);
         EXPECT_EQ(hc(HC_SYMLINK, p, 4, URI1, put_uri(URI1, "/rw/wild"), 0), -EFAULT);
         EXPECT_EQ(hc(HC_SYMLINK, URI2, 4, p, 10, 0), -EFAULT);
         EXPECT_EQ(hc(HC_SETATTR, p, 10, ATTR, 0, 0), -EFAULT);
@@ -619,6 +626,8 @@ static void test_tty(void)
     EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, BUF, 0, 0), 0);
     EXPECT(vm.ram[BUF + 36] == 0xAA, "TCGETS wrote past the kernel's 36-byte termios");
     EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, BUF, 0, 0), 0);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_TCGETS, RAM_SIZE - 8, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_TTY, h, HC_TTY_WINSZ, 1ull << 63, 0, 0), -EFAULT);
     EXPECT_EQ(hc(HC_CLOSE, h, 0, 0, 0, 0), 0);
     EXPECT(fcntl(pty, F_GETFD) < 0, "closing the handle closes its fd");
 }
@@ -649,6 +658,75 @@ static void test_misc(void)
     EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, 0, 0, 0, 0), -EINVAL);
     EXPECT_EQ(hc(HC_VM_FREE, RAM_SIZE, GUEST_PAGE_SIZE, 0, 0, 0), -EFAULT);
     EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, UINT64_MAX & ~(GUEST_PAGE_SIZE - 1), 0, 0, 0), -EFAULT);
+}
+
+static void map_high(void)
+{
+    for (int i = 0; i < 4; i++)
+        fake_vm_map_page(&vm, HIGH + i * PAGE, high_frames[i], 1, PTE_RW);
+    fake_vm_map_page(&vm, HIGH_RO, 0x71000, 1, 0);
+}
+
+/* readv and writev over the pages of a scattered buffer: each byte in its frame. */
+static void test_scattered_io(void)
+{
+    map_high();
+    char text[4 * PAGE];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)('a' + (i * 13 + i / PAGE) % 26);
+    int64_t h = open_rel("/rw/scatter.txt", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    for (int i = 0; i < 4; i++)
+        memcpy(vm.ram + high_frames[i], text + i * PAGE, PAGE);
+    EXPECT_EQ(hc(HC_WRITE, h, HIGH + 10, 4 * PAGE - 10, 0, 0), 4 * PAGE - 10);
+    char *got = host_read("/rw/scatter.txt");
+    EXPECT(got && memcmp(got, text + 10, 200) == 0, "file holds the buffer's start");
+    for (int i = 0; i < 4; i++)
+        memset(vm.ram + high_frames[i], 0, PAGE);
+    EXPECT_EQ(hc(HC_READ, h, HIGH + 10, 4 * PAGE - 10, 0, 0), 4 * PAGE - 10);
+    EXPECT(memcmp(vm.ram + high_frames[0] + 10, text + 10, PAGE - 10) == 0, "first frame");
+    for (int i = 1; i < 4; i++)
+        EXPECT(memcmp(vm.ram + high_frames[i], text + i * PAGE, PAGE) == 0, "frame %d", i);
+    /* Across the hole at page 4; into a read-only page; out of one is fine. */
+    EXPECT_EQ(hc(HC_READ, h, HIGH + 3 * PAGE, 2 * PAGE, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_WRITE, h, HIGH + 3 * PAGE + 1, PAGE, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_READ, h, HIGH_RO, 16, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_WRITE, h, HIGH_RO, 16, 0, 0), 16);
+    EXPECT_EQ(hc(HC_FSTAT, h, HIGH_RO, 0, 0, 0), -EFAULT);
+    /* Results and uris over a page boundary. */
+    EXPECT_EQ(hc(HC_FSTAT, h, HIGH + 2 * PAGE - 40, 0, 0, 0), 0);
+    struct hc_stat st;
+    memcpy(&st, vm.ram + high_frames[1] + PAGE - 40, 40);
+    memcpy((char *)&st + 40, vm.ram + high_frames[2], sizeof st - 40);
+    EXPECT_EQ(st.size, 4 * PAGE - 10);
+    int n = snprintf((char *)vm.ram + BUF, 300, "file:%s/rw/scatter.txt", tmp);
+    memcpy(vm.ram + high_frames[2] + PAGE - 7, vm.ram + BUF, 7);
+    memcpy(vm.ram + high_frames[3], vm.ram + BUF + 7, (size_t)n - 7);
+    int64_t h2 = hc(HC_OPEN, HIGH + 3 * PAGE - 7, (uint64_t)n, O_RDONLY, 0, 0);
+    EXPECT(h2 >= 0, "open by a split uri -> %lld", (long long)h2);
+    hc(HC_CLOSE, h2, 0, 0, 0, 0);
+    EXPECT_EQ(hc(HC_OPEN, HIGH + 4 * PAGE - 7, (uint64_t)n, O_RDONLY, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_RANDOM, HIGH + 100, 3 * PAGE, 0, 0, 0), 3 * PAGE);
+    EXPECT_EQ(hc(HC_RANDOM, HIGH + 100, 4 * PAGE, 0, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_GETDENTS, h, HIGH_RO, 4096, 0, 0), -EFAULT);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+    h = open_rel("/rw", O_RDONLY | O_DIRECTORY, 0);
+    EXPECT_EQ(hc(HC_GETDENTS, h, HIGH_RO, 4096, 0, 0), -EFAULT);
+    int64_t len = hc(HC_GETDENTS, h, HIGH + PAGE + 4000, 2 * PAGE, 0, 0);
+    EXPECT(len > 96, "getdents over a page boundary -> %lld", (long long)len);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
+/* HC_VM_FREE is physical: RAM pages read as zero after, shared pages are
+ * punched out of the memfd; a range over both or past either is refused. */
+static void test_vm_free_shared(void)
+{
+    memset(vm.shared, 0x77, 3 * PAGE);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_SHARED + PAGE, PAGE, 0, 0, 0), 0);
+    EXPECT(vm.shared[0] == 0x77 && vm.shared[PAGE] == 0 && vm.shared[2 * PAGE] == 0x77, "one page punched");
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_SHARED + FAKE_SHARED_SIZE - PAGE, 2 * PAGE, 0, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_SHARED - PAGE, 2 * PAGE, 0, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_VM_FREE, RAM_SIZE - PAGE, GPA_SHARED - RAM_SIZE + 2 * PAGE, 0, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_VM_FREE, GPA_MMIO, PAGE, 0, 0, 0), -EFAULT);
 }
 
 /* A close that races a call in progress defers the host close. */
@@ -754,6 +832,8 @@ int main(void)
         { "symlink", test_symlink },     { "setattr", test_setattr },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
+        { "scattered_io", test_scattered_io },
+        { "vm_free_shared", test_vm_free_shared },
         { "handle_refs", test_handle_refs },
         { "emfile", test_emfile },       { "stdio", test_stdio },
     };
