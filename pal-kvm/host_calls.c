@@ -173,6 +173,13 @@ __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_cra
 
 void kvm_release_frames(uint64_t pa, uint64_t len) { hcall(HC_VM_FREE, pa, len, 0, 0); }
 long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
+
+long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns)
+{
+    return hcall(HC_FUTEX, HC_FUTEX_WAIT, (uint64_t)uaddr, val, (uint64_t)timeout_ns);
+}
+
+long kvm_futex_wake(uint32_t *uaddr, int count) { return hcall(HC_FUTEX, HC_FUTEX_WAKE, (uint64_t)uaddr, 0, count); }
 long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
 
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns)

@@ -47,6 +47,8 @@ long kvm_process_kill(long pid, int host_signal);
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash);
 void kvm_release_frames(uint64_t pa, uint64_t len);   /* physical: guest/frames.h's release */
 long kvm_sleep_ns(uint64_t ns);
+long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
+long kvm_futex_wake(uint32_t *uaddr, int count);
 long kvm_random_bytes(void *buf, size_t len);
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);
 void kvm_debug_log(int level, const char *buf, size_t len);

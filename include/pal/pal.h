@@ -162,6 +162,12 @@ struct pal_ops {
     uint64_t (*time_realtime_ns)(void);
     uint64_t (*time_monotonic_ns)(void);
     long (*sleep_ns)(uint64_t ns);
+    /* Futexes on memory shared between processes: a wait in one process is
+     * woken by a wake in another.  wait: 0 woken, -EAGAIN (*uaddr != val),
+     * -ETIMEDOUT after timeout_ns (< 0: none), -EINTR for an event of the
+     * process's own (a signal); wake: how many it woke. */
+    long (*futex_wait)(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
+    long (*futex_wake)(uint32_t *uaddr, int count);
     long (*random_bytes)(void *buf, size_t len);
     /* segment bases */
     void (*set_fs_base)(uint64_t base);

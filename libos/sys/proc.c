@@ -7,6 +7,7 @@
 #include "libos.h"
 #include "ktime.h"
 #include "ipc/ipc.h"
+#include "mm/mm.h"
 #include "syscall/handlers.h"
 #include <linux/futex.h>
 #include <linux/prctl.h>
@@ -196,8 +197,19 @@ long sys_getcpu(unsigned int *cpu, unsigned int *node, void *cache)
     return err ? -EFAULT : 0;
 }
 
+/* A futex another process may wake: a shared one (no FUTEX_PRIVATE_FLAG) in
+ * memory this process shares with others.  Its waits and wakes are the
+ * host's (pal->futex_*), so they meet those of the other processes; a
+ * bitset is not kept there, so a shared waiter may wake early, which every
+ * futex user must bear anyway. */
+static bool futex_is_shared(const uint32_t *uaddr, int op)
+{
+    const struct vma *v = mm_find((uint64_t)uaddr);
+    return !(op & FUTEX_PRIVATE_FLAG) && v && v->shm;
+}
+
 /* deadline: NULL to wait without a timeout. */
-static long futex_wait(uint32_t *uaddr, uint32_t val, const uint64_t *deadline, int clock,
+static long futex_wait(uint32_t *uaddr, int op, uint32_t val, const uint64_t *deadline, int clock,
                        uint32_t bitset)
 {
     uint32_t cur;
@@ -207,6 +219,15 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, const uint64_t *deadline, 
         return -EINVAL;
     if (!user_range_ok(uaddr, sizeof cur, false))
         return -EFAULT;
+    if (futex_is_shared(uaddr, op)) {
+        int64_t timeout = -1;
+        if (deadline) {
+            uint64_t now;
+            clock_read_ns(clock, &now);
+            timeout = *deadline > now ? (int64_t)MIN(*deadline - now, (uint64_t)INT64_MAX) : 0;
+        }
+        return pal->futex_wait(uaddr, val, timeout);
+    }
     cur = __atomic_load_n(uaddr, __ATOMIC_SEQ_CST);
     if (cur != val)
         return -EAGAIN;
@@ -222,7 +243,7 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, const uint64_t *deadline, 
     return ret < 0 ? ret : -ETIMEDOUT;
 }
 
-static long futex_wake(uint32_t *uaddr, int op, uint32_t bitset)
+static long futex_wake(uint32_t *uaddr, int op, uint32_t count, uint32_t bitset)
 {
     if (!bitset)
         return -EINVAL;
@@ -232,7 +253,9 @@ static long futex_wake(uint32_t *uaddr, int op, uint32_t bitset)
     if (op & FUTEX_PRIVATE_FLAG ? (uintptr_t)uaddr >= TASK_SIZE_MAX
                                 : !user_range_ok(uaddr, sizeof(uint32_t), false))
         return -EFAULT;
-    return 0;   /* nobody is ever waiting */
+    if (futex_is_shared(uaddr, op))
+        return pal->futex_wake(uaddr, (int)MIN(count, (uint32_t)INT32_MAX));
+    return 0;   /* nobody in this process is ever waiting */
 }
 
 static bool futex_has_timeout(int cmd)
@@ -267,13 +290,13 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *utime, uint32_
         return -ENOSYS;
     switch (cmd) {
     case FUTEX_WAIT:
-        return futex_wait(uaddr, val, utime ? &deadline : NULL, clock, FUTEX_BITSET_MATCH_ANY);
+        return futex_wait(uaddr, op, val, utime ? &deadline : NULL, clock, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAIT_BITSET:
-        return futex_wait(uaddr, val, utime ? &deadline : NULL, clock, val3);
+        return futex_wait(uaddr, op, val, utime ? &deadline : NULL, clock, val3);
     case FUTEX_WAKE:
-        return futex_wake(uaddr, op, FUTEX_BITSET_MATCH_ANY);
+        return futex_wake(uaddr, op, val, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET:
-        return futex_wake(uaddr, op, val3);
+        return futex_wake(uaddr, op, val, val3);
     default:
         if (!warned) {
             warned = true;
