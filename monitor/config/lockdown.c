@@ -187,6 +187,8 @@ int monitor_lockdown(char *err, size_t errlen)
         /* core/upcall.c: HC_FUTEX's wait on the guest's word and on its events at once. */
         ALLOW(futex_waitv),
         ALLOW(read), ALLOW(write), ALLOW(pread64), ALLOW(pwrite64), ALLOW(close),
+        /* pal/files.c: HC_READ and HC_WRITE over the pages of a guest buffer. */
+        ALLOW(preadv), ALLOW(pwritev),
         /* policy.c: every guest path. */
         ALLOW(openat2),
         ALLOW(newfstatat), ALLOW(getdents64), ALLOW(lseek), ALLOW(readlinkat),
