@@ -5,16 +5,23 @@
  * read-only mount, and an outside directory that symlinks point at).
  *
  * Input: a count byte (1 + n % MAX_CALLS calls), then per call nr (1 byte),
- * pointer mask (1 byte) and args[6] (8 bytes each, little endian), then bytes
- * copied into guest RAM at DATA_GPA with each '@' replaced by the temporary
- * directory, so uris like "file:@/w/x" reach the mounts.  Bit i of a mask
- * turns args[i] into an address inside that data.  Handles opened by one call
- * (0, 1, ... : the guest's stdio is closed) serve the later ones; all are
- * closed after the input.
+ * pointer mask (1 byte) and args[6] (8 bytes each, little endian), then a
+ * byte of page-table edits (n % MAX_EDITS) and the edits (struct edit), then
+ * bytes copied into guest RAM at DATA_GPA with each '@' replaced by the
+ * temporary directory, so uris like "file:@/w/x" reach the mounts.  Bit i of
+ * a mask turns args[i] into an address inside that data: where guest RAM is
+ * mapped VA == PA, or with bit 6 through the window at HIGH, whose pages map
+ * the data's frames out of order, around a hole and a read-only page.  The
+ * edits then overwrite entries of the page tables with anything: cycles,
+ * tables and frames outside RAM, in the shared memory or the device
+ * registers, huge pages at any level.  Handles opened by one call (0, 1,
+ * ... : the guest's stdio is closed) serve the later ones; all are closed,
+ * and the page tables rebuilt, after the input.
  *
- * Oracles besides the sanitizers: the outside directory and file, the
- * read-only mounts and what they hold never change (content, mode, owner,
- * times), no read returns the outside file's content, no host fd leaks. */
+ * Oracles besides the sanitizers (which see any access outside guest
+ * memory): the outside directory and file, the read-only mounts and what
+ * they hold never change (content, mode, owner, times), the outside file's
+ * content never reaches guest memory, no host fd leaks. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +53,22 @@ static char secret[40];
 #define RESET_EVERY 4096   /* inputs between rebuilding the writable tree */
 #define MAX_CALLS  8
 #define NMOUNTS    3
+#define MAX_EDITS  8
+#define PAGE       GUEST_PAGE_SIZE
+#define HIGH       0x7ff012340000ull
+#define HIGH_PAGES (DATA_SIZE / PAGE)
+#define HIGH_HOLE  7    /* page of the window left unmapped */
+#define HIGH_RO    11   /* and the one mapped read-only */
+
+/* One page-table entry overwritten: in table `table % NTABLES` of the
+ * tables the walks go through, entry `index % 512`.  Bit 9 of value (one
+ * the CPU leaves to software) makes its address one of those tables: a cycle. */
+struct edit {
+    uint8_t table;
+    uint16_t index;
+    uint64_t value;
+} __attribute__((packed));
+#define NTABLES 6
 
 static struct vm vm;
 static char tmp[64];
@@ -179,12 +202,52 @@ static void init(void)
     /* No guest stdio: inputs must not write to the terminal or block on stdin. */
     for (int h = 0; h < 3; h++)
         handle_free(h);
+    /* Before the file size limit: the shared memory is a 2 MB memfd. */
+    if (fake_vm_map(&vm, RAM_SIZE))
+        die("mmap");
     /* Files the inputs write stay small; past the limit write fails with EFBIG. */
     signal(SIGXFSZ, SIG_IGN);
     setrlimit(RLIMIT_FSIZE, &(struct rlimit){ 1 << 20, 1 << 20 });
+}
 
-    if (fake_vm_map(&vm, RAM_SIZE))
-        die("mmap");
+/* The tables a walk of an identity address or of the window goes through,
+ * found before the edits make the tables unwalkable. */
+static uint64_t tables[NTABLES];
+
+/* Page tables as the guest would have them before an input's edits. */
+static void build_tables(void)
+{
+    fake_vm_tables(&vm);
+    for (uint64_t i = 0; i < HIGH_PAGES; i++) {
+        uint64_t frame = DATA_GPA + ((i * 5 + 3) % HIGH_PAGES) * PAGE;   /* 5 is prime to 16: a permutation */
+        if (i != HIGH_HOLE)
+            fake_vm_map_page(&vm, HIGH + i * PAGE, frame, 1, i == HIGH_RO ? 0 : PTE_RW);
+    }
+    static const struct { uint64_t va; int level; } at[NTABLES] = {
+        { 0, 4 }, { 0, 3 }, { 0, 2 }, { HIGH, 3 }, { HIGH, 2 }, { HIGH, 1 },
+    };
+    for (int i = 0; i < NTABLES; i++)
+        tables[i] = (uint64_t)((uint8_t *)fake_vm_entry(&vm, at[i].va, at[i].level) - vm.ram) & ~(PAGE - 1);
+}
+
+static void apply_edits(const uint8_t **data, size_t *size)
+{
+    if (*size < 1)
+        return;
+    int n = **data % MAX_EDITS;
+    (*data)++;
+    (*size)--;
+    for (int i = 0; i < n && *size >= sizeof(struct edit); i++) {
+        struct edit e;
+        memcpy(&e, *data, sizeof e);
+        *data += sizeof e;
+        *size -= sizeof e;
+        uint64_t v = e.value;
+        if (v & (1ull << 9))
+            v = (v & ~PTE_ADDR) | tables[(v >> 12) % NTABLES];
+        uint64_t *entry = (uint64_t *)(vm.ram + tables[e.table % NTABLES]) + e.index % 512;
+        *entry = v;
+    }
 }
 
 static void check_oracles(void)
@@ -239,7 +302,7 @@ static struct call parse_call(const uint8_t **data, size_t *size)
         for (int b = 0; b < 8; b++)
             c.a[i] |= (uint64_t)rec[2 + 8 * i + b] << (8 * b);
         if (rec[1] & (1u << i))
-            c.a[i] = DATA_GPA + c.a[i] % DATA_SIZE;
+            c.a[i] = (rec[1] & 0x40 ? HIGH : DATA_GPA) + c.a[i] % DATA_SIZE;
     }
     /* Short sleeps only; the bound check itself still sees huge values. */
     if (c.nr == HC_SLEEP && c.a[0] <= 86400ull * 1000000000ull)
@@ -249,6 +312,11 @@ static struct call parse_call(const uint8_t **data, size_t *size)
      * for ever in a single thread). */
     if (c.nr == HC_POLL)
         c.a[2] %= 1000;
+    if (c.nr == HC_FUTEX)
+        c.a[3] %= 1000;
+    /* Hostile tables map one frame again and again: a GB of random bytes would take seconds. */
+    if (c.nr == HC_RANDOM && c.a[1] <= HC_MAX_IO)
+        c.a[1] %= 1 << 20;
     if (c.nr == HC_PIPE)
         c.a[1] |= O_NONBLOCK;
     return c;
@@ -287,16 +355,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct call calls[MAX_CALLS];
     for (int i = 0; i < ncalls; i++)
         calls[i] = parse_call(&data, &size);
+    build_tables();
+    apply_edits(&data, &size);
     put_data(data, size);
+    bool read_any = false;
     for (int i = 0; i < ncalls; i++) {
         int64_t ret = pal_call(&vm, calls[i].nr, calls[i].a);
         if (ret < -4095)
             abort();   /* neither a result nor an errno */
-        if (calls[i].nr == HC_READ && ret > 0 &&
-            memmem(vm.ram + calls[i].a[1], (size_t)ret, secret, strlen(secret))) {
-            fprintf(stderr, "HC_READ returned the outside file\n");
-            abort();
-        }
+        read_any |= calls[i].nr == HC_READ && ret > 0;
+    }
+    /* Hostile tables put a read's bytes anywhere in guest memory. */
+    if (read_any && (memmem(vm.ram, RAM_SIZE, secret, strlen(secret)) ||
+                     memmem(vm.shared, vm.shared_size, secret, strlen(secret)))) {
+        fprintf(stderr, "HC_READ returned the outside file\n");
+        abort();
     }
     handles_close_all();
     check_oracles();
