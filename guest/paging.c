@@ -81,6 +81,13 @@ uint64_t pt_lookup(uint64_t va)
     return e ? *e : 0;
 }
 
+void pt_mark_dirty(uint64_t va)
+{
+    uint64_t *e = leaf(va, false);
+    if (e && *e)
+        *e |= PTE_A | PTE_D;
+}
+
 /* Walks the entries of table t (at level) that cover [start, end); base is
  * the address t's first entry maps. */
 static bool update(uint64_t *t, int level, uint64_t base, uint64_t start, uint64_t end,

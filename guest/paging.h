@@ -30,6 +30,9 @@ uint64_t pt_prot_flags(int prot);
 long pt_map(uint64_t va, uint64_t pa, uint64_t flags);
 /* The leaf entry of va, 0 if there is none. */
 uint64_t pt_lookup(uint64_t va);
+/* Marks va's page written, for a write that went around its mapping (through
+ * the direct map): the frame must not be taken for a zero one later. */
+void pt_mark_dirty(uint64_t va);
 /* For every leaf that holds a frame in [start, end) (absent tables are skipped whole),
  * stores what fn returns for it (0 removes it).  True if any entry changed,
  * which then needs pt_flush(). */

@@ -467,6 +467,7 @@ bool mm_poke(uint64_t addr, const void *src, size_t len)
         size_t n = MIN(len, PAGE - (addr & (PAGE - 1)));
         /* Through the frame's own mapping: the program's may be read-only. */
         memcpy((uint8_t *)frame_ptr(pt_frame(pte)) + (addr & (PAGE - 1)), s, n);
+        pt_mark_dirty(addr);
         addr += n, s += n, len -= n;
     }
     return true;

@@ -188,7 +188,7 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW(futex_waitv),
         ALLOW(read), ALLOW(write), ALLOW(pread64), ALLOW(pwrite64), ALLOW(close),
         /* pal/files.c: a guest buffer is as many host ranges as its pages are scattered. */
-        ALLOW(readv), ALLOW(writev), ALLOW(preadv), ALLOW(pwritev),
+        ALLOW(writev), ALLOW(preadv), ALLOW(pwritev),   /* readv: with the vsock calls below */
         /* policy.c: every guest path. */
         ALLOW(openat2),
         ALLOW(newfstatat), ALLOW(getdents64), ALLOW(lseek), ALLOW(readlinkat),

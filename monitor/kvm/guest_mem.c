@@ -2,7 +2,9 @@
  * 2 MB pages (PS in a page-directory entry) and 1 GB pages (PS in a
  * page-directory-pointer entry).  P is required at every level, and RW at
  * every level for a range the monitor writes, as the CPU requires them of
- * the program; U, NX, A and D say nothing about what the PAL may ask. */
+ * the program; U and NX say nothing about what the PAL may ask.  A write
+ * sets the leaf entry's accessed and dirty bits, as the CPU's own write
+ * would: the guest keeps frames whose entry is not dirty as zero frames. */
 #include <errno.h>
 #include <string.h>
 #include "guest_mem.h"
@@ -28,7 +30,7 @@ static int translate(struct vm *vm, uint64_t va, bool write, uint64_t *pa, uint6
     uint64_t table = GPA_PML4;
     for (int level = LEVELS;; level--) {
         unsigned shift = 12 + 9 * (level - 1);
-        const uint64_t *slot = gpa_ram(vm, table + ((va >> shift) & 511) * 8, 8);
+        uint64_t *slot = gpa_ram(vm, table + ((va >> shift) & 511) * 8, 8);
         if (!slot)
             return -EFAULT;
         uint64_t e = __atomic_load_n(slot, __ATOMIC_RELAXED);
@@ -39,6 +41,8 @@ static int translate(struct vm *vm, uint64_t va, bool write, uint64_t *pa, uint6
             return -EFAULT;   /* PS is reserved in a PML4 entry */
         if (leaf) {
             uint64_t size = 1ull << shift;
+            if (write && (e & (PTE_A | PTE_D)) != (PTE_A | PTE_D))
+                __atomic_fetch_or(slot, PTE_A | PTE_D, __ATOMIC_RELAXED);
             *pa = (e & PTE_ADDR & ~(size - 1)) | (va & (size - 1));
             *room = size - (va & (size - 1));
             return 0;
