@@ -11,13 +11,16 @@
 struct obj {
     uint64_t base, len;
     int64_t refs;
+    uint64_t key[2];     /* a file's (device, inode); 0, 0 for anonymous memory */
 };
 
 struct table {
     uint64_t magic;
     volatile uint32_t lock;
     uint32_t nobjs;
-    uint64_t pad[6];
+    volatile uint32_t nkeyed;   /* objects with a key: none, and a read or write need not look */
+    uint32_t pad0;
+    uint64_t pad[5];
     struct obj objs[];   /* sorted by base */
 };
 
@@ -55,13 +58,22 @@ static int find(uint64_t base)
     return -1;
 }
 
-uint64_t shared_obj_alloc(uint64_t len)
+/* The index of the object with key k, or -1; under the lock. */
+static int find_key(const uint64_t k[2])
 {
-    if (!tab || !len || len % GUEST_PAGE_SIZE)
-        return 0;
-    lock();
+    for (uint32_t i = 0; i < tab->nobjs; i++)
+        if (tab->objs[i].key[0] == k[0] && tab->objs[i].key[1] == k[1])
+            return (int)i;
+    return -1;
+}
+
+/* A new object of len bytes, under the lock: its base, or 0. */
+static uint64_t alloc_locked(uint64_t len, const uint64_t key[2])
+{
     uint64_t at = GPA_SHARED + TABLE_PAGES * GUEST_PAGE_SIZE, base = 0;
     uint32_t i = 0;
+    if (len > pool_end - at)
+        return 0;
     if (tab->nobjs < MAX_OBJS) {
         for (;; i++) {
             uint64_t next = i < tab->nobjs ? tab->objs[i].base : pool_end;
@@ -76,11 +88,54 @@ uint64_t shared_obj_alloc(uint64_t len)
     }
     if (base) {
         memmove(&tab->objs[i + 1], &tab->objs[i], (tab->nobjs - i) * sizeof(struct obj));
-        tab->objs[i] = (struct obj){ base, len, 1 };
+        tab->objs[i] = (struct obj){ base, len, 1, { key[0], key[1] } };
         tab->nobjs++;
+        if (key[0] || key[1])
+            tab->nkeyed++;
+    }
+    return base;
+}
+
+uint64_t shared_obj_alloc(uint64_t len)
+{
+    static const uint64_t anonymous[2];
+    if (!tab || !len || len % GUEST_PAGE_SIZE)
+        return 0;
+    lock();
+    uint64_t base = alloc_locked(len, anonymous);
+    unlock();
+    return base;
+}
+
+uint64_t shared_obj_keyed(const uint64_t key[2], uint64_t len, uint64_t *have, bool *created)
+{
+    *created = false;
+    if (!tab || !len || len % GUEST_PAGE_SIZE)
+        return 0;
+    lock();
+    uint64_t base = 0;
+    int i = find_key(key);
+    if (i >= 0) {
+        tab->objs[i].refs++;
+        base = tab->objs[i].base;
+        *have = tab->objs[i].len;
+    } else if ((base = alloc_locked(len, key))) {
+        *have = len;
+        *created = true;
     }
     unlock();
     return base;
+}
+
+bool shared_obj_any_keyed(void) { return tab && tab->nkeyed; }
+
+void shared_obj_with_key(const uint64_t key[2], void (*fn)(void *arg, uint64_t base, uint64_t len), void *arg)
+{
+    lock();
+    int i = find_key(key);
+    if (i >= 0)
+        fn(arg, tab->objs[i].base, tab->objs[i].len);
+    unlock();
 }
 
 void shared_obj_get(uint64_t base)
@@ -92,13 +147,18 @@ void shared_obj_get(uint64_t base)
     unlock();
 }
 
-void shared_obj_put(uint64_t base)
+void shared_obj_put(uint64_t base, void (*last)(void *arg, uint64_t base, uint64_t len), void *arg)
 {
     lock();
     int i = find(base);
     if (i >= 0 && --tab->objs[i].refs <= 0) {
-        /* Under the lock: the range must read as zero before anyone gets it again. */
+        /* Under the lock: whoever looks for the file next must find its data in
+         * the file, and the range must read as zero before anyone gets it again. */
+        if (last)
+            last(arg, base, tab->objs[i].len);
         release_fn(base, tab->objs[i].len);
+        if (tab->objs[i].key[0] || tab->objs[i].key[1])
+            tab->nkeyed--;
         memmove(&tab->objs[i], &tab->objs[i + 1], (tab->nobjs - i - 1) * sizeof(struct obj));
         tab->nobjs--;
     }

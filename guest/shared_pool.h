@@ -16,7 +16,17 @@ void shared_pool_init(uint64_t size, bool first, void (*release)(uint64_t pa, ui
  * its physical base, or 0 when the pool has no room. */
 uint64_t shared_obj_alloc(uint64_t len);
 void shared_obj_get(uint64_t base);
-/* Drops a reference; the last one frees the object's pages. */
-void shared_obj_put(uint64_t base);
+/* Drops a reference; the last one calls last (if not NULL), then frees the object's pages. */
+void shared_obj_put(uint64_t base, void (*last)(void *arg, uint64_t base, uint64_t len), void *arg);
+
+/* A file's pages are an object found by the file's key (device, inode), so
+ * that every process mapping the file maps the same pages.  The object with
+ * that key, with a new reference (*created false), or a new one of len bytes
+ * (*created true: the caller fills it); *have is its length. */
+uint64_t shared_obj_keyed(const uint64_t key[2], uint64_t len, uint64_t *have, bool *created);
+/* Is any file mapped shared by any process of the application? */
+bool shared_obj_any_keyed(void);
+/* Calls fn on the object of key, if there is one, while no process can free it. */
+void shared_obj_with_key(const uint64_t key[2], void (*fn)(void *arg, uint64_t base, uint64_t len), void *arg);
 
 #endif

@@ -77,6 +77,8 @@ struct file {
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
+    int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
+    uint64_t map_key[2];
 };
 
 /* Reads until len bytes or end of file (a mapping or a loader wants it all). */

@@ -97,6 +97,9 @@ long vfs_init(const struct pal_public_state *ps)
         return r;
     if (!mounted_at("/proc") && (r = add_mount("/proc", &fs_proc, NULL, false)) < 0)
         return r;
+    /* POSIX shared memory (shm_open) and memfd_create's files live here, as on Linux and in Docker. */
+    if (!mounted_at("/dev/shm") && (r = add_mount("/dev/shm", &fs_tmpfs, NULL, true)) < 0)
+        return r;
     make_mount_points();
 
     char cwd[PATH_MAX_LEN];

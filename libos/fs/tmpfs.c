@@ -17,7 +17,10 @@ static struct tnode *node_new(struct mount *m, unsigned int mode)
     n->mode = mode;
     n->uid = fs_uid();
     n->gid = fs_gid();
-    n->ino = next_ino++;
+    /* Unique in the application, not only here: a file's (device, inode) is
+     * the key every process maps it by (mm/filemap.h), and after a fork
+     * parent and child create files from the same counter. */
+    n->ino = ((uint64_t)proc.pid << 32) | next_ino++;
     n->dev = makedev(0, DEV_TMPFS + (unsigned int)(m - vfs_mounts));
     n->atime = n->mtime = n->ctime = pal->time_realtime_ns();
     if (S_ISDIR(mode))
@@ -243,6 +246,17 @@ static long tmpfs_open(struct mount *m, const char *rel, int flags, int mode, st
             return r;
     }
     return tmpfs_file_open(m, n, flags, out);
+}
+
+long tmpfs_open_unnamed(struct mount *m, int flags, struct file **out)
+{
+    struct tnode *n = node_new(m, S_IFREG | 0777);
+    if (!n)
+        return -ENOMEM;
+    long r = tmpfs_file_open(m, n, flags, out);
+    if (r < 0)
+        kfree(n);
+    return r;
 }
 
 static long tmpfs_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)

@@ -37,6 +37,9 @@ struct tnode {
     };
 };
 
+/* tmpfs.c: a file in no directory (memfd_create), open with flags. */
+long tmpfs_open_unnamed(struct mount *m, int flags, struct file **out);
+
 /* tmpfs_file.c */
 long tmpfs_file_open(struct mount *m, struct tnode *n, int flags, struct file **out);
 long tmpfs_truncate_node(struct tnode *n, uint64_t len);

@@ -10,6 +10,8 @@
  * reservations are lazy: each first touch faults in a few pages.  Running out
  * of frames at a fault kills the program as Linux's OOM killer would. */
 #include "mm/mm.h"
+#include "mm/filemap.h"
+#include "fs/file.h"
 #include "frames.h"
 #include "paging.h"
 #include "shared_pool.h"
@@ -111,7 +113,19 @@ static bool split_at(uint64_t addr)
     vmas[i].end = addr;
     if (hi.shm)
         shared_obj_get(hi.shm);
+    if (hi.file)
+        file_get(hi.file);
     return true;
+}
+
+/* A mapping of a shared object lets go of it (and of its file). */
+static void put_shared(const struct vma *v)
+{
+    if (!v->shm)
+        return;
+    shared_obj_put(v->shm, v->file ? filemap_writeback : NULL, v->file);
+    if (v->file)
+        file_put(v->file);
 }
 
 /* Private anonymous neighbours with the same attributes become one mapping,
@@ -193,8 +207,7 @@ static long unmap_range(uint64_t addr, uint64_t len, int kind)
     while (i < nvmas && vmas[i].start < end) {
         struct vma v = vmas[i];
         changed |= drop_pages(&v, v.start, v.end);
-        if (v.shm)
-            shared_obj_put(v.shm);
+        put_shared(&v);
         remove_at(i);
     }
     if (changed)
@@ -231,36 +244,51 @@ static void area_of(int kind, uint64_t *lo, uint64_t *hi)
     *hi = kind == VMA_USER ? PT_USER_TOP : PT_LIBOS_END;
 }
 
+/* Linux demands the whole range be mapped by the program. */
+static bool all_mapped(uint64_t addr, uint64_t end)
+{
+    uint64_t cur = addr;
+    for (int i = first_after(addr); cur < end; i++) {
+        if (i == nvmas || vmas[i].start > cur || vmas[i].kind != VMA_USER)
+            return false;
+        cur = vmas[i].end;
+    }
+    return true;
+}
+
+/* Puts v (its shared object, if any, referenced already) in the table and
+ * gives it frames unless it is lazy. */
+static long map_vma(struct vma *v)
+{
+    uint64_t len = v->end - v->start;
+    bool accessible = v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    v->lazy = !accessible || (!v->shm && ((v->flags & MAP_NORESERVE) || !affordable(len)));
+    if ((v->lazy && v->kind != VMA_USER) || !insert_at(first_after(v->start), v)) {
+        put_shared(v);
+        return -ENOMEM;
+    }
+    if (!v->lazy && !populate(v, v->start, v->end)) {
+        unmap_range(v->start, len, v->kind);
+        return -ENOMEM;
+    }
+    merge_around(v->start);
+    return (long)v->start;
+}
+
 static long map_at(uint64_t addr, uint64_t len, int prot, int flags, int kind)
 {
     struct vma v = { .start = addr, .end = addr + len, .prot = prot, .flags = flags & KEPT_FLAGS, .kind = kind };
-    bool accessible = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-    if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && kind == VMA_USER) {
-        if (!(v.shm = shared_obj_alloc(len)))
-            return -ENOMEM;
-    }
-    v.lazy = !accessible || (!v.shm && ((flags & MAP_NORESERVE) || !affordable(len)));
-    if (v.lazy && kind != VMA_USER)
+    if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && kind == VMA_USER && !(v.shm = shared_obj_alloc(len)))
         return -ENOMEM;
-    int i = first_after(addr);
-    if (!insert_at(i, &v)) {
-        if (v.shm)
-            shared_obj_put(v.shm);
-        return -ENOMEM;
-    }
-    if (!v.lazy && !populate(&v, v.start, v.end)) {
-        unmap_range(addr, len, kind);
-        return -ENOMEM;
-    }
-    merge_around(addr);
-    return (long)addr;
+    return map_vma(&v);
 }
 
-long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fixed)
+/* Where a mapping of len bytes goes: addr itself when fixed (what was there
+ * goes), else the highest free room below the mmap base, else above it. */
+static long place(uint64_t addr, uint64_t len, int kind, bool fixed)
 {
     uint64_t lo, hi;
     area_of(kind, &lo, &hi);
-    len = ALIGN_UP(len, PAGE);
     if (!len || len > hi - lo)
         return -ENOMEM;
     if (fixed) {
@@ -269,17 +297,55 @@ long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fix
         if (addr < lo || addr > hi - len)
             return -ENOMEM;
         long r = unmap_range(addr, len, kind);
-        if (r < 0)
-            return r;
-    } else {
-        uint64_t top = kind == VMA_USER ? mmap_top : hi;
-        addr = find_gap(len, lo, top);
-        if (!addr && top < hi)
-            addr = find_gap(len, top, hi);
-        if (!addr)
-            return -ENOMEM;
+        return r < 0 ? r : (long)addr;
     }
-    return map_at(addr, len, prot, flags, kind);
+    uint64_t top = kind == VMA_USER ? mmap_top : hi;
+    addr = find_gap(len, lo, top);
+    if (!addr && top < hi)
+        addr = find_gap(len, top, hi);
+    return addr ? (long)addr : -ENOMEM;
+}
+
+long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fixed)
+{
+    len = ALIGN_UP(len, PAGE);
+    long at = place(addr, len, kind, fixed);
+    /* Library OS addresses are negative as a long: only -4095..-1 are errors. */
+    if ((unsigned long)at >= -4095ul)
+        return at;
+    return map_at((uint64_t)at, len, prot, flags, kind);
+}
+
+long mm_map_file(uint64_t addr, uint64_t len, int prot, bool fixed, struct file *f, uint64_t off)
+{
+    len = ALIGN_UP(len, PAGE);
+    uint64_t base;
+    long r = filemap_get(f, off + len, &base);
+    if (r < 0)
+        return r;
+    long at = place(addr, len, VMA_USER, fixed);
+    if (at < 0) {
+        shared_obj_put(base, filemap_writeback, f);
+        return at;
+    }
+    file_get(f);
+    struct vma v = { .start = (uint64_t)at, .end = (uint64_t)at + len, .prot = prot, .flags = MAP_SHARED,
+                     .kind = VMA_USER, .shm = base, .shm_off = off, .file = f };
+    return map_vma(&v);
+}
+
+long mm_sync(uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    if (!all_mapped(addr, end))
+        return -ENOMEM;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
+        const struct vma *v = &vmas[i];
+        uint64_t lo = MAX(addr, v->start), hi = MIN(end, v->end);
+        if (v->file)
+            filemap_sync(v->file, v->shm, v->shm_off + (lo - v->start), hi - lo);
+    }
+    return 0;
 }
 
 long mm_map_near(uint64_t near, uint64_t len)
@@ -301,18 +367,6 @@ long mm_unmap(uint64_t addr, uint64_t len)
     if (addr + len < addr || addr + len > PT_USER_TOP)
         return -EINVAL;
     return unmap_range(addr, len, VMA_USER);
-}
-
-/* Linux demands the whole range be mapped by the program. */
-static bool all_mapped(uint64_t addr, uint64_t end)
-{
-    uint64_t cur = addr;
-    for (int i = first_after(addr); cur < end; i++) {
-        if (i == nvmas || vmas[i].start > cur || vmas[i].kind != VMA_USER)
-            return false;
-        cur = vmas[i].end;
-    }
-    return true;
 }
 
 static uint64_t reflag_page(uint64_t va, uint64_t pte, void *arg)
@@ -485,7 +539,7 @@ void mm_fork_failed(void)
 {
     for (int i = 0; i < nvmas; i++)
         if (vmas[i].shm && !(vmas[i].advice & VMA_DONTFORK))
-            shared_obj_put(vmas[i].shm);
+            shared_obj_put(vmas[i].shm, NULL, NULL);   /* the parent's own references remain */
 }
 
 void mm_fork_child(void)
@@ -494,7 +548,9 @@ void mm_fork_child(void)
     for (int i = 0; i < nvmas;) {
         struct vma *v = &vmas[i];
         if (v->advice & VMA_DONTFORK) {
-            changed |= drop_pages(v, v->start, v->end);   /* no reference was taken for it */
+            changed |= drop_pages(v, v->start, v->end);   /* no object reference was taken for it */
+            if (v->file)
+                file_put(v->file);
             remove_at(i);
             continue;
         }
@@ -511,8 +567,7 @@ void mm_fork_child(void)
 void mm_exit(void)
 {
     for (int i = 0; i < nvmas; i++)
-        if (vmas[i].shm)
-            shared_obj_put(vmas[i].shm);
+        put_shared(&vmas[i]);
     nvmas = 0;
 }
 

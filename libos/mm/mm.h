@@ -23,7 +23,8 @@ struct vma {
     bool lazy;               /* frames come at the first touch of each page */
     bool no_write;           /* a shared mapping of a file not open for writing: never PROT_WRITE */
     uint64_t shm;            /* shared object behind it (its physical base), 0: private frames */
-    uint64_t shm_off;        /* offset of start in that object */
+    uint64_t shm_off;        /* offset of start in that object (a shared file mapping's: the file offset) */
+    struct file *file;       /* a shared file mapping's file (a reference): its object goes back to it */
 };
 
 /* Lays out the address space: randomized as Linux does unless aslr is false. */
@@ -42,6 +43,10 @@ long mm_unmap(uint64_t addr, uint64_t len);
 long mm_protect(uint64_t addr, uint64_t len, int prot);
 /* mprotect(PROT_WRITE) of [addr, addr+len) fails with EACCES from now on. */
 void mm_forbid_write(uint64_t addr, uint64_t len);
+/* A MAP_SHARED mapping of the regular file f from offset off (mm/filemap.h). */
+long mm_map_file(uint64_t addr, uint64_t len, int prot, bool fixed, struct file *f, uint64_t off);
+/* msync: shared file mappings in [addr, addr+len) go to their files. */
+long mm_sync(uint64_t addr, uint64_t len);
 /* Moves the mapping [old, old+len) to new (frames move, nothing is copied). */
 long mm_move(uint64_t old, uint64_t len, uint64_t new_addr);
 /* Gives the frames of [addr, addr+len) back: private memory reads as zero after. */

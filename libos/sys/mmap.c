@@ -1,5 +1,6 @@
 /* mmap, munmap, mprotect, mremap, madvise and brk. */
 #include "mm/mm.h"
+#include "mm/filemap.h"
 #include "fs/vfs.h"
 #include "syscall/handlers.h"
 #include <asm-generic/mman-common.h>
@@ -15,6 +16,8 @@ static long map_file(uint64_t addr, uint64_t len, struct file *f, uint64_t off)
     if (!user_range_ok((void *)addr, len, true))
         return -ENOMEM;
     long n = file_pread(f, (void *)addr, len, off);
+    if (n > 0)
+        filemap_after_io(f, (void *)addr, (size_t)n, off, false);   /* what shared mappings of it hold */
     return n < 0 ? n : 0;
 }
 
@@ -32,15 +35,12 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
         return -EINVAL;
     bool shared = type != MAP_PRIVATE;
+    if (anon && type == MAP_SHARED_VALIDATE)
+        return -EINVAL;
     if (f) {
         int mode = f->flags & O_ACCMODE;
         if (mode == O_WRONLY || (shared && (prot & PROT_WRITE) && mode != O_RDWR))
             return -EACCES;
-        if (shared && (prot & PROT_WRITE)) {
-            /* Writes would have to reach the file and the other mappings of it: not yet. */
-            log_warning("mmap: shared writable file mappings are not supported");
-            return -ENOSYS;
-        }
     }
     uint64_t alen = ALIGN_UP(len, PAGE);
     if (alen < len || alen > USER_SPACE_END)
@@ -48,7 +48,18 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (flags & MAP_FIXED_NOREPLACE && !mm_range_free(addr, alen))
         return -EEXIST;
-    /* A file's shared mapping is a copy too (read-only, so nobody sees the difference). */
+    if (f && shared) {
+        bool hinted = !fixed && addr && !(addr & (PAGE - 1)) && addr <= USER_SPACE_END - alen &&
+                      mm_range_free(addr, alen);
+        long r = mm_map_file(hinted || fixed ? addr : 0, alen, prot, hinted || fixed, f, off);
+        if (r >= 0 && (f->flags & O_ACCMODE) != O_RDWR)
+            mm_forbid_write((uint64_t)r, alen);
+        /* Not a regular file: a device's pages are a private copy, read-only. */
+        if (r != -ENODEV)
+            return r;
+        if (prot & PROT_WRITE)
+            return -ENODEV;
+    }
     int mflags = f ? (flags & ~MAP_TYPE) | MAP_PRIVATE : flags;
     long r = -ENOMEM;
     /* A hint is honoured when that range is free, as Linux does. */
@@ -65,9 +76,17 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     }
     if (prot != (PROT_READ | PROT_WRITE))
         mm_protect(r, alen, prot);
-    if (shared && (f->flags & O_ACCMODE) != O_RDWR)
-        mm_forbid_write(r, alen);
     return r;
+}
+
+long sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+    if (addr & (PAGE - 1) || flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE) ||
+        (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
+        return -EINVAL;
+    len = ALIGN_UP(len, PAGE);
+    /* Other processes see a mapping's bytes at once; the file gets them now either way. */
+    return mm_sync(addr, len);
 }
 
 long sys_munmap(uint64_t addr, uint64_t len) { return mm_unmap(addr, len); }

@@ -1,5 +1,7 @@
 /* open, close, read and write in their forms, lseek, truncate, fsync, ioctl. */
 #include "fs/fs.h"
+#include "fs/tmpfs.h"
+#include "mm/filemap.h"
 #include "syscall/handlers.h"
 #include <linux/fs.h>
 #include <linux/uio.h>
@@ -44,6 +46,30 @@ long sys_open(const char *path, int flags, int mode)
     return sys_openat(AT_FDCWD, path, flags, mode);
 }
 
+/* An anonymous file in /dev/shm's tmpfs: its key is unique in the
+ * application, so a shared mapping of it is shared with the children that
+ * inherit the descriptor. */
+long sys_memfd_create(const char *name, unsigned int flags)
+{
+    enum { MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10, NAME_MAX_MEMFD = 249 };
+    if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC))
+        return -EINVAL;
+    long r = user_string_ok(name, NAME_MAX_MEMFD + 1);
+    if (r < 0)
+        return r == -ENAMETOOLONG ? -EINVAL : r;
+    const char *rel;
+    struct mount *m = vfs_mount_of("/dev/shm", &rel);
+    if (!m || m->fs != &fs_tmpfs)
+        return -ENOSYS;
+    struct file *f;
+    if ((r = tmpfs_open_unnamed(m, O_RDWR | O_LARGEFILE, &f)) < 0)
+        return r;
+    char path[NAME_MAX_MEMFD + 32];
+    snprintf(path, sizeof path, "/memfd:%s (deleted)", name);
+    f->path = kstrdup(path);
+    return fd_install(f, 0, flags & MFD_CLOEXEC);
+}
+
 long sys_close(int fd)
 {
     return fd_close(fd);
@@ -54,9 +80,15 @@ static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool wri
 {
     if (!pos && f->seekable)
         pos = &f->pos;
-    if (write)
-        return f->ops->write ? f->ops->write(f, buf, len, pos) : -EINVAL;
-    return f->ops->read ? f->ops->read(f, buf, len, pos) : -EINVAL;
+    long (*io)(struct file *, void *, size_t, uint64_t *) =
+        write ? (long (*)(struct file *, void *, size_t, uint64_t *))f->ops->write : f->ops->read;
+    if (!io)
+        return -EINVAL;
+    long n = io(f, buf, len, pos);
+    /* Where it happened: an O_APPEND write moved to the end first. */
+    if (n > 0 && pos)
+        filemap_after_io(f, buf, (size_t)n, *pos - (uint64_t)n, write);
+    return n;
 }
 
 /* Linux's checks before a read or write (at *off unless off is NULL), in its order. */

@@ -119,6 +119,8 @@ long sys_uname(struct new_utsname *buf);
 /* sys/mmap.c */
 long sys_brk(uint64_t want);
 long sys_madvise(uint64_t addr, uint64_t len, int advice);
+long sys_msync(uint64_t addr, uint64_t len, int flags);
+long sys_memfd_create(const char *name, unsigned int flags);
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off);
 long sys_mprotect(uint64_t addr, uint64_t len, int prot);
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr);

@@ -57,6 +57,7 @@ SC(292, dup3, 3)
 SC(295, preadv, 4)
 SC(296, pwritev, 4)
 SC(316, renameat2, 5)
+SC(319, memfd_create, 2)
 SC(332, statx, 5)
 SC(439, faccessat2, 4)
 
@@ -74,6 +75,7 @@ SC(10, mprotect, 3)
 SC(11, munmap, 2)
 SC(12, brk, 1)
 SC(25, mremap, 5)
+SC(26, msync, 3)
 SC(28, madvise, 3)
 
 /* process, identity, limits: sys/proc.c, sys/info.c */
