@@ -24,6 +24,7 @@
 #include <linux/futex.h>
 #include <asm/prctl.h>
 #include "libos_stubs.h"
+#include "../../libos/mm/mm.h"
 #include "../../libos/syscall/syscall.h"
 
 /* The handlers, as defined (struct pointers as void *: same ABI). */
@@ -51,6 +52,8 @@ void signal_syscall_exit_slow(struct syscall_frame *f, uint64_t nr);
 
 /* --- the library OS around the handlers --- */
 uint64_t mm_free_bytes(void) { return 100 << 20; }
+/* Nothing is shared with another process: every futex is the process's own. */
+const struct vma *mm_find(uint64_t addr) { (void)addr; return NULL; }
 struct syscall_frame *current_syscall;
 /* Handler frames are the guest programs' to test (t_sighandler): here
  * signals only take their default actions. */

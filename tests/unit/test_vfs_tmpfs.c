@@ -8,6 +8,7 @@
 #include <string.h>
 #include "../../libos/fs/fs.h"
 #include "../../libos/mm/mm.h"
+#include "../../libos/mm/filemap.h"
 #include "libos_stubs.h"
 
 /* --- the library OS around the VFS --- */
@@ -35,6 +36,12 @@ void *mm_alloc_pages(size_t npages)
     return p;
 }
 void mm_free_pages(void *p, size_t npages) { (void)p, (void)npages; }
+/* No process maps anything here: no shared file mapping to read through, no maps file to show. */
+void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool write)
+{
+    (void)f, (void)buf, (void)n, (void)off, (void)write;
+}
+long mm_maps_text(char **text, size_t *len) { (void)text, (void)len; return -ENOMEM; }
 
 static uint64_t fake_time = 1700000000ull * 1000000000ull;
 static uint64_t realtime(void) { return fake_time += 1000; }
