@@ -14,12 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "bootinfo.h"
 #include "hypercall.h"
 #include "layout.h"
 
 #define OUTSIDE_RAM 0xdead0000000ull
+#define PTE 7ull            /* present, writable, user */
+#define PTE_HUGE 0x80ull
+/* PML4 slots far from anything the program or picovm maps (100 TB up), and a
+ * free page of picovm's low area (mapped VA == PA) to forge a table in. */
+#define SLOT 200
+#define SLOT_VA(i) ((uint64_t)(i) << 39)
+#define FORGED_TABLE 0x9000ull
 
 static int failures;
 
@@ -143,6 +151,38 @@ int main(void)
     EXPECT_NEG("open-ro-mount-create", open_uri(join(ro, "/new"), O_WRONLY | O_CREAT));
     const char *outside = "file:/etc/passwd";
     EXPECT_NEG("stat-unmounted", hc(HC_STAT, ptr(outside), strlen(outside), ptr(&st), 0));
+
+    /* Hostile page tables: the monitor walks them for every buffer, and must
+     * answer -EFAULT whatever they say, never follow them out of RAM or loop. */
+    char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    expect("two-pages", 0, two != MAP_FAILED && munmap(two + 4096, 4096) == 0);
+    EXPECT_ERR("read-spans-unmapped-page-efault", hc(HC_READ, (uint64_t)h, ptr(two + 4096 - 8), 16, 0), EFAULT);
+    EXPECT_ERR("stat-result-spans-unmapped-page-efault",
+               hc(HC_STAT, ptr(stat_uri), strlen(stat_uri), ptr(two + 4096 - 16), 0), EFAULT);
+    volatile uint64_t *pml4 = (volatile uint64_t *)GPA_PML4;
+    volatile uint64_t *forged = (volatile uint64_t *)FORGED_TABLE;
+    pml4[SLOT] = OUTSIDE_RAM | PTE;
+    EXPECT_ERR("table-outside-ram-efault", hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT), 16, 0), EFAULT);
+    pml4[SLOT] = GPA_MMIO | PTE;
+    EXPECT_ERR("table-in-device-registers-efault", hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT), 16, 0), EFAULT);
+    pml4[SLOT] = FORGED_TABLE | PTE | PTE_HUGE;
+    EXPECT_ERR("huge-pml4-entry-efault", hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT), 16, 0), EFAULT);
+    /* A forged directory: a 1 GB page outside RAM, one in the device registers, one absent. */
+    pml4[SLOT] = FORGED_TABLE | PTE;
+    forged[0] = OUTSIDE_RAM | PTE | PTE_HUGE;
+    forged[1] = GPA_MMIO | PTE | PTE_HUGE;
+    EXPECT_ERR("gb-page-outside-ram-efault", hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT), 16, 0), EFAULT);
+    EXPECT_ERR("gb-page-in-device-registers-efault",
+               hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT) + (1ull << 30), 16, 0), EFAULT);
+    EXPECT_ERR("absent-entry-efault", hc(HC_READ, (uint64_t)h, SLOT_VA(SLOT) + (2ull << 30), 16, 0), EFAULT);
+    /* A cycle: the entry names the root itself, at every level.  Only read
+     * through it (the leaf is the root's own page). */
+    pml4[SLOT] = GPA_PML4 | PTE;
+    uint64_t cyclic = SLOT_VA(SLOT) | (uint64_t)SLOT << 30 | (uint64_t)SLOT << 21 | (uint64_t)SLOT << 12;
+    EXPECT_NEG("cyclic-table-answers", hc(HC_OPEN, cyclic, 64, O_RDONLY, 0));
+    pml4[SLOT] = 0;
+    forged[0] = forged[1] = 0;
+    munmap(two, 4096);
 
     /* Bad numbers, handles and ranges. */
     EXPECT_ERR("unknown-call-enosys", hc(9999, 0, 0, 0, 0), ENOSYS);
