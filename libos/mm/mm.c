@@ -10,8 +10,6 @@
  * reservations are lazy: each first touch faults in a few pages.  Running out
  * of frames at a fault kills the program as Linux's OOM killer would. */
 #include "mm/mm.h"
-#include "mm/filemap.h"
-#include "fs/file.h"
 #include "frames.h"
 #include "paging.h"
 #include "shared_pool.h"
@@ -113,19 +111,19 @@ static bool split_at(uint64_t addr)
     vmas[i].end = addr;
     if (hi.shm)
         shared_obj_get(hi.shm);
-    if (hi.file)
-        file_get(hi.file);
+    if (hi.owner_ops)
+        hi.owner_ops->hold(hi.owner);
     return true;
 }
 
-/* A mapping of a shared object lets go of it (and of its file). */
+/* A mapping of a shared object lets go of it (and of its owner). */
 static void put_shared(const struct vma *v)
 {
     if (!v->shm)
         return;
-    shared_obj_put(v->shm, v->file ? filemap_writeback : NULL, v->file);
-    if (v->file)
-        file_put(v->file);
+    shared_obj_put(v->shm, v->owner_ops ? v->owner_ops->last : NULL, v->owner);
+    if (v->owner_ops)
+        v->owner_ops->release(v->owner);
 }
 
 /* Private anonymous neighbours with the same attributes become one mapping,
@@ -316,21 +314,18 @@ long mm_map(uint64_t addr, uint64_t len, int prot, int flags, int kind, bool fix
     return map_at((uint64_t)at, len, prot, flags, kind);
 }
 
-long mm_map_file(uint64_t addr, uint64_t len, int prot, bool fixed, struct file *f, uint64_t off)
+long mm_map_object(uint64_t addr, uint64_t len, int prot, bool fixed, uint64_t base, uint64_t off,
+                   const struct vma_owner_ops *ops, void *owner)
 {
     len = ALIGN_UP(len, PAGE);
-    uint64_t base;
-    long r = filemap_get(f, off + len, &base);
-    if (r < 0)
-        return r;
     long at = place(addr, len, VMA_USER, fixed);
     if (at < 0) {
-        shared_obj_put(base, filemap_writeback, f);
+        shared_obj_put(base, ops->last, owner);
         return at;
     }
-    file_get(f);
+    ops->hold(owner);
     struct vma v = { .start = (uint64_t)at, .end = (uint64_t)at + len, .prot = prot, .flags = MAP_SHARED,
-                     .kind = VMA_USER, .shm = base, .shm_off = off, .file = f };
+                     .kind = VMA_USER, .shm = base, .shm_off = off, .owner_ops = ops, .owner = owner };
     return map_vma(&v);
 }
 
@@ -342,8 +337,8 @@ long mm_sync(uint64_t addr, uint64_t len)
     for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
         const struct vma *v = &vmas[i];
         uint64_t lo = MAX(addr, v->start), hi = MIN(end, v->end);
-        if (v->file)
-            filemap_sync(v->file, v->shm, v->shm_off + (lo - v->start), hi - lo);
+        if (v->owner_ops)
+            v->owner_ops->sync(v->owner, v->shm, v->shm_off + (lo - v->start), hi - lo);
     }
     return 0;
 }
@@ -549,8 +544,8 @@ void mm_fork_child(void)
         struct vma *v = &vmas[i];
         if (v->advice & VMA_DONTFORK) {
             changed |= drop_pages(v, v->start, v->end);   /* no object reference was taken for it */
-            if (v->file)
-                file_put(v->file);
+            if (v->owner_ops)
+                v->owner_ops->release(v->owner);
             remove_at(i);
             continue;
         }

@@ -11,6 +11,16 @@
 
 enum vma_kind { VMA_USER = 1, VMA_LIBOS = 2 };
 
+/* Whoever stands behind a shared object besides the mappings (a file, for
+ * fs/filemap.c): each mapping holds it, and the object's last reference
+ * hands the pages back to it. */
+struct vma_owner_ops {
+    void (*hold)(void *owner);
+    void (*release)(void *owner);
+    void (*last)(void *owner, uint64_t base, uint64_t len);                   /* under the pool's lock */
+    void (*sync)(void *owner, uint64_t base, uint64_t off, uint64_t len);     /* msync */
+};
+
 /* Advice that outlives the call (madvise). */
 enum { VMA_WIPEONFORK = 1, VMA_DONTFORK = 2 };
 
@@ -24,7 +34,8 @@ struct vma {
     bool no_write;           /* a shared mapping of a file not open for writing: never PROT_WRITE */
     uint64_t shm;            /* shared object behind it (its physical base), 0: private frames */
     uint64_t shm_off;        /* offset of start in that object (a shared file mapping's: the file offset) */
-    struct file *file;       /* a shared file mapping's file (a reference): its object goes back to it */
+    const struct vma_owner_ops *owner_ops;   /* the object's owner, held by the mapping; NULL: none */
+    void *owner;
 };
 
 /* Lays out the address space: randomized as Linux does unless aslr is false. */
@@ -43,9 +54,11 @@ long mm_unmap(uint64_t addr, uint64_t len);
 long mm_protect(uint64_t addr, uint64_t len, int prot);
 /* mprotect(PROT_WRITE) of [addr, addr+len) fails with EACCES from now on. */
 void mm_forbid_write(uint64_t addr, uint64_t len);
-/* A MAP_SHARED mapping of the regular file f from offset off (mm/filemap.h). */
-long mm_map_file(uint64_t addr, uint64_t len, int prot, bool fixed, struct file *f, uint64_t off);
-/* msync: shared file mappings in [addr, addr+len) go to their files. */
+/* A MAP_SHARED mapping of the shared object at base from its offset off, owned
+ * by owner (a file): takes over the caller's reference to the object. */
+long mm_map_object(uint64_t addr, uint64_t len, int prot, bool fixed, uint64_t base, uint64_t off,
+                   const struct vma_owner_ops *ops, void *owner);
+/* msync: mappings of owned objects in [addr, addr+len) go to their owners. */
 long mm_sync(uint64_t addr, uint64_t len);
 /* Moves the mapping [old, old+len) to new (frames move, nothing is copied). */
 long mm_move(uint64_t old, uint64_t len, uint64_t new_addr);

@@ -1,6 +1,6 @@
 /* mmap, munmap, mprotect, mremap, madvise and brk. */
 #include "mm/mm.h"
-#include "mm/filemap.h"
+#include "fs/filemap.h"
 #include "fs/vfs.h"
 #include "syscall/handlers.h"
 #include <asm-generic/mman-common.h>
@@ -51,7 +51,11 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     if (f && shared) {
         bool hinted = !fixed && addr && !(addr & (PAGE - 1)) && addr <= USER_SPACE_END - alen &&
                       mm_range_free(addr, alen);
-        long r = mm_map_file(hinted || fixed ? addr : 0, alen, prot, hinted || fixed, f, off);
+        uint64_t base;
+        long r = filemap_get(f, off + alen, &base);
+        if (r >= 0)
+            r = mm_map_object(hinted || fixed ? addr : 0, alen, prot, hinted || fixed, base, off,
+                              &filemap_owner_ops, f);
         if (r >= 0 && (f->flags & O_ACCMODE) != O_RDWR)
             mm_forbid_write((uint64_t)r, alen);
         /* Not a regular file: a device's pages are a private copy, read-only. */

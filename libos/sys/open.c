@@ -1,7 +1,7 @@
 /* open, close, read and write in their forms, lseek, truncate, fsync, ioctl. */
 #include "fs/fs.h"
 #include "fs/tmpfs.h"
-#include "mm/filemap.h"
+#include "fs/filemap.h"
 #include "syscall/handlers.h"
 #include <linux/fs.h>
 #include <linux/uio.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "../../libos/fs/fs.h"
 #include "../../libos/mm/mm.h"
-#include "../../libos/mm/filemap.h"
+#include "../../libos/fs/filemap.h"
 #include "libos_stubs.h"
 
 /* --- the library OS around the VFS --- */

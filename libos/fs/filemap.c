@@ -1,5 +1,5 @@
 /* Shared file mappings (see filemap.h). */
-#include "mm/filemap.h"
+#include "fs/filemap.h"
 #include "fs/file.h"
 #include "frames.h"
 #include "shared_pool.h"
@@ -65,18 +65,22 @@ long filemap_get(struct file *f, uint64_t need, uint64_t *base)
 }
 
 /* Only what the file holds goes back: a mapping never makes a file longer. */
-void filemap_sync(struct file *f, uint64_t base, uint64_t off, uint64_t len)
+static void sync_to_file(void *file, uint64_t base, uint64_t off, uint64_t len)
 {
+    struct file *f = file;
     uint64_t key[2], size;
     if (key_of(f, key, &size) < 0 || off >= size || !f->ops->write)
         return;
     raw_io(f, (char *)frame_ptr(base) + off, MIN(len, size - off), off, true);
 }
 
-void filemap_writeback(void *file, uint64_t base, uint64_t len)
-{
-    filemap_sync(file, base, 0, len);
-}
+static void write_back(void *file, uint64_t base, uint64_t len) { sync_to_file(file, base, 0, len); }
+static void hold(void *file) { file_get(file); }
+static void release(void *file) { file_put(file); }
+
+const struct vma_owner_ops filemap_owner_ops = {
+    .hold = hold, .release = release, .last = write_back, .sync = sync_to_file,
+};
 
 struct io {
     void *buf;
