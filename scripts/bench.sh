@@ -14,6 +14,9 @@
 #              round trips between two processes, us (b_pipe, b_signal)
 #   mmap       mmap+write every page+munmap of 1 MB and of 64 MB, ns per
 #              first-touched page (b_mmap)
+#   pte        one page-table edit, ns/op (b_pte): a new entry and its removal
+#              (mmap+munmap of an untouched page), a changed entry (mprotect),
+#              and a first touch (mmap+write+munmap)
 #   forkmem    fork+exit+wait of a parent holding 64 MB of touched private
 #              memory, us/op (b_forkmem)
 #   shm        round trip between two processes over one MAP_SHARED page, ns:
@@ -124,6 +127,9 @@ both "pipe round trip, 2 procs (us)" "$B/b_pipe" 2000
 both "signal round trip, 2 procs (us)" "$B/b_signal" 200
 both "mmap+touch 1 MB (ns/page)" "$B/b_mmap" 1 200
 both "mmap+touch 64 MB (ns/page)" "$B/b_mmap" 64 5
+both "pte: new entry + unmap (ns)" "$B/b_pte" new 20000
+both "pte: mprotect change (ns)" "$B/b_pte" change 20000
+both "pte: first touch + unmap (ns)" "$B/b_pte" fault 20000
 both "fork+exit+wait, 64 MB (us)" "$B/b_forkmem" 64 50
 both "shm ping-pong, spin (ns)" "$B/b_shmpingpong" spin 20000
 both "shm ping-pong, futex (ns)" "$B/b_shmpingpong" futex 20000

@@ -8,7 +8,13 @@
  * host memory comes at its first touch.  Mappings the pool cannot cover now
  * (a 1.5 GB malloc arena on a 256 MB pool), MAP_NORESERVE ones and PROT_NONE
  * reservations are lazy: each first touch faults in a few pages.  Running out
- * of frames at a fault kills the program as Linux's OOM killer would. */
+ * of frames at a fault kills the program as Linux's OOM killer would.
+ *
+ * Measured (BENCHMARKS.md, 2026-12-07, native Linux as a PVM guest on AMD
+ * EPYC, which pays the same shadow paging): a new entry and its removal
+ * 5.2 us, a changed entry with its flush 13.8 us, a first touch 37.6 us.  So
+ * entries are made at map time, and a call that removes or narrows entries
+ * changes its whole range, then flushes once. */
 #include "mm/mm.h"
 #include "frames.h"
 #include "paging.h"
