@@ -42,7 +42,7 @@
 #define GPA_RAM_POOL        0x400000ull
 
 #define GUEST_RAM_MIN       (32ull << 20)
-#define GUEST_RAM_DEFAULT   (256ull << 20)
+#define GUEST_RAM_DEFAULT   (4ull << 30)    /* a pool: only touched pages cost host memory */
 #define GUEST_RAM_MAX       (64ull << 30)
 #define GUEST_MAX_VCPUS     8
 

@@ -281,6 +281,11 @@ static long map_vma(struct vma *v)
 
 static long map_at(uint64_t addr, uint64_t len, int prot, int flags, int kind)
 {
+    /* Linux's overcommit heuristic: one private writable mapping larger than
+     * RAM is refused at once (MAP_NORESERVE ones are not counted). */
+    if (kind == VMA_USER && !(flags & (MAP_SHARED | MAP_NORESERVE)) && (prot & PROT_WRITE) &&
+        len > pal_state->ram_size)
+        return -ENOMEM;
     struct vma v = { .start = addr, .end = addr + len, .prot = prot, .flags = flags & KEPT_FLAGS, .kind = kind };
     if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && kind == VMA_USER && !(v.shm = shared_obj_alloc(len)))
         return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bootinfo.h"
+#include "layout.h"
 #include "toml.h"
 
 #define MANIFEST_MAX_SIZE (16u << 20)
@@ -539,8 +540,8 @@ int manifest_parse(const char *text, size_t len, const char *filename, struct pv
     memset(cfg, 0, sizeof *cfg);
     cfg->stack_size = 8ull << 20;
     cfg->brk_max_size = 256ull << 20;
-    cfg->memory_size = 256ull << 20;
-    cfg->shared_memory_size = 1ull << 30;
+    cfg->memory_size = GUEST_RAM_DEFAULT;
+    cfg->shared_memory_size = SHARED_DEFAULT;
     cfg->max_processes = 64;
     cfg->log_level = LOG_ERROR;
     if (toml_parse(text, len, filename, &m.doc, err, errlen)) {

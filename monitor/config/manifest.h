@@ -33,8 +33,8 @@ struct pv_config {
     char *start_dir;             /* fs.start_dir, default "/" */
     uint64_t stack_size;         /* sys.stack.size, default 8M */
     uint64_t brk_max_size;       /* sys.brk.max_size, default 256M */
-    uint64_t memory_size;        /* picovm.memory_size, default 256M */
-    uint64_t shared_memory_size; /* picovm.shared_memory_size, default 1G */
+    uint64_t memory_size;        /* picovm.memory_size, default GUEST_RAM_DEFAULT */
+    uint64_t shared_memory_size; /* picovm.shared_memory_size, default SHARED_DEFAULT */
     uint64_t max_processes;      /* sys.max_processes, default 64 */
     int log_level;               /* loader.log_level: LOG_ERROR.. LOG_TRACE, default LOG_ERROR */
 };

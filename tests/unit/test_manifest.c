@@ -155,9 +155,10 @@ static void test_defaults_and_forms(void)
         check(name, !strcmp(c.manifest_path, want), "relative manifest path %s", c.manifest_path);
         check(name, !strcmp(c.entrypoint, "/hello") && !strcmp(c.start_dir, "/"), "entry/start_dir");
         check(name, !c.argv && !c.argc && !c.env && !c.nenv && !c.mounts && !c.nmounts, "empty lists");
-        check(name, c.stack_size == 8 << 20 && c.brk_max_size == 256 << 20 && c.memory_size == 256 << 20 &&
-                        c.max_processes == 64 && c.log_level == LOG_ERROR, "defaults");
-        check(name, !c.use_cmdline_argv && !c.use_host_env, "flags default off");
+        check(name, c.stack_size == 8 << 20 && c.brk_max_size == 256 << 20 && c.memory_size == 4ull << 30 &&
+                        c.shared_memory_size == 1ull << 30 && c.max_processes == 64 && c.log_level == LOG_ERROR,
+              "defaults");
+        check(name, !c.use_cmdline_argv && !c.use_host_env && !c.disable_aslr, "flags default off");
         free(cwd);
         manifest_free(&c);
     }
@@ -167,7 +168,8 @@ static void test_defaults_and_forms(void)
         "[[fs.mounts]]\ntype = \"tmpfs\"\npath = \"/run\"\nwritable = false\n"
         "[fs.root]\nuri = \"file:/\"\ntype = \"chroot\"\nwritable = true\n"
         "[loader]\nargv = []\nlog_level = \"trace\"\ninsecure__use_host_env = true\n"
-        "env.A = \"1\"\nenv.B = \"x=y\"\n";
+        "insecure__disable_aslr = true\nenv.A = \"1\"\nenv.B = \"x=y\"\n"
+        "[picovm]\nshared_memory_size = \"64M\"\n";
     if (mparse(name, aot, "/m/sub/app.manifest", &c)) {
         check(name, c.nmounts == 3, "nmounts %zu", c.nmounts);
         if (c.nmounts == 3) {
@@ -178,7 +180,8 @@ static void test_defaults_and_forms(void)
             check(name, c.mounts[2].type == MOUNT_TMPFS && !c.mounts[2].writable && !c.mounts[2].uri, "run");
         }
         check(name, c.argv && !c.argv[0] && c.argc == 0, "empty argv");
-        check(name, c.log_level == LOG_TRACE && c.use_host_env, "loader");
+        check(name, c.log_level == LOG_TRACE && c.use_host_env && c.disable_aslr, "loader");
+        check(name, c.shared_memory_size == 64 << 20, "picovm.shared_memory_size");
         check(name, c.nenv == 2 && !strcmp(c.env[1].value, "x=y"), "env via dotted keys");
         manifest_free(&c);
     }
