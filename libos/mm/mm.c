@@ -496,24 +496,24 @@ void mm_unmap_user(void)
     }
 }
 
-bool mm_fault(uint64_t addr, bool write)
+int mm_fault(uint64_t addr, bool write)
 {
     const struct vma *v = mm_find(addr);
     if (!v || !v->lazy || !(v->prot & (write ? PROT_WRITE : PROT_READ | PROT_EXEC)))
-        return false;
+        return MM_FAULT_NOT_MINE;
     uint64_t page = ALIGN_DOWN(addr, PAGE);
     if (pt_lookup(page))
-        return false;   /* it has its frame: the access itself is refused */
+        return MM_FAULT_NOT_MINE;   /* it has its frame: the access itself is refused */
     uint64_t end = MIN(v->end, page + FAULT_AROUND * PAGE);
     if (!populate(v, page, page + PAGE)) {
         log_error("out of memory: no page left in the pool of %lu MB (picovm.memory_size)",
                   (unsigned long)(pal_state->ram_size >> 20));
-        return false;
+        return MM_FAULT_OOM;
     }
     /* The neighbours only while the pool is comfortable. */
     if (frames_available() > RESERVE_FRAMES)
         populate(v, page + PAGE, end);
-    return true;
+    return MM_FAULT_DONE;
 }
 
 bool mm_poke(uint64_t addr, const void *src, size_t len)
@@ -521,7 +521,7 @@ bool mm_poke(uint64_t addr, const void *src, size_t len)
     const uint8_t *s = src;
     while (len) {
         uint64_t pte = pt_lookup(ALIGN_DOWN(addr, PAGE));
-        if (!pte && !mm_fault(addr, false))
+        if (!pte && mm_fault(addr, false) != MM_FAULT_DONE)
             return false;
         pte = pt_lookup(ALIGN_DOWN(addr, PAGE));
         size_t n = MIN(len, PAGE - (addr & (PAGE - 1)));

@@ -72,8 +72,10 @@ const struct vma *mm_at(int i);
 void mm_unmap_user(void);
 /* Is [addr, addr+len) free of any mapping? */
 bool mm_range_free(uint64_t addr, uint64_t len);
-/* A page fault at addr: true if it was a page still to be given (lazy) and now is. */
-bool mm_fault(uint64_t addr, bool write);
+/* A page fault at addr: MM_FAULT_DONE if it was a page still to be given
+ * (lazy) and now is, MM_FAULT_OOM if the pool had none left for it. */
+enum { MM_FAULT_NOT_MINE = 0, MM_FAULT_DONE = 1, MM_FAULT_OOM = 2 };
+int mm_fault(uint64_t addr, bool write);
 /* Writes into the program's memory whatever its protection (code patching). */
 bool mm_poke(uint64_t addr, const void *src, size_t len);
 /* Room within +-1 GB of near (the syscall patcher's stubs), or -errno. */

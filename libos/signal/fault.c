@@ -84,9 +84,16 @@ static void fault_info(const struct pal_exception *r, siginfo_t *info)
 
 static void on_fault(struct pal_exception *e)
 {
-    /* A lazy page's first touch, by the program or by the library OS for it. */
-    if (e->vector == 14 && mm_fault(e->addr, e->error & PF_WRITE))
+    /* A lazy page's first touch, by the program or by the library OS for it;
+     * with no page left, the end Linux's OOM killer gives. */
+    int paged = e->vector == 14 ? mm_fault(e->addr, e->error & PF_WRITE) : MM_FAULT_NOT_MINE;
+    if (paged == MM_FAULT_DONE)
         return;
+    if (paged == MM_FAULT_OOM) {
+        struct pal_crash oom = { .signo = SIGKILL, .vector = e->vector, .error = e->error, .rip = e->ctx.rip,
+                                 .addr = e->addr };
+        libos_die_by_signal(SIGKILL, &oom);
+    }
     siginfo_t info;
     fault_info(e, &info);
     uint64_t rip = e->ctx.rip;
