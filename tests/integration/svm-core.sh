@@ -14,8 +14,9 @@
 # (svm:shell:sh:NAME, svm:shell:bash:NAME), with the programs, inputs, mounts and
 # environment those runners give them, laid out under /app.
 # All of them take about 110 s on 2 host cores (boot and layout included); 18 about 25 s.
-# env: PICOVM (default build/picovm; must be static), PICOVM_SVM_TESTS=all|core
-#      (default: all without a usable /dev/kvm, else core),
+# env: PICOVM (default build/picovm; must be static), PICOVM_SVM_TESTS=all|core|list:NAME...
+#      (default: all without a usable /dev/kvm, else core; list: those guest programs,
+#      glibc:NAME for the glibc build, plus busybox and go-shfmt),
 #      PICOVM_SVM_RUN_TIMEOUT (s per run in the emulated host, default 60),
 #      PICOVM_SVM_* (svm-host.sh; PICOVM_SVM_TIMEOUT defaults to 480 for all, 300 for core).
 # PICOVM_SVM_SMP=2 finds races one vCPU hides, but its emulated host (TCG's SVM
@@ -46,8 +47,9 @@ kvm_check >/dev/null
 case ${PICOVM_SVM_TESTS:-} in
   all) WHICH=all ;;
   core) WHICH=core ;;
+  list:*) WHICH=list ;;
   '') if [ "$PICOVM_KVM_OK" = 1 ]; then WHICH=core; else WHICH=all; fi ;;
-  *) echo "svm-core.sh: PICOVM_SVM_TESTS is all or core, not '$PICOVM_SVM_TESTS'" >&2; exit 2 ;;
+  *) echo "svm-core.sh: PICOVM_SVM_TESTS is all, core or list:NAME..., not '$PICOVM_SVM_TESTS'" >&2; exit 2 ;;
 esac
 # A boot that hangs costs this much; a whole run takes a fraction of it (all:
 # about 110 s, twice that on a machine busy with other work).
@@ -56,6 +58,8 @@ export PICOVM_SVM_TIMEOUT=${PICOVM_SVM_TIMEOUT:-300}
 
 if [ "$WHICH" = core ]; then
   TESTS=("${CORE[@]}")
+elif [ "$WHICH" = list ]; then
+  read -r -a TESTS <<<"${PICOVM_SVM_TESTS#list:}"
 else
   echo "svm-core.sh: every guest test on the emulated SVM host (${PICOVM_KVM_WHY:-PICOVM_SVM_TESTS=all})" >&2
   TESTS=()
