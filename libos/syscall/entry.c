@@ -129,8 +129,13 @@ void syscall_dispatch(struct syscall_frame *f)
         if (nr >= NSYSCALLS || !(warned[nr / 64] & (1ull << (nr % 64)))) {
             if (nr < NSYSCALLS)
                 warned[nr / 64] |= 1ull << (nr % 64);
-            log_warning("unsupported system call %s (%lu): returning -ENOSYS", syscall_name(nr),
-                        (unsigned long)nr);
+            /* rseq: glibc asks and lives without it, by design; not worth a warning. */
+            if (nr == 334)
+                log_debug("unsupported system call %s (%lu): returning -ENOSYS", syscall_name(nr),
+                          (unsigned long)nr);
+            else
+                log_warning("unsupported system call %s (%lu): returning -ENOSYS", syscall_name(nr),
+                            (unsigned long)nr);
         }
     }
     if (log_level >= LOG_TRACE)

@@ -41,6 +41,15 @@ static void describe(struct vm *vm, const struct hc_crash *c)
     report_crash(vm, "killed by SIG%s%s", sig ? sig : "?", where);
 }
 
+/* Deaths a shell does not remark on: a signal sent to end the program
+ * (Ctrl-C, kill, a hang-up, `prog | head`'s SIGPIPE), not a fault. */
+static bool quiet_death(const struct hc_crash *c)
+{
+    bool sent = c->signo == SIGINT || c->signo == SIGTERM || c->signo == SIGHUP || c->signo == SIGPIPE ||
+                c->signo == SIGKILL;
+    return sent && c->vector == ~0ull;
+}
+
 void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
 {
     struct vm *vm = vcpu->vm;
@@ -55,8 +64,7 @@ void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
         }
         /* The program the user started is reported; a child's death is its
          * parent's business, as on Linux, where it shows in the wait status. */
-        /* SIGPIPE is how `prog | head` ends: shells stay quiet about it, so do we. */
-        if ((launcher_is_first() && copy.signo != SIGPIPE) || monitor_log_level >= LOG_DEBUG)
+        if ((launcher_is_first() && !quiet_death(&copy)) || monitor_log_level >= LOG_DEBUG)
             describe(vm, &copy);
         if (copy.signo > 0 && copy.signo < 32 && copy.signo != SIGSTOP)
             monitor_die_by_signal((int)copy.signo);
