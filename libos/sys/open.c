@@ -140,6 +140,55 @@ long sys_pwrite64(int fd, const void *buf, size_t count, int64_t off)
     return rw(fd, (void *)buf, count, &off, true);
 }
 
+/* sendfile: bytes from in_fd to out_fd through a buffer of the library OS
+ * (each side's own path: a host file, a pipe, the console), from *offset when
+ * given (in_fd's position untouched, *offset advanced) or in_fd's position. */
+long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count)
+{
+    enum { CHUNK = 64 << 10 };
+    struct file *in, *out;
+    int64_t off = 0;
+    if (offset) {
+        if (!user_range_ok(offset, sizeof(*offset), true))
+            return -EFAULT;
+        off = *offset;
+    }
+    long r = io_file(in_fd, offset ? &off : NULL, false, &in);
+    if (r < 0 || (r = io_file(out_fd, NULL, true, &out)) < 0)
+        return r;
+    if (out->flags & O_APPEND)
+        return -EINVAL;
+    count = MIN(count, MAX_RW_COUNT);
+    char *buf = kmalloc(MIN(count, (size_t)CHUNK) + 1);
+    if (!buf)
+        return -ENOMEM;
+    uint64_t pos = (uint64_t)off;
+    size_t done = 0;
+    while (done < count) {
+        long n = do_io(in, buf, MIN(count - done, (size_t)CHUNK), offset ? &pos : NULL, false);
+        if (n <= 0) {
+            r = n;
+            break;
+        }
+        long w = do_io(out, buf, (size_t)n, NULL, true);
+        if (w > 0)
+            done += (size_t)w;
+        if (w != n) {
+            /* What was read and not written goes back to in_fd, as if unread. */
+            if (offset)
+                pos -= (uint64_t)(n - MAX(w, 0));
+            else if (in->seekable)
+                in->pos -= (uint64_t)(n - MAX(w, 0));
+            r = w;
+            break;
+        }
+    }
+    kfree(buf);
+    if (offset)
+        *offset = (int64_t)pos;
+    return done ? (long)done : r;
+}
+
 /* Checks a vector from the program and returns its total length, capped at
  * MAX_RW_COUNT as Linux does (the segments past the cap are not used). */
 static long iov_check(const struct iovec *iov, int cnt, bool write)
