@@ -100,6 +100,12 @@ long vfs_init(const struct pal_public_state *ps)
     /* POSIX shared memory (shm_open) and memfd_create's files live here, as on Linux and in Docker. */
     if (!mounted_at("/dev/shm") && (r = add_mount("/dev/shm", &fs_tmpfs, NULL, true)) < 0)
         return r;
+    /* Programs expect a writable /tmp, as a container has: a tmpfs there
+     * unless the manifest mounts one or /tmp is on a writable mount already. */
+    const char *rel;
+    struct mount *tmp = vfs_mount_of("/tmp", &rel);
+    if ((!tmp || !tmp->writable) && (r = add_mount("/tmp", &fs_tmpfs, NULL, true)) < 0)
+        return r;
     make_mount_points();
 
     char cwd[PATH_MAX_LEN];
