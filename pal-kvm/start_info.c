@@ -22,6 +22,7 @@ void pal_state_init(const struct bootinfo *bi)
         .brk_max_size = bi->brk_max_size,
         .umask = (unsigned int)bi->umask,
         .aslr = bi->aslr != 0,
+        .end_with_first = bi->end_with_first != 0,
         .host_uid = (unsigned int)bi->host_uid,
         .host_gid = (unsigned int)bi->host_gid,
         .ram_size = bi->ram_size,

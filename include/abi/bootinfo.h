@@ -45,6 +45,7 @@ struct bootinfo {
     unsigned long long host_uid, host_gid;
     unsigned long long umask;
     unsigned long long aslr;            /* lay the address space out at random, as Linux does */
+    unsigned long long end_with_first;  /* picovm.end_with_first_process */
 };
 
 #endif

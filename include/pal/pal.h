@@ -37,6 +37,7 @@ struct pal_public_state {
     uint64_t stack_size, brk_max_size;
     unsigned int umask;
     int aslr;                   /* randomize the address space's layout */
+    int end_with_first;         /* the others end when the first process does (else it waits for them) */
     unsigned int nmounts;
     struct pal_mount mounts[PAL_MAX_MOUNTS];
     int pid, ppid;              /* in the application's namespace; after a fork, the child's */

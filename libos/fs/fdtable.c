@@ -63,6 +63,13 @@ void fd_set_cloexec(int fd, bool cloexec)
         set_cloexec(fd, cloexec);
 }
 
+void fd_close_all(void)
+{
+    for (int fd = 0; fd < MAX_FDS; fd++)
+        if (fd_file(fd))
+            fd_close(fd);
+}
+
 void fd_close_on_exec(void)
 {
     for (int w = 0; w < MAX_FDS / 64; w++) {

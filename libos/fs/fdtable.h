@@ -19,5 +19,7 @@ long fd_install_at(int fd, struct file *f, bool cloexec);
 bool fd_get_cloexec(int fd);
 void fd_set_cloexec(int fd, bool cloexec);
 void fd_close_on_exec(void);
+/* The program ended: every descriptor goes (the others see its pipes end). */
+void fd_close_all(void);
 
 #endif

@@ -44,6 +44,12 @@ void ipc_streams_note_async(void);
  * that ended), WUNTRACED (that stopped), WCONTINUED (that went on).
  * -> the child's pid with its wait status, 0 (WNOHANG), -ECHILD, -EINTR. */
 long ipc_wait_child(long pid, int pgid, int options, int *status);
+/* pid 1's program has ended: as a host's processes outlive the shell that
+ * started them, the application goes on until its last process ends.  pid 1
+ * stays the leader meanwhile, answering the others and reaping its children
+ * and the orphans it adopts; a signal that would end a process (from the
+ * host: ^C, kill) ends the wait, and with pid 1 the others, as before. */
+void ipc_linger(void);
 /* A stop signal or SIGCONT took effect here: our parent is told
  * (code: CLD_STOPPED or CLD_CONTINUED). */
 void ipc_tell_parent_job(int code, int sig);

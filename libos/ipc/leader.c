@@ -152,6 +152,14 @@ void ipc_leader_exit(int pid, int status)
     }
 }
 
+bool ipc_leader_others(void)
+{
+    for (int i = 0; i < count; i++)
+        if (table[i]->pid != IPC_LEADER)
+            return true;
+    return false;
+}
+
 void ipc_leader_reaped(int pid)
 {
     bool found;

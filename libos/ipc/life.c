@@ -308,6 +308,20 @@ static long wait_children(long pid, int pgid, int options, int *status)
     }
 }
 
+void ipc_linger(void)
+{
+    if (!ipc.up || ipc.pid != IPC_LEADER)
+        return;
+    while (ipc_leader_others() && !signal_pending_deadly()) {
+        int status;
+        if (wait_children(-1, 0, WEXITED | WNOHANG, &status) > 0)
+            continue;
+        ipc_keep_leader();
+        ipc_poll(NULL, 0, CHILD_LOOK_NS);
+        ipc_children_settle();
+    }
+}
+
 static long ipc_wait(long pid, int nohang, int *status)
 {
     return wait_children(pid, 0, WEXITED | (nohang ? WNOHANG : 0), status);

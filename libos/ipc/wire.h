@@ -176,6 +176,8 @@ __attribute__((noreturn)) void ipc_leader_gone(void);
 long ipc_leader_register(const struct ipc_rec *rec, uint32_t len);
 void ipc_leader_exit(int pid, int status);
 void ipc_leader_reaped(int pid);
+/* Does the table hold any process but pid 1 (alive, or a zombie not yet reaped)? */
+bool ipc_leader_others(void);
 /* An entry with its strings into out (IPC_REC_MAX bytes): its length, or -ESRCH. */
 long ipc_leader_lookup(int pid, void *out);
 /* Entries matching by/id into out (max of them): how many. */

@@ -99,6 +99,10 @@ void signal_take_async(void);
 /* For system calls that wait (poll, select, pipes, sleeps):
  * an unblocked signal is pending, so the wait ends with -EINTR; */
 bool signal_pending(void);
+/* After the program ended (pid 1 outliving it, ipc_linger): is a signal
+ * pending that would end a process by default?  Masks and handlers no
+ * longer count: there is no program left to run them. */
+bool signal_pending_deadly(void);
 /* ppoll and pselect6 wait with the caller's mask: installs blocked (as
  * rt_sigprocmask SIG_SETMASK does) and returns the mask it replaced.  While
  * a signal the current mask lets through is pending (the one that ended the

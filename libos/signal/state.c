@@ -136,6 +136,16 @@ void signal_take_async(void)
         itimer_expired(alarms);
 }
 
+bool signal_pending_deadly(void)
+{
+    signal_take_async();
+    uint64_t p = sigstate.pending;
+    for (int sig = 1; p; sig++, p >>= 1)
+        if ((p & 1) && (signal_default_action(sig) == SIGDEF_TERM || signal_default_action(sig) == SIGDEF_CORE))
+            return true;
+    return false;
+}
+
 bool signal_pending(void)
 {
     signal_take_async();

@@ -464,6 +464,7 @@ static const struct rule {
     {"sys.max_processes", set_count, FIELD(max_processes)},
     {"picovm.memory_size", set_size, FIELD(memory_size)},
     {"picovm.shared_memory_size", set_size, FIELD(shared_memory_size)},
+    {"picovm.end_with_first_process", set_bool, FIELD(end_with_first)},
 };
 
 /* Gramine keys (with everything under them) that mean nothing to picovm. */

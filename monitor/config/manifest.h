@@ -26,6 +26,7 @@ struct pv_config {
     bool use_cmdline_argv;       /* loader.insecure__use_cmdline_argv */
     bool use_host_env;           /* loader.insecure__use_host_env */
     bool disable_aslr;           /* loader.insecure__disable_aslr */
+    bool end_with_first;         /* picovm.end_with_first_process */
     struct pv_env *env;          /* loader.env.NAME, in manifest order */
     size_t nenv;
     struct pv_mount *mounts;     /* fs.mounts, in manifest order */

@@ -120,6 +120,7 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     umask(mask);
     bi->umask = mask;
     bi->aslr = !cfg->disable_aslr;
+    bi->end_with_first = cfg->end_with_first;
     if (s.overflow) {
         snprintf(err, errlen, "arguments, environment and mounts do not fit in the %llu-byte boot-info area",
                  (unsigned long long)BOOTINFO_SIZE);

@@ -17,6 +17,7 @@
 /* libos/signal.h's, which needs the kernel's headers (glibc's siginfo_t is the same). */
 long signal_send(int sig, const siginfo_t *info);
 bool signal_pending(void);
+bool signal_pending_deadly(void);
 bool signal_nocldstop(void);
 struct signal_peers;
 void signal_set_peers(const struct signal_peers *peers);
@@ -55,6 +56,7 @@ long signal_send(int sig, const siginfo_t *info)
     return 0;
 }
 bool signal_pending(void) { return pending_signal; }
+bool signal_pending_deadly(void) { return pending_signal; }
 static bool nocldstop;
 bool signal_nocldstop(void) { return nocldstop; }
 void signal_set_peers(const struct signal_peers *peers) { (void)peers; }
