@@ -168,6 +168,9 @@ long vfs_symlink(const char *target, int dirfd, const char *path)
 
 long vfs_unlink(int dirfd, const char *path, bool is_dir)
 {
+    /* "" names nothing, before its last component (none) is judged like "/". */
+    if (!path[0])
+        return -ENOENT;
     enum path_last last = path_last_kind(path);
     if (last != PATH_LAST_NAME) {
         if (!is_dir)

@@ -46,6 +46,11 @@ long sys_open(const char *path, int flags, int mode)
     return sys_openat(AT_FDCWD, path, flags, mode);
 }
 
+long sys_creat(const char *path, int mode)
+{
+    return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
 /* An anonymous file in /dev/shm's tmpfs: its key is unique in the
  * application, so a shared mapping of it is shared with the children that
  * inherit the descriptor. */

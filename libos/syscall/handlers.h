@@ -100,6 +100,7 @@ long sys_readv(int fd, const struct iovec *iov, int cnt);
 long sys_truncate(const char *path, int64_t length);
 long sys_write(int fd, const void *buf, size_t count);
 long sys_writev(int fd, const struct iovec *iov, int cnt);
+long sys_creat(const char *path, int mode);
 
 /* sys/info.c */
 long sys_getegid(void);

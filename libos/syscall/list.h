@@ -60,6 +60,7 @@ SC(316, renameat2, 5)
 SC(319, memfd_create, 2)
 SC(332, statx, 5)
 SC(439, faccessat2, 4)
+SC(85, creat, 2)
 
 /* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
 SC(22, pipe, 1)
