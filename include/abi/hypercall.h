@@ -46,6 +46,8 @@ enum hc_nr {
     HC_SYMLINK,       /* (target, targetlen, uri, urilen): a symlink at uri whose content is
                        * target, any text shorter than PATH_MAX (4096) bytes */
     HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
+    HC_LINK,          /* (uri, urilen, uri2, urilen2): a hard link uri2 to uri, neither followed;
+                       * both in writable mounts (a new name must not make a read-only file writable) */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */

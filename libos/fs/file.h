@@ -34,6 +34,8 @@ struct fs_type {
     long (*readlink)(struct mount *m, const char *rel, char *buf, size_t len);
     long (*symlink)(struct mount *m, const char *rel, const char *target);  /* NULL: -EPERM */
     long (*setattr)(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow);  /* NULL: -EPERM */
+    /* A new name new_rel for old_rel (never followed), not a directory.  NULL: -EPERM */
+    long (*link)(struct mount *m, const char *old_rel, const char *new_rel);
 };
 
 struct mount {

@@ -229,6 +229,15 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
     return r < 0 ? r : pal->stream_symlink(target, uri);
 }
 
+static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    char uri[PAL_MAX_URI], new_uri[PAL_MAX_URI];
+    long r = make_uri(m, old_rel, uri);
+    if (r == 0)
+        r = make_uri(m, new_rel, new_uri);
+    return r < 0 ? r : pal->stream_link(uri, new_uri);
+}
+
 const struct fs_type fs_host = {
     .name = "chroot",
     .open = host_open,
@@ -239,4 +248,5 @@ const struct fs_type fs_host = {
     .readlink = host_readlink,
     .symlink = host_symlink,
     .setattr = host_setattr,
+    .link = host_link,
 };

@@ -128,3 +128,19 @@ long sys_readlink(const char *path, char *buf, int bufsiz)
 {
     return sys_readlinkat(AT_FDCWD, path, buf, bufsiz);
 }
+
+/* AT_EMPTY_PATH asks for CAP_DAC_READ_SEARCH, which the program lacks: "" is then ENOENT as without it. */
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
+{
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long r = user_path_ok(oldpath);
+    if (r == 0)
+        r = user_path_ok(newpath);
+    return r < 0 ? r : vfs_link(olddirfd, oldpath, newdirfd, newpath, flags & AT_SYMLINK_FOLLOW);
+}
+
+long sys_link(const char *oldpath, const char *newpath)
+{
+    return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}

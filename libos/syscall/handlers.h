@@ -67,6 +67,8 @@ long sys_symlink(const char *target, const char *linkpath);
 long sys_symlinkat(const char *target, int newdirfd, const char *linkpath);
 long sys_unlink(const char *path);
 long sys_unlinkat(int dirfd, const char *path, int flags);
+long sys_link(const char *oldpath, const char *newpath);
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
 
 /* sys/exec.c */
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[]);
