@@ -127,6 +127,7 @@ long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofol
 long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }
 
 long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }
+long kvm_stream_flock(long h, int op) { return hcall(HC_FLOCK, h, (uint64_t)(unsigned int)op, 0, 0); }
 
 long kvm_stream_pipe(long handles[2], int flags)
 {

@@ -24,6 +24,7 @@ static const struct pal_ops kvm_pal = {
     .stream_poll = kvm_stream_poll,
     .stream_nread = kvm_stream_nread,
     .stream_lock = kvm_stream_lock,
+    .stream_flock = kvm_stream_flock,
     .vsock_listen = kvm_vsock_listen,
     .vsock_accept = kvm_vsock_accept,
     .vsock_connect = kvm_vsock_connect,

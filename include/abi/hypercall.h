@@ -75,6 +75,9 @@ enum hc_nr {
                        * *uaddr != val, -ETIMEDOUT after timeout_ns (< 0: none), -EINTR when the
                        * monitor posts an upcall event.  WAKE: wakes at most count (up to INT_MAX)
                        * waiters -> how many it woke */
+    HC_FLOCK = 114,   /* (handle, LOCK_SH/LOCK_EX/LOCK_UN) flock(2) on the host fd, never waiting
+                       * (-EWOULDBLOCK: the guest waits and tries again), so picoprocesses sharing
+                       * the file exclude each other as Linux processes do */
     HC_NR_CALLS = 128
 };
 

@@ -127,6 +127,7 @@ struct pal_ops {
     long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
     long (*stream_nread)(long handle);   /* bytes readable now without waiting (FIONREAD) */
     long (*stream_lock)(long handle, int cmd, void *flock);   /* fcntl record lock, Linux struct flock */
+    long (*stream_flock)(long handle, int op);   /* LOCK_SH/EX/UN, never waits: -EWOULDBLOCK */
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);

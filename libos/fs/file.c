@@ -43,6 +43,7 @@ void file_put(struct file *f)
 {
     if (--f->refcount > 0)
         return;
+    file_flock_release(f);
     if (f->ops->release)
         f->ops->release(f);
     kfree(f->path);

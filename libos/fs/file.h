@@ -61,6 +61,9 @@ struct file_ops {
     /* fcntl record locks (struct flock, l_whence SEEK_SET or SEEK_END); NULL:
      * no other process can reach the file, so nobody is in the way */
     long (*lock)(struct file *f, int cmd, void *flock);
+    /* flock(2) LOCK_SH/EX/UN without waiting (-EWOULDBLOCK) on a file other
+     * processes reach; NULL: the lock is kept here, for this process (fs/flock.c) */
+    long (*flock)(struct file *f, int op);
     /* poll and select (poll.h): returns the POLL* bits ready now, and may name
      * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
      * streams to wait on, whose revents are the file's too.  Console, pipes
@@ -91,5 +94,9 @@ long file_setattr(struct file *f, const struct vfs_attr *a);
 struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path);
 void file_get(struct file *f);
 void file_put(struct file *f);
+/* flock(2): LOCK_SH, LOCK_EX or LOCK_UN, | LOCK_NB (fs/flock.c). */
+long file_flock(struct file *f, int op);
+/* The last reference to f is gone: its flock lock with it. */
+void file_flock_release(struct file *f);
 
 #endif

@@ -142,6 +142,11 @@ static long host_lock(struct file *f, int cmd, void *flock)
     return pal->stream_lock(host_handle(f), cmd, flock);
 }
 
+static long host_flock(struct file *f, int op)
+{
+    return pal->stream_flock(host_handle(f), op);
+}
+
 static void host_release(struct file *f)
 {
     pal->stream_close(host_handle(f));
@@ -158,6 +163,7 @@ static const struct file_ops host_file_ops = {
     .setattr = host_fsetattr,
     .release = host_release,
     .lock = host_lock,
+    .flock = host_flock,
 };
 
 static long host_open(struct mount *m, const char *rel, int flags, int mode, struct file **out)

@@ -75,6 +75,12 @@ static short pipe_poll(struct file *f, short events, struct pal_poll wait[])
     return 0;
 }
 
+/* On the host pipe: other processes that share it see the lock. */
+static long pipe_flock(struct file *f, int op)
+{
+    return pal->stream_flock(pipe_handle(f), op);
+}
+
 static void pipe_release(struct file *f)
 {
     pal->stream_close(pipe_handle(f));
@@ -88,6 +94,7 @@ static const struct file_ops pipe_ops = {
     .ioctl = pipe_ioctl,
     .poll = pipe_poll,
     .release = pipe_release,
+    .flock = pipe_flock,
 };
 
 /* A file over handle h, which it owns from here on (closed if this fails).

@@ -84,6 +84,14 @@ static long record_lock(struct file *f, int cmd, struct flock *ufl)
     }
 }
 
+long sys_flock(int fd, int op)
+{
+    struct file *f = fd_file(fd);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    return file_flock(f, op);
+}
+
 long sys_fcntl(int fd, int cmd, unsigned long arg)
 {
     struct file *f = fd_file(fd);

@@ -78,6 +78,7 @@ long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, unsigned long arg);
+long sys_flock(int fd, int op);
 
 /* sys/fork.c */
 long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint64_t tls);

@@ -63,6 +63,7 @@ SC(439, faccessat2, 4)
 SC(85, creat, 2)
 SC(86, link, 2)
 SC(265, linkat, 5)
+SC(73, flock, 2)
 
 /* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
 SC(22, pipe, 1)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -169,6 +170,19 @@ static int64_t hc_lock(struct vm *vm, int fd, const uint64_t a[6])
         return -errno;
     fl.l_pid = 0;   /* a host pid means nothing in the guest */
     return gva_write(vm, a[2], &fl, sizeof fl);
+}
+
+
+/* Never waits: a guest that wants to block tries again, and stays interruptible. */
+static int64_t hc_flock(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    if (a[1] != LOCK_SH && a[1] != LOCK_EX && a[1] != LOCK_UN)
+        return -EINVAL;
+    while (flock(fd, (int)a[1] | LOCK_NB))
+        if (errno != EINTR)
+            return -errno;
+    return 0;
 }
 
 
@@ -488,4 +502,5 @@ void pal_files_setup(void)
     pal_register(HC_SETATTR, hc_setattr);
     pal_register(HC_LINK, hc_link);
     pal_register_fd(HC_LOCK, hc_lock);
+    pal_register_fd(HC_FLOCK, hc_flock);
 }

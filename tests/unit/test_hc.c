@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -592,6 +593,28 @@ static void test_link(void)
     EXPECT_EQ(count_fds(), fds);
 }
 
+/* flock on the host fd: two handles are two open files that exclude each
+ * other; the monitor never waits. */
+static void test_flock(void)
+{
+    int64_t h1 = open_rel("/rw/file.txt", O_RDONLY, 0), h2 = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_EX, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_SH, 0, 0, 0), -EWOULDBLOCK);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_SH, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_SH, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_EX, 0, 0, 0), -EWOULDBLOCK);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_UN, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_EX, 0, 0, 0), 0);
+    const uint64_t bad_ops[] = { 0, LOCK_NB, LOCK_EX | LOCK_NB, LOCK_SH | LOCK_EX, 1ull << 32 | LOCK_EX,
+                                 UINT64_MAX };
+    for (size_t i = 0; i < sizeof bad_ops / sizeof *bad_ops; i++)
+        EXPECT_EQ(hc(HC_FLOCK, h1, bad_ops[i], 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_FLOCK, (uint64_t)-1, LOCK_EX, 0, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_FLOCK, HC_MAX_HANDLES, LOCK_EX, 0, 0, 0), -EBADF);
+    hc(HC_CLOSE, h1, 0, 0, 0, 0);
+    hc(HC_CLOSE, h2, 0, 0, 0, 0);
+}
+
 static void test_hostile_args(void)
 {
     const uint64_t wild[] = { 0, RAM_SIZE, RAM_SIZE - 1, UINT64_MAX, UINT64_MAX - 4095,
@@ -874,7 +897,7 @@ int main(void)
         { "escapes", test_escapes },     { "readonly", test_readonly },
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
-        { "link", test_link },
+        { "link", test_link },           { "flock", test_flock },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
         { "scattered_io", test_scattered_io },
