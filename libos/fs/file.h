@@ -48,7 +48,8 @@ struct mount {
 };
 
 struct file_ops {
-    /* pos is the file position to use and advance; NULL for streams without one. */
+    /* pos is the file position to use and advance; NULL for streams without
+     * one, and for files whose position the stream keeps (seek below). */
     long (*read)(struct file *f, void *buf, size_t len, uint64_t *pos);
     long (*write)(struct file *f, const void *buf, size_t len, uint64_t *pos);
     long (*stat)(struct file *f, struct stat *st);
@@ -70,6 +71,12 @@ struct file_ops {
      * and sockets answer through their streams.  NULL: always readable and
      * writable, as regular files are. */
     short (*poll)(struct file *f, short events, struct pal_poll wait[]);
+    /* lseek(2) (SEEK_SET, SEEK_CUR, SEEK_END) of a position the stream keeps:
+     * a host file's is the host descriptor's, which the picoprocesses forked
+     * from the opener share, as Linux processes share an open file
+     * description's offset.  NULL: the position is f->pos, this process's
+     * own (tmpfs is private to each process anyway). */
+    long (*seek)(struct file *f, int64_t off, int whence);
 };
 #define FILE_POLL_STREAMS 2
 
@@ -77,7 +84,7 @@ struct file {
     int refcount;
     const struct file_ops *ops;
     int flags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened */
-    uint64_t pos;
+    uint64_t pos;        /* unused when ops->seek keeps the position */
     bool seekable;       /* false for the console, pipes and sockets: lseek gives -ESPIPE */
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
@@ -89,6 +96,8 @@ struct file {
 /* Reads until len bytes or end of file (a mapping or a loader wants it all). */
 long file_pread(struct file *f, void *buf, size_t len, uint64_t off);
 long file_stat(struct file *f, struct stat *st);
+/* The file position (ops->seek or pos), or -errno. */
+long file_tell(struct file *f);
 long file_setattr(struct file *f, const struct vfs_attr *a);
 
 struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path);

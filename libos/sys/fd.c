@@ -56,9 +56,12 @@ static long record_lock(struct file *f, int cmd, struct flock *ufl)
         int acc = f->flags & O_ACCMODE;
         if (!get && ((fl.l_type == F_RDLCK && acc == O_WRONLY) || (fl.l_type == F_WRLCK && acc == O_RDONLY)))
             return -EBADF;
-        if (fl.l_whence == SEEK_CUR) {   /* our file position, not the host descriptor's */
+        if (fl.l_whence == SEEK_CUR) {
+            long at = file_tell(f);
+            if (at < 0)
+                return at;
             fl.l_whence = SEEK_SET;
-            fl.l_start += (long long)f->pos;
+            fl.l_start += at;
         }
         long r = f->ops->lock(f, cmd, &fl);
         if (r == 0 && get)

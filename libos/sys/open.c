@@ -83,7 +83,7 @@ long sys_close(int fd)
 /* One read or write at *pos (NULL: the file's own position, if it has one). */
 static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool write)
 {
-    if (!pos && f->seekable)
+    if (!pos && f->seekable && !f->ops->seek)
         pos = &f->pos;
     long (*io)(struct file *, void *, size_t, uint64_t *) =
         write ? (long (*)(struct file *, void *, size_t, uint64_t *))f->ops->write : f->ops->read;
@@ -93,6 +93,11 @@ static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool wri
     /* Where it happened: an O_APPEND write moved to the end first. */
     if (n > 0 && pos)
         filemap_after_io(f, buf, (size_t)n, *pos - (uint64_t)n, write);
+    else if (n > 0 && f->seekable && filemap_active()) {
+        long at = file_tell(f);   /* the stream kept the position: ask it only when it matters */
+        if (at >= n)
+            filemap_after_io(f, buf, (size_t)n, (uint64_t)(at - n), write);
+    }
     return n;
 }
 
@@ -229,6 +234,8 @@ long sys_lseek(int fd, int64_t off, int whence)
         return -EBADF;
     if (!f->seekable)
         return -ESPIPE;
+    if (f->ops->seek && whence != SEEK_DATA && whence != SEEK_HOLE)
+        return f->ops->seek(f, off, whence);
     int64_t base = 0, pos;
     struct stat st;
     long r;
@@ -258,6 +265,8 @@ long sys_lseek(int fd, int64_t off, int whence)
     }
     if (__builtin_add_overflow(base, off, &pos) || pos < 0)
         return -EINVAL;
+    if (f->ops->seek)
+        return f->ops->seek(f, pos, SEEK_SET);
     f->pos = (uint64_t)pos;
     return pos;
 }
@@ -326,7 +335,10 @@ long sys_ioctl(int fd, unsigned int req, unsigned long arg)
             int *p = (int *)arg;
             if (!user_range_ok(p, sizeof(*p), true))
                 return -EFAULT;
-            *p = (int)(st.st_size - (int64_t)f->pos);
+            long at = file_tell(f);
+            if (at < 0)
+                return at;
+            *p = (int)(st.st_size - at);
             return 0;
         }
         break;
