@@ -141,6 +141,8 @@ long kvm_stream_pipe(long handles[2], int flags)
     return r;
 }
 
+long kvm_stream_pipe_size(long h, unsigned long size) { return hcall(HC_PIPE_SIZE, h, size, 0, 0); }
+
 long kvm_stream_nread(long handle)
 {
     return vsock_handle(handle) ? vsock_nread(handle) : hcall(HC_NREAD, handle, 0, 0, 0);

@@ -23,6 +23,7 @@ static const struct pal_ops kvm_pal = {
     .stream_pipe = kvm_stream_pipe,
     .stream_poll = kvm_stream_poll,
     .stream_nread = kvm_stream_nread,
+    .stream_pipe_size = kvm_stream_pipe_size,
     .stream_lock = kvm_stream_lock,
     .stream_flock = kvm_stream_flock,
     .vsock_listen = kvm_vsock_listen,

@@ -65,6 +65,8 @@ enum hc_nr {
                        * an event of its own (a signal); 0 on timeout, or early when vsock traffic
                        * arrived (the PAL checks its own streams then) */
     HC_NREAD,         /* (handle) -> bytes a read would return now without waiting (FIONREAD) */
+    HC_PIPE_SIZE,     /* (handle of a host pipe, new capacity in bytes or 0 to keep it) -> the
+                       * capacity (F_SETPIPE_SZ/F_GETPIPE_SZ); above HC_PIPE_MAX_SIZE -EPERM */
     HC_LOCK = 112,    /* (handle, Linux F_GETLK/F_SETLK/F_SETLKW/F_OFD_* command, struct flock *)
                        * a record lock on the host file, so picoprocesses (host processes) exclude
                        * each other as Linux processes do */
@@ -88,6 +90,8 @@ enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX
 #define HC_MAX_HANDLES 1024
 #define HC_MAX_URI     4096
 #define HC_MAX_IO      (1ull << 30)
+/* Linux's default /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */
+#define HC_PIPE_MAX_SIZE (1u << 20)
 
 /* One stream of HC_POLL, as Linux's struct pollfd but with a 64-bit handle:
  * events and revents are Linux POLL* bits.  A negative handle is skipped

@@ -87,6 +87,20 @@ static void pipe_release(struct file *f)
     kfree(f->priv);
 }
 
+static const struct file_ops pipe_ops;
+
+long pipe_capacity(struct file *f, bool set, unsigned int size)
+{
+    if (f->ops != &pipe_ops)
+        return -EBADF;
+    if (!set)
+        return pal->stream_pipe_size(pipe_handle(f), 0);
+    /* Linux's round_pipe_size: at least a page, and a request it cannot round is too big. */
+    if (size > PAL_PIPE_MAX_SIZE)
+        return -EPERM;
+    return pal->stream_pipe_size(pipe_handle(f), MAX(size, 4096u));
+}
+
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
