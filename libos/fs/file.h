@@ -89,7 +89,7 @@ struct file {
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
-    int lease;           /* F_SETLEASE: F_RDLCK or F_UNLCK (0 as kzalloc'ed means none too) */
+    bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];

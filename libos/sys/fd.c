@@ -116,12 +116,12 @@ static long set_lease(struct file *f, unsigned long type)
         return -EACCES;
     switch (type) {
     case F_UNLCK:
-        f->lease = 0;
+        f->read_lease = false;
         return 0;
     case F_RDLCK:
         if ((f->flags & O_ACCMODE) != O_RDONLY || open_for_writing(&st))
             return -EAGAIN;
-        f->lease = F_RDLCK;
+        f->read_lease = true;
         return 0;
     case F_WRLCK:
         return -EAGAIN;
@@ -205,7 +205,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     case F_SETPIPE_SZ:
         return pipe_capacity(f, true, (unsigned int)arg);
     case F_GETLEASE:
-        return f->lease ? f->lease : F_UNLCK;
+        return f->read_lease ? F_RDLCK : F_UNLCK;
     case F_SETLEASE:
         return set_lease(f, arg);
     case F_GETOWN:
