@@ -69,6 +69,8 @@ long sys_unlink(const char *path);
 long sys_unlinkat(int dirfd, const char *path, int flags);
 long sys_link(const char *oldpath, const char *newpath);
 long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
+long sys_mknod(const char *path, unsigned int mode, unsigned int dev);
+long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int dev);
 
 /* sys/exec.c */
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[]);
