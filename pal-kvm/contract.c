@@ -29,6 +29,7 @@ _Static_assert(sizeof(struct pal_crash) == sizeof(struct hc_crash), "pal_crash i
 SAME_FIELD(struct pal_crash, struct hc_crash, addr, addr);
 _Static_assert((int)PAL_TTY_TCGETS == (int)HC_TTY_TCGETS && (int)PAL_TTY_WINSZ == (int)HC_TTY_WINSZ && (int)PAL_TTY_ISATTY == (int)HC_TTY_ISATTY,
                "PAL_TTY_* are HC_TTY_*");
+_Static_assert(PAL_PIPE_MAX_SIZE == HC_PIPE_MAX_SIZE, "pipe size limit");
 _Static_assert(PAL_MAX_URI == HC_MAX_URI && PAL_MAX_IO == HC_MAX_IO && PAL_POLL_MAX == HC_POLL_MAX, "limits");
 _Static_assert((int)PAL_LOG_ERROR == (int)LOG_ERROR && (int)PAL_LOG_WARNING == (int)LOG_WARNING && (int)PAL_LOG_DEBUG == (int)LOG_DEBUG &&
                (int)PAL_LOG_TRACE == (int)LOG_TRACE, "PAL_LOG_* are the boot-info page's LOG_*");

@@ -104,6 +104,11 @@ long kvm_stream_rename(const char *uri, const char *new_uri)
     return hcall(HC_RENAME, (uint64_t)uri, strlen(uri) + 1, (uint64_t)new_uri, strlen(new_uri) + 1);
 }
 
+long kvm_stream_link(const char *uri, const char *new_uri)
+{
+    return hcall(HC_LINK, (uint64_t)uri, strlen(uri) + 1, (uint64_t)new_uri, strlen(new_uri) + 1);
+}
+
 long kvm_stream_readlink(const char *uri, char *buf, size_t len)
 {
     return hcall(HC_READLINK, (uint64_t)uri, strlen(uri) + 1, (uint64_t)buf, len);
@@ -122,6 +127,7 @@ long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofol
 long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }
 
 long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }
+long kvm_stream_flock(long h, int op) { return hcall(HC_FLOCK, h, (uint64_t)(unsigned int)op, 0, 0); }
 
 long kvm_stream_pipe(long handles[2], int flags)
 {
@@ -134,6 +140,8 @@ long kvm_stream_pipe(long handles[2], int flags)
     }
     return r;
 }
+
+long kvm_stream_pipe_size(long h, unsigned long size) { return hcall(HC_PIPE_SIZE, h, size, 0, 0); }
 
 long kvm_stream_nread(long handle)
 {

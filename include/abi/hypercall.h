@@ -46,6 +46,8 @@ enum hc_nr {
     HC_SYMLINK,       /* (target, targetlen, uri, urilen): a symlink at uri whose content is
                        * target, any text shorter than PATH_MAX (4096) bytes */
     HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
+    HC_LINK,          /* (uri, urilen, uri2, urilen2): a hard link uri2 to uri, neither followed;
+                       * both in writable mounts (a new name must not make a read-only file writable) */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */
@@ -63,6 +65,8 @@ enum hc_nr {
                        * an event of its own (a signal); 0 on timeout, or early when vsock traffic
                        * arrived (the PAL checks its own streams then) */
     HC_NREAD,         /* (handle) -> bytes a read would return now without waiting (FIONREAD) */
+    HC_PIPE_SIZE,     /* (handle of a host pipe, new capacity in bytes or 0 to keep it) -> the
+                       * capacity (F_SETPIPE_SZ/F_GETPIPE_SZ); above HC_PIPE_MAX_SIZE -EPERM */
     HC_LOCK = 112,    /* (handle, Linux F_GETLK/F_SETLK/F_SETLKW/F_OFD_* command, struct flock *)
                        * a record lock on the host file, so picoprocesses (host processes) exclude
                        * each other as Linux processes do */
@@ -73,6 +77,9 @@ enum hc_nr {
                        * *uaddr != val, -ETIMEDOUT after timeout_ns (< 0: none), -EINTR when the
                        * monitor posts an upcall event.  WAKE: wakes at most count (up to INT_MAX)
                        * waiters -> how many it woke */
+    HC_FLOCK = 114,   /* (handle, LOCK_SH/LOCK_EX/LOCK_UN) flock(2) on the host fd, never waiting
+                       * (-EWOULDBLOCK: the guest waits and tries again), so picoprocesses sharing
+                       * the file exclude each other as Linux processes do */
     HC_NR_CALLS = 128
 };
 
@@ -83,6 +90,8 @@ enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX
 #define HC_MAX_HANDLES 1024
 #define HC_MAX_URI     4096
 #define HC_MAX_IO      (1ull << 30)
+/* Linux's default /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */
+#define HC_PIPE_MAX_SIZE (1u << 20)
 
 /* One stream of HC_POLL, as Linux's struct pollfd but with a 64-bit handle:
  * events and revents are Linux POLL* bits.  A negative handle is skipped

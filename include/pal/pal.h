@@ -15,6 +15,7 @@
 /* Limits of a single call. */
 #define PAL_MAX_URI  4096           /* bytes of a uri, NUL included */
 #define PAL_MAX_IO   (1ull << 30)   /* bytes one stream_read or stream_write moves */
+#define PAL_PIPE_MAX_SIZE (1u << 20)   /* the largest pipe capacity (-EPERM above) */
 #define PAL_POLL_MAX 2048           /* streams of one stream_poll */
 
 enum { PAL_LOG_ERROR = 0, PAL_LOG_WARNING = 1, PAL_LOG_INFO = 2, PAL_LOG_DEBUG = 3, PAL_LOG_TRACE = 4 };
@@ -127,7 +128,9 @@ struct pal_ops {
      * woken for an asynchronous event (a signal) */
     long (*stream_poll)(struct pal_poll *fds, int n, long long timeout_ns);   /* < 0: forever */
     long (*stream_nread)(long handle);   /* bytes readable now without waiting (FIONREAD) */
+    long (*stream_pipe_size)(long handle, unsigned long size);   /* a pipe's capacity (size 0: unchanged) */
     long (*stream_lock)(long handle, int cmd, void *flock);   /* fcntl record lock, Linux struct flock */
+    long (*stream_flock)(long handle, int op);   /* LOCK_SH/EX/UN, never waits: -EWOULDBLOCK */
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);
@@ -157,6 +160,7 @@ struct pal_ops {
     long (*stream_rename)(const char *uri, const char *new_uri);
     long (*stream_readlink)(const char *uri, char *buf, size_t len);
     long (*stream_symlink)(const char *target, const char *uri);   /* makes uri a link to target */
+    long (*stream_link)(const char *uri, const char *new_uri);     /* a hard link new_uri to uri */
     long (*stream_set_attr)(const char *uri, const struct pal_attr *attr, int nofollow);
     long (*stream_tty)(long handle, int op, void *buf);   /* op: PAL_TTY_* */
     /* time and randomness */

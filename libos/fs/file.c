@@ -1,5 +1,6 @@
 /* Open file descriptions: reference counted, shared by dup'ed descriptors. */
 #include "fs/fs.h"
+#include <linux/fs.h>
 
 struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path)
 {
@@ -43,6 +44,7 @@ void file_put(struct file *f)
 {
     if (--f->refcount > 0)
         return;
+    file_flock_release(f);
     if (f->ops->release)
         f->ops->release(f);
     kfree(f->path);
@@ -66,6 +68,11 @@ long file_pread(struct file *f, void *buf, size_t len, uint64_t off)
         done += (size_t)n;
     }
     return (long)done;
+}
+
+long file_tell(struct file *f)
+{
+    return f->ops->seek ? f->ops->seek(f, 0, SEEK_CUR) : (long)f->pos;
 }
 
 long file_stat(struct file *f, struct stat *st)

@@ -34,6 +34,8 @@ struct fs_type {
     long (*readlink)(struct mount *m, const char *rel, char *buf, size_t len);
     long (*symlink)(struct mount *m, const char *rel, const char *target);  /* NULL: -EPERM */
     long (*setattr)(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow);  /* NULL: -EPERM */
+    /* A new name new_rel for old_rel (never followed), not a directory.  NULL: -EPERM */
+    long (*link)(struct mount *m, const char *old_rel, const char *new_rel);
 };
 
 struct mount {
@@ -46,7 +48,8 @@ struct mount {
 };
 
 struct file_ops {
-    /* pos is the file position to use and advance; NULL for streams without one. */
+    /* pos is the file position to use and advance; NULL for streams without
+     * one, and for files whose position the stream keeps (seek below). */
     long (*read)(struct file *f, void *buf, size_t len, uint64_t *pos);
     long (*write)(struct file *f, const void *buf, size_t len, uint64_t *pos);
     long (*stat)(struct file *f, struct stat *st);
@@ -59,12 +62,21 @@ struct file_ops {
     /* fcntl record locks (struct flock, l_whence SEEK_SET or SEEK_END); NULL:
      * no other process can reach the file, so nobody is in the way */
     long (*lock)(struct file *f, int cmd, void *flock);
+    /* flock(2) LOCK_SH/EX/UN without waiting (-EWOULDBLOCK) on a file other
+     * processes reach; NULL: the lock is kept here, for this process (fs/flock.c) */
+    long (*flock)(struct file *f, int op);
     /* poll and select (poll.h): returns the POLL* bits ready now, and may name
      * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
      * streams to wait on, whose revents are the file's too.  Console, pipes
      * and sockets answer through their streams.  NULL: always readable and
      * writable, as regular files are. */
     short (*poll)(struct file *f, short events, struct pal_poll wait[]);
+    /* lseek(2) (SEEK_SET, SEEK_CUR, SEEK_END) of a position the stream keeps:
+     * a host file's is the host descriptor's, which the picoprocesses forked
+     * from the opener share, as Linux processes share an open file
+     * description's offset.  NULL: the position is f->pos, this process's
+     * own (tmpfs is private to each process anyway). */
+    long (*seek)(struct file *f, int64_t off, int whence);
 };
 #define FILE_POLL_STREAMS 2
 
@@ -72,11 +84,13 @@ struct file {
     int refcount;
     const struct file_ops *ops;
     int flags;           /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... as opened */
-    uint64_t pos;
+    uint64_t pos;        /* unused when ops->seek keeps the position */
     bool seekable;       /* false for the console, pipes and sockets: lseek gives -ESPIPE */
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
+    bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
+    int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };
@@ -84,10 +98,16 @@ struct file {
 /* Reads until len bytes or end of file (a mapping or a loader wants it all). */
 long file_pread(struct file *f, void *buf, size_t len, uint64_t off);
 long file_stat(struct file *f, struct stat *st);
+/* The file position (ops->seek or pos), or -errno. */
+long file_tell(struct file *f);
 long file_setattr(struct file *f, const struct vfs_attr *a);
 
 struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path);
 void file_get(struct file *f);
 void file_put(struct file *f);
+/* flock(2): LOCK_SH, LOCK_EX or LOCK_UN, | LOCK_NB (fs/flock.c). */
+long file_flock(struct file *f, int op);
+/* The last reference to f is gone: its flock lock with it. */
+void file_flock_release(struct file *f);
 
 #endif

@@ -101,9 +101,14 @@ static void copy_io(void *arg, uint64_t base, uint64_t len)
         memcpy(io->buf, pages, n);
 }
 
+bool filemap_active(void)
+{
+    return shared_obj_any_keyed();
+}
+
 void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool write)
 {
-    if (!n || !shared_obj_any_keyed() || !f->seekable)
+    if (!n || !filemap_active() || !f->seekable)
         return;
     /* A file's key does not change while it is open: asked of the host once. */
     if (!f->map_key_known) {

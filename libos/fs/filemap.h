@@ -20,5 +20,7 @@ extern const struct vma_owner_ops filemap_owner_ops;
 /* After a read (write) of n bytes at off of f: the bytes a mapping holds win
  * over the file's (the mapping gets the written bytes). */
 void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool write);
+/* Does any file have such an object now (else filemap_after_io has nothing to do)? */
+bool filemap_active(void);
 
 #endif

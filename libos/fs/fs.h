@@ -18,6 +18,9 @@
 #define S_IFREG  0100000
 #define S_IFDIR  0040000
 #define S_IFCHR  0020000
+#define S_IFBLK  0060000
+#define S_IFIFO  0010000
+#define S_IFSOCK 0140000
 #define S_ISUID  0004000
 #define S_ISGID  0002000
 #define S_ISVTX  0001000
@@ -82,6 +85,8 @@ long console_open_tty(int flags, struct file **out);
 /* Pipes (fs_pipe.c): the two ends of a new pipe, [0] for reading and [1]
  * for writing, with flags O_NONBLOCK and O_DIRECT (packet mode). */
 long pipe_files(int flags, struct file *ends[2]);
+/* F_GETPIPE_SZ (set false) and F_SETPIPE_SZ: the capacity, -EBADF for a file that is no pipe. */
+long pipe_capacity(struct file *f, bool set, unsigned int size);
 /* Files over PAL streams: console, pipes, sockets (fs/stream.c).
  * A write's result: -EPIPE also raises SIGPIPE in this process, as on Linux; */
 long write_sigpipe(long r);

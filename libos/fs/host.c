@@ -2,15 +2,15 @@
  *
  * A guest path below the mount becomes the URI "<host_uri>/<rel>"; the monitor
  * checks it against the manifest and resolves host symbolic links itself,
- * keeping them inside the mount.  Every read and write is one PAL call at an
- * explicit offset (the file position lives here, not on the host), so there
- * is no cache to keep coherent. */
+ * keeping them inside the mount.  Every read and write is one PAL call, so
+ * there is no cache to keep coherent.  The file position is the host
+ * descriptor's: a forked child shares the descriptor, so parent and child
+ * share the offset as Linux processes share an open file description. */
 #include "fs/fs.h"
 #include <linux/fs.h>
 
 struct host_file {
     long handle;
-    uint64_t dir_cookie;   /* the host directory's position after the last getdents */
 };
 
 static long host_handle(struct file *f)
@@ -43,9 +43,9 @@ static long host_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 }
 
 /* O_APPEND: the host file is opened without it (so F_SETFL can turn it on and
- * off) and each append writes at the size the host reports.  That is atomic
- * while this picoprocess is the only writer of the file; appends racing with
- * another process could overlap. */
+ * off) and each append writes at the size the host reports, then moves the
+ * position after it.  That is atomic while this picoprocess is the only
+ * writer of the file; appends racing with another process could overlap. */
 static long host_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 {
     long h = host_handle(f);
@@ -60,7 +60,14 @@ static long host_write(struct file *f, const void *buf, size_t len, uint64_t *po
     long n = pal->stream_write(h, buf, MIN(len, PAL_MAX_IO), off);
     if (n > 0 && pos)
         *pos = (uint64_t)off + (uint64_t)n;
+    else if (n > 0 && (f->flags & O_APPEND))
+        pal->stream_seek(h, off + n, SEEK_SET);
     return n;
+}
+
+static long host_seek(struct file *f, int64_t off, int whence)
+{
+    return pal->stream_seek(host_handle(f), off, whence);
 }
 
 static long host_fstat(struct file *f, struct stat *st)
@@ -68,33 +75,11 @@ static long host_fstat(struct file *f, struct stat *st)
     return pal->stream_attr(host_handle(f), (struct pal_stat *)st);
 }
 
-/* The directory position is the host's own cookie (the d_off of the last
- * record), so telldir/seekdir and rewinddir map onto the host directory. */
+/* The directory position is the host descriptor's (host_seek), so
+ * telldir/seekdir and rewinddir map onto the host directory. */
 static long host_getdents64(struct file *f, void *buf, size_t len)
 {
-    struct host_file *hf = f->priv;
-    if (f->pos != hf->dir_cookie) {
-        long r = pal->stream_seek(hf->handle, (long long)f->pos, SEEK_SET);
-        if (r < 0)
-            return r;
-        hf->dir_cookie = f->pos;
-    }
-    long n = pal->stream_readdir(hf->handle, buf, len);
-    if (n <= 0)
-        return n;
-    size_t off = 0;
-    int64_t cookie = (int64_t)f->pos;
-    while (off + 19 <= (size_t)n) {
-        const char *rec = (const char *)buf + off;
-        unsigned short reclen;
-        memcpy(&cookie, rec + 8, sizeof(cookie));
-        memcpy(&reclen, rec + 16, sizeof(reclen));
-        if (!reclen)
-            break;
-        off += reclen;
-    }
-    f->pos = hf->dir_cookie = (uint64_t)cookie;
-    return n;
+    return pal->stream_readdir(host_handle(f), buf, len);
 }
 
 static long host_truncate(struct file *f, uint64_t len)
@@ -142,6 +127,11 @@ static long host_lock(struct file *f, int cmd, void *flock)
     return pal->stream_lock(host_handle(f), cmd, flock);
 }
 
+static long host_flock(struct file *f, int op)
+{
+    return pal->stream_flock(host_handle(f), op);
+}
+
 static void host_release(struct file *f)
 {
     pal->stream_close(host_handle(f));
@@ -158,6 +148,8 @@ static const struct file_ops host_file_ops = {
     .setattr = host_fsetattr,
     .release = host_release,
     .lock = host_lock,
+    .flock = host_flock,
+    .seek = host_seek,
 };
 
 static long host_open(struct mount *m, const char *rel, int flags, int mode, struct file **out)
@@ -229,6 +221,15 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
     return r < 0 ? r : pal->stream_symlink(target, uri);
 }
 
+static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    char uri[PAL_MAX_URI], new_uri[PAL_MAX_URI];
+    long r = make_uri(m, old_rel, uri);
+    if (r == 0)
+        r = make_uri(m, new_rel, new_uri);
+    return r < 0 ? r : pal->stream_link(uri, new_uri);
+}
+
 const struct fs_type fs_host = {
     .name = "chroot",
     .open = host_open,
@@ -239,4 +240,5 @@ const struct fs_type fs_host = {
     .readlink = host_readlink,
     .symlink = host_symlink,
     .setattr = host_setattr,
+    .link = host_link,
 };

@@ -75,10 +75,30 @@ static short pipe_poll(struct file *f, short events, struct pal_poll wait[])
     return 0;
 }
 
+/* On the host pipe: other processes that share it see the lock. */
+static long pipe_flock(struct file *f, int op)
+{
+    return pal->stream_flock(pipe_handle(f), op);
+}
+
 static void pipe_release(struct file *f)
 {
     pal->stream_close(pipe_handle(f));
     kfree(f->priv);
+}
+
+static const struct file_ops pipe_ops;
+
+long pipe_capacity(struct file *f, bool set, unsigned int size)
+{
+    if (f->ops != &pipe_ops)
+        return -EBADF;
+    if (!set)
+        return pal->stream_pipe_size(pipe_handle(f), 0);
+    /* Linux's round_pipe_size: at least a page, and a request it cannot round is too big. */
+    if (size > PAL_PIPE_MAX_SIZE)
+        return -EPERM;
+    return pal->stream_pipe_size(pipe_handle(f), MAX(size, 4096u));
 }
 
 static const struct file_ops pipe_ops = {
@@ -88,6 +108,7 @@ static const struct file_ops pipe_ops = {
     .ioctl = pipe_ioctl,
     .poll = pipe_poll,
     .release = pipe_release,
+    .flock = pipe_flock,
 };
 
 /* A file over handle h, which it owns from here on (closed if this fails).

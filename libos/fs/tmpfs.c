@@ -367,6 +367,26 @@ static long tmpfs_rename(struct mount *m, const char *old_rel, const char *new_r
     return 0;
 }
 
+/* A hard link: the VFS has followed a link old_rel if asked, so old_rel is named as is. */
+static long tmpfs_link(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    struct walk o, n;
+    long r = walk_existing(m, old_rel, &o);
+    if (r < 0)
+        return r;
+    if ((r = walk_new(m, new_rel, &n)) < 0)
+        return r;
+    if (S_ISDIR(o.node->mode))
+        return -EPERM;
+    if ((r = may_change(n.dir, NULL)) < 0)
+        return r;
+    if ((r = entry_insert(n.dir, n.name, n.namelen, o.node)) < 0)
+        return r;
+    count_link(n.dir, o.node);
+    o.node->ctime = pal->time_realtime_ns();
+    return 0;
+}
+
 static long tmpfs_readlink(struct mount *m, const char *rel, char *buf, size_t len)
 {
     struct tnode *node;
@@ -397,4 +417,5 @@ const struct fs_type fs_tmpfs = {
     .readlink = tmpfs_readlink,
     .symlink = tmpfs_symlink,
     .setattr = tmpfs_setattr,
+    .link = tmpfs_link,
 };

@@ -166,8 +166,39 @@ long vfs_symlink(const char *target, int dirfd, const char *path)
     return r;
 }
 
+/* Linux's order: the old name must exist, the new one must not (EEXIST,
+ * EROFS), both on one mount (EXDEV), and the old one is no directory (EPERM). */
+long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow)
+{
+    struct lookup ob, nb, *o = &ob, *n = &nb;
+    long r = lookup_path(olddirfd, oldpath, o);
+    if (r < 0)
+        return r;
+    if ((r = lookup_path(newdirfd, newpath, n)) < 0)
+        return r;
+    struct stat st;
+    /* The file systems never follow: a host link could lead anywhere on the host. */
+    while ((r = vfs_stat_lookup(o, &st, true)) == 0 && follow && S_ISLNK(st.st_mode))
+        if ((r = lookup_follow(o)) < 0)
+            return r;
+    if (r < 0)
+        return r;
+    if ((r = create_check(n, newpath, n->m && n->m->fs->link)) < 0)
+        return r;
+    if (n->must_dir)
+        return -ENOENT;
+    if (o->m != n->m || o->synthetic)
+        return o->synthetic ? -EPERM : -EXDEV;
+    if (S_ISDIR(st.st_mode))
+        return -EPERM;
+    return n->m->fs->link(n->m, o->rel, n->rel);
+}
+
 long vfs_unlink(int dirfd, const char *path, bool is_dir)
 {
+    /* "" names nothing, before its last component (none) is judged like "/". */
+    if (!path[0])
+        return -ENOENT;
     enum path_last last = path_last_kind(path);
     if (last != PATH_LAST_NAME) {
         if (!is_dir)

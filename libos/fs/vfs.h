@@ -24,6 +24,8 @@ long vfs_unlink(int dirfd, const char *path, bool is_dir);
 long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 long vfs_readlink(int dirfd, const char *path, char *buf, size_t len);
 long vfs_symlink(const char *target, int dirfd, const char *path);
+/* A hard link newpath to oldpath; follow: oldpath's final link is followed (AT_SYMLINK_FOLLOW). */
+long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow);
 long vfs_setattr(int dirfd, const char *path, const struct vfs_attr *a, bool nofollow);
 /* access(2) mode R_OK|W_OK|X_OK (0: existence); AT_EACCESS and AT_SYMLINK_NOFOLLOW flags. */
 long vfs_access(int dirfd, const char *path, int mode, int flags);

@@ -128,3 +128,53 @@ long sys_readlink(const char *path, char *buf, int bufsiz)
 {
     return sys_readlinkat(AT_FDCWD, path, buf, bufsiz);
 }
+
+/* AT_EMPTY_PATH asks for CAP_DAC_READ_SEARCH, which the program lacks: "" is then ENOENT as without it. */
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
+{
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long r = user_path_ok(oldpath);
+    if (r == 0)
+        r = user_path_ok(newpath);
+    return r < 0 ? r : vfs_link(olddirfd, oldpath, newdirfd, newpath, flags & AT_SYMLINK_FOLLOW);
+}
+
+long sys_link(const char *oldpath, const char *newpath)
+{
+    return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+/* mknod of a regular file is a create; device nodes need CAP_MKNOD, which
+ * the program lacks.  FIFOs (and socket nodes) are not offered yet. */
+long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int dev)
+{
+    (void)dev;
+    switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG:
+        break;
+    case S_IFCHR:
+    case S_IFBLK:
+    case S_IFDIR:
+        return -EPERM;
+    case S_IFIFO:
+    case S_IFSOCK:
+        return -ENOSYS;
+    default:
+        return -EINVAL;
+    }
+    long r = user_path_ok(path);
+    if (r < 0)
+        return r;
+    struct file *f;
+    r = vfs_open(dirfd, path, O_RDONLY | O_CREAT | O_EXCL, (int)(mode & 07777 & ~proc.umask), &f);
+    if (r == 0)
+        file_put(f);
+    return r;
+}
+
+long sys_mknod(const char *path, unsigned int mode, unsigned int dev)
+{
+    return sys_mknodat(AT_FDCWD, path, mode, dev);
+}

@@ -46,6 +46,11 @@ long sys_open(const char *path, int flags, int mode)
     return sys_openat(AT_FDCWD, path, flags, mode);
 }
 
+long sys_creat(const char *path, int mode)
+{
+    return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
 /* An anonymous file in /dev/shm's tmpfs: its key is unique in the
  * application, so a shared mapping of it is shared with the children that
  * inherit the descriptor. */
@@ -78,7 +83,7 @@ long sys_close(int fd)
 /* One read or write at *pos (NULL: the file's own position, if it has one). */
 static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool write)
 {
-    if (!pos && f->seekable)
+    if (!pos && f->seekable && !f->ops->seek)
         pos = &f->pos;
     long (*io)(struct file *, void *, size_t, uint64_t *) =
         write ? (long (*)(struct file *, void *, size_t, uint64_t *))f->ops->write : f->ops->read;
@@ -88,6 +93,11 @@ static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool wri
     /* Where it happened: an O_APPEND write moved to the end first. */
     if (n > 0 && pos)
         filemap_after_io(f, buf, (size_t)n, *pos - (uint64_t)n, write);
+    else if (n > 0 && f->seekable && filemap_active()) {
+        long at = file_tell(f);   /* the stream kept the position: ask it only when it matters */
+        if (at >= n)
+            filemap_after_io(f, buf, (size_t)n, (uint64_t)(at - n), write);
+    }
     return n;
 }
 
@@ -175,10 +185,13 @@ long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count)
             done += (size_t)w;
         if (w != n) {
             /* What was read and not written goes back to in_fd, as if unread. */
+            int64_t back = n - MAX(w, 0);
             if (offset)
-                pos -= (uint64_t)(n - MAX(w, 0));
+                pos -= (uint64_t)back;
+            else if (in->seekable && in->ops->seek)
+                in->ops->seek(in, -back, SEEK_CUR);
             else if (in->seekable)
-                in->pos -= (uint64_t)(n - MAX(w, 0));
+                in->pos -= (uint64_t)back;
             r = w;
             break;
         }
@@ -273,6 +286,8 @@ long sys_lseek(int fd, int64_t off, int whence)
         return -EBADF;
     if (!f->seekable)
         return -ESPIPE;
+    if (f->ops->seek && whence != SEEK_DATA && whence != SEEK_HOLE)
+        return f->ops->seek(f, off, whence);
     int64_t base = 0, pos;
     struct stat st;
     long r;
@@ -302,6 +317,8 @@ long sys_lseek(int fd, int64_t off, int whence)
     }
     if (__builtin_add_overflow(base, off, &pos) || pos < 0)
         return -EINVAL;
+    if (f->ops->seek)
+        return f->ops->seek(f, pos, SEEK_SET);
     f->pos = (uint64_t)pos;
     return pos;
 }
@@ -370,7 +387,10 @@ long sys_ioctl(int fd, unsigned int req, unsigned long arg)
             int *p = (int *)arg;
             if (!user_range_ok(p, sizeof(*p), true))
                 return -EFAULT;
-            *p = (int)(st.st_size - (int64_t)f->pos);
+            long at = file_tell(f);
+            if (at < 0)
+                return at;
+            *p = (int)(st.st_size - at);
             return 0;
         }
         break;

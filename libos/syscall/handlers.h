@@ -67,6 +67,10 @@ long sys_symlink(const char *target, const char *linkpath);
 long sys_symlinkat(const char *target, int newdirfd, const char *linkpath);
 long sys_unlink(const char *path);
 long sys_unlinkat(int dirfd, const char *path, int flags);
+long sys_link(const char *oldpath, const char *newpath);
+long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
+long sys_mknod(const char *path, unsigned int mode, unsigned int dev);
+long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int dev);
 
 /* sys/exec.c */
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[]);
@@ -76,6 +80,7 @@ long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, unsigned long arg);
+long sys_flock(int fd, int op);
 
 /* sys/fork.c */
 long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint64_t tls);
@@ -101,6 +106,7 @@ long sys_truncate(const char *path, int64_t length);
 long sys_write(int fd, const void *buf, size_t count);
 long sys_writev(int fd, const struct iovec *iov, int cnt);
 long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
+long sys_creat(const char *path, int mode);
 
 /* sys/info.c */
 long sys_getegid(void);

@@ -61,6 +61,12 @@ SC(316, renameat2, 5)
 SC(319, memfd_create, 2)
 SC(332, statx, 5)
 SC(439, faccessat2, 4)
+SC(85, creat, 2)
+SC(86, link, 2)
+SC(265, linkat, 5)
+SC(73, flock, 2)
+SC(133, mknod, 3)
+SC(259, mknodat, 4)
 
 /* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
 SC(22, pipe, 1)

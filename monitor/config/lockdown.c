@@ -192,7 +192,9 @@ int monitor_lockdown(char *err, size_t errlen)
         /* policy.c: every guest path. */
         ALLOW(openat2),
         ALLOW(newfstatat), ALLOW(getdents64), ALLOW(lseek), ALLOW(readlinkat),
-        ALLOW(mkdirat), ALLOW(unlinkat), ALLOW(renameat), ALLOW(symlinkat),
+        ALLOW(mkdirat), ALLOW(unlinkat), ALLOW(renameat), ALLOW(symlinkat), ALLOW(linkat),
+        /* pal/files.c: HC_FLOCK on guest files and pipes. */
+        ALLOW(flock),
         ALLOW(fchownat), ALLOW(utimensat), ALLOW(ftruncate), ALLOW(fsync),
         /* glibc 2.36's fchmodat(AT_SYMLINK_NOFOLLOW): openat(O_PATH) of the
          * name, then chmod of /proc/self/fd/N. */
@@ -230,8 +232,9 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(socket, 0, 0, DENY, AF_UNIX), ALLOW(connect), ALLOW(accept4), ALLOW(sendto),
         ALLOW(readv), ALLOW(shutdown), ALLOW(bind), ALLOW(listen),
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
-        /* pal/files.c: record locks on guest files; nothing else through fcntl. */
-        ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW),
+        /* pal/files.c: record locks on guest files; pal/pipes.c: pipe sizes; nothing else through fcntl. */
+        ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+                    F_GETPIPE_SZ, F_SETPIPE_SZ),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),
         /* The return from glibc's own signal handlers (thread cancel, set*id). */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -172,6 +173,19 @@ static int64_t hc_lock(struct vm *vm, int fd, const uint64_t a[6])
 }
 
 
+/* Never waits: a guest that wants to block tries again, and stays interruptible. */
+static int64_t hc_flock(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    if (a[1] != LOCK_SH && a[1] != LOCK_EX && a[1] != LOCK_UN)
+        return -EINVAL;
+    while (flock(fd, (int)a[1] | LOCK_NB))
+        if (errno != EINTR)
+            return -errno;
+    return 0;
+}
+
+
 static int stat_nofollow(const char *uri, struct stat *st)
 {
     int dirfd;
@@ -300,7 +314,11 @@ static int64_t hc_readlink(struct vm *vm, const uint64_t a[6])
     return on_name(vm, a, false, do_readlink);
 }
 
-static int64_t hc_rename(struct vm *vm, const uint64_t a[6])
+/* Runs a call on two names (uri at a[0], a[1] bytes; uri2 at a[2], a[3]
+ * bytes), both as for a write: op gets each confined parent and final name. */
+typedef int (*two_names_op)(int fdir, const char *fname, int tdir, const char *tname);
+
+static int64_t on_two_names(struct vm *vm, const uint64_t a[6], two_names_op op)
 {
     char from[HC_MAX_URI], to[HC_MAX_URI], fname[NAME_MAX + 1], tname[NAME_MAX + 1];
     int err = copy_uri(vm, a[0], a[1], from);
@@ -314,11 +332,29 @@ static int64_t hc_rename(struct vm *vm, const uint64_t a[6])
         return err;
     err = policy_parent(to, true, &tdir, tname, sizeof tname);
     if (!err) {
-        err = renameat(fdir, fname, tdir, tname) ? -errno : 0;
+        err = op(fdir, fname, tdir, tname) ? -errno : 0;
         close(tdir);
     }
     close(fdir);
     return err;
+}
+
+static int64_t hc_rename(struct vm *vm, const uint64_t a[6])
+{
+    return on_two_names(vm, a, renameat);
+}
+
+/* Neither name is followed: the guest follows links itself. */
+static int do_link(int fdir, const char *fname, int tdir, const char *tname)
+{
+    return linkat(fdir, fname, tdir, tname, 0);
+}
+
+/* The old name too must be in a writable mount: a link in a writable mount
+ * to a file of a read-only one would let the guest write that file. */
+static int64_t hc_link(struct vm *vm, const uint64_t a[6])
+{
+    return on_two_names(vm, a, do_link);
 }
 
 static int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
@@ -464,5 +500,7 @@ void pal_files_setup(void)
     pal_register_fd(HC_SEEK, hc_seek);
     pal_register(HC_SYMLINK, hc_symlink);
     pal_register(HC_SETATTR, hc_setattr);
+    pal_register(HC_LINK, hc_link);
     pal_register_fd(HC_LOCK, hc_lock);
+    pal_register_fd(HC_FLOCK, hc_flock);
 }

@@ -54,8 +54,20 @@ static int64_t hc_nread(struct vm *vm, int fd, const uint64_t a[6])
     return ioctl(fd, FIONREAD, &n) ? -errno : n;
 }
 
+/* The monitor may be privileged, the guest is not: it gets no more than an
+ * unprivileged Linux process, however much the host would allow. */
+static int64_t hc_pipe_size(struct vm *vm, int fd, const uint64_t a[6])
+{
+    (void)vm;
+    if (a[1] > HC_PIPE_MAX_SIZE)
+        return -EPERM;
+    int r = a[1] ? fcntl(fd, F_SETPIPE_SZ, (int)a[1]) : fcntl(fd, F_GETPIPE_SZ);
+    return r < 0 ? -errno : r;
+}
+
 void pal_pipes_setup(void)
 {
     pal_register(HC_PIPE, hc_pipe);
     pal_register_fd(HC_NREAD, hc_nread);
+    pal_register_fd(HC_PIPE_SIZE, hc_pipe_size);
 }

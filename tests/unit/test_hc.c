@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,7 +180,7 @@ static void test_table(void)
     EXPECT(hc(HC_EXIT, 0, 0, 0, 0, 0) == -ENOSYS, "HC_EXIT is carried out by the vCPU thread");
     EXPECT(hc(HC_FORK, 0, 0, 0, 0, 0) == -ENOSYS, "HC_FORK is carried out by the vCPU thread");
     /* Every other call is served: a handle call on no handle answers -EBADF. */
-    for (int nr = HC_EXIT + 1; nr < HC_SYMLINK + 2; nr++)
+    for (int nr = HC_EXIT + 1; nr <= HC_LINK; nr++)
         EXPECT(hc(nr, 999, 0, 0, 0, 0) != -ENOSYS, "no handler for %d", nr);
     EXPECT(hc(HC_NR_CALLS - 1, 0, 0, 0, 0, 0) == -ENOSYS, "an unknown call is -ENOSYS");
 }
@@ -548,6 +549,72 @@ static void test_setattr(void)
     EXPECT_EQ(count_fds(), fds);
 }
 
+static int64_t link_rel(const char *from, const char *to)
+{
+    uint64_t l1 = put_uri(URI1, from), l2 = put_uri(URI2, to);
+    return hc(HC_LINK, URI1, l1, URI2, l2, 0);
+}
+
+/* Hard links: both names beneath writable mounts, neither followed. */
+static void test_link(void)
+{
+    int fds = count_fds();
+    EXPECT_EQ(link_rel("/rw/file.txt", "/rw/sub/hard"), 0);
+    struct stat a, b;
+    EXPECT(!stat(host_path("/rw/file.txt"), &a) && !stat(host_path("/rw/sub/hard"), &b) &&
+           a.st_ino == b.st_ino && b.st_nlink == 2, "one file, two names");
+    EXPECT_EQ(link_rel("/rw/file.txt", "/rw/sub/hard"), -EEXIST);
+    EXPECT_EQ(link_rel("/rw/nothing", "/rw/sub/hard2"), -ENOENT);
+    EXPECT_EQ(link_rel("/rw/sub", "/rw/subdir_link"), -EPERM);
+    EXPECT_EQ(link_rel("/rw", "/rw/root_link"), -EBUSY);
+    /* A symlink is linked as itself, never followed out of the mount. */
+    EXPECT_EQ(link_rel("/rw/link_out", "/rw/link_out2"), 0);
+    EXPECT(lstat(host_path("/rw/link_out2"), &b) == 0 && S_ISLNK(b.st_mode), "the link, not its target");
+    /* Read-only mounts: neither a new name for their files nor a name in them. */
+    EXPECT_EQ(link_rel("/ro/data.txt", "/rw/ro_alias"), -EROFS);
+    EXPECT_EQ(link_rel("/rw/file.txt", "/ro/planted"), -EROFS);
+    EXPECT_EQ(link_rel("/rw/nested_ro/keep.txt", "/rw/keep_alias"), -EROFS);
+    EXPECT_EQ(link_rel("/rw/sub/../nested_ro/keep.txt", "/rw/keep_alias"), -EROFS);
+    EXPECT_EQ(link_rel("/rw/to_nested/keep.txt", "/rw/keep_alias"), -EACCES);
+    /* No way out. */
+    EXPECT_EQ(link_rel("/rw/link_up/outside/secret.txt", "/rw/stolen"), -EACCES);
+    EXPECT_EQ(link_rel("/outside/secret.txt", "/rw/stolen"), -EACCES);
+    EXPECT_EQ(link_rel("/rw/file.txt", "/rw/link_up/outside/planted"), -EACCES);
+    EXPECT_EQ(link_rel("/rw/../outside/secret.txt", "/rw/stolen"), -EACCES);
+    EXPECT(!host_exists("/rw/stolen") && !host_exists("/outside/planted") && !host_exists("/ro/planted") &&
+           !host_exists("/rw/ro_alias") && !host_exists("/rw/keep_alias"), "nothing linked");
+    /* Hostile arguments. */
+    uint64_t l1 = put_uri(URI1, "/rw/file.txt"), l2 = put_uri(URI2, "/rw/x");
+    EXPECT_EQ(hc(HC_LINK, RAM_SIZE - 3, 8, URI2, l2, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_LINK, URI1, l1, UINT64_MAX, l2, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_LINK, URI1, 0, URI2, l2, 0), -ENOENT);
+    EXPECT_EQ(hc(HC_LINK, URI1, l1, URI2, UINT64_MAX, 0), -ENAMETOOLONG);
+    EXPECT_EQ(unlink(host_path("/rw/sub/hard")) | unlink(host_path("/rw/link_out2")), 0);
+    EXPECT_EQ(count_fds(), fds);
+}
+
+/* flock on the host fd: two handles are two open files that exclude each
+ * other; the monitor never waits. */
+static void test_flock(void)
+{
+    int64_t h1 = open_rel("/rw/file.txt", O_RDONLY, 0), h2 = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_EX, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_SH, 0, 0, 0), -EWOULDBLOCK);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_SH, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_SH, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_EX, 0, 0, 0), -EWOULDBLOCK);
+    EXPECT_EQ(hc(HC_FLOCK, h1, LOCK_UN, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_FLOCK, h2, LOCK_EX, 0, 0, 0), 0);
+    const uint64_t bad_ops[] = { 0, LOCK_NB, LOCK_EX | LOCK_NB, LOCK_SH | LOCK_EX, 1ull << 32 | LOCK_EX,
+                                 UINT64_MAX };
+    for (size_t i = 0; i < sizeof bad_ops / sizeof *bad_ops; i++)
+        EXPECT_EQ(hc(HC_FLOCK, h1, bad_ops[i], 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_FLOCK, (uint64_t)-1, LOCK_EX, 0, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_FLOCK, HC_MAX_HANDLES, LOCK_EX, 0, 0, 0), -EBADF);
+    hc(HC_CLOSE, h1, 0, 0, 0, 0);
+    hc(HC_CLOSE, h2, 0, 0, 0, 0);
+}
+
 static void test_hostile_args(void)
 {
     const uint64_t wild[] = { 0, RAM_SIZE, RAM_SIZE - 1, UINT64_MAX, UINT64_MAX - 4095,
@@ -830,6 +897,7 @@ int main(void)
         { "escapes", test_escapes },     { "readonly", test_readonly },
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
+        { "link", test_link },           { "flock", test_flock },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
         { "scattered_io", test_scattered_io },

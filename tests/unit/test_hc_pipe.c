@@ -117,6 +117,29 @@ static void test_pipe(void)
     EXPECT_EQ(call(HC_NREAD, (uint64_t)-1, 0, 0), -EBADF);
 }
 
+/* HC_PIPE_SIZE: no more than an unprivileged process gets, whatever the monitor may. */
+static void test_pipe_size(void)
+{
+    int64_t h[2];
+    new_pipe(0, h);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[0], 0, 0), 65536);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[1], 8192, 0), 8192);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[0], 0, 0), 8192);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[1], HC_PIPE_MAX_SIZE, 0), HC_PIPE_MAX_SIZE);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[1], HC_PIPE_MAX_SIZE + 1, 0), -EPERM);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[1], 1ull << 32 | 4096, 0), -EPERM);
+    EXPECT_EQ(call(HC_PIPE_SIZE, h[1], UINT64_MAX, 0), -EPERM);
+    EXPECT_EQ(call(HC_PIPE_SIZE, 999, 4096, 0), -EBADF);
+    EXPECT_EQ(call(HC_PIPE_SIZE, (uint64_t)-1, 0, 0), -EBADF);
+    /* Only pipes have a size: stdin (the test's) may be anything, an eventfd is not one. */
+    int efd = eventfd(0, EFD_CLOEXEC);
+    int64_t he = handle_alloc(efd);
+    EXPECT_EQ(call(HC_PIPE_SIZE, he, 4096, 0), -EBADF);
+    handle_free(he);
+    handle_free(h[0]);
+    handle_free(h[1]);
+}
+
 /* Handles run out: the pipe is undone, no fd left behind. */
 static void test_pipe_emfile(void)
 {
@@ -281,6 +304,7 @@ int main(void)
     fds_before = count_fds();
     static const struct unit_test tests[] = {
         { "pipe", test_pipe },               { "pipe_emfile", test_pipe_emfile },
+        { "pipe_size", test_pipe_size },
         { "poll_basic", test_poll_basic },   { "poll_hostile", test_poll_hostile },
         { "poll_wakeup", test_poll_wakeup },
     };
