@@ -1,8 +1,6 @@
 /* How this picoprocess ends (process.h), reported with the system call it
  * was serving when it raised its own death. */
 #include "libos.h"
-#include "fs/fdtable.h"
-#include "ipc/ipc.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 
@@ -10,10 +8,6 @@ struct syscall_frame *current_syscall;
 
 __attribute__((noreturn)) void libos_exit(int status)
 {
-    if (proc.pid == 1 && !pal_state->end_with_first) {
-        fd_close_all();
-        ipc_linger();
-    }
     mm_exit();
     pal->process_exit(status & 0xff, NULL);
 }

@@ -6,6 +6,7 @@
  * process, like a container's init) until the multi-process work. */
 #include "libos.h"
 #include "ktime.h"
+#include "fs/fdtable.h"
 #include "ipc/ipc.h"
 #include "mm/mm.h"
 #include "syscall/handlers.h"
@@ -53,6 +54,12 @@ long sys_getsid(int pid)
 
 long sys_exit_group(int status)
 {
+    /* The first process outlives its program while others live (ipc_linger),
+     * its descriptors closed first, so the others see its pipes end. */
+    if (proc.pid == 1 && !pal_state->end_with_first) {
+        fd_close_all();
+        ipc_linger();
+    }
     libos_exit(status & 0xff);
 }
 
