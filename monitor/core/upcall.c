@@ -253,19 +253,20 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
         { .val = 0, .uaddr = (uintptr_t)&a->pending, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
     };
     for (;;) {
+        /* Linux looks at the value first: a word that changed is -EAGAIN
+         * even with an event pending (LTP and glibc count on it). */
+        if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val)
+            return -EAGAIN;
         if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
             return -EINTR;
         long r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
         if (r == 0)
             return 0;
-        /* r == 1 (pending's wake) or a host signal: pending says which. */
-        if (r == 1 || errno == EINTR)
+        /* r == 1 (pending's wake), a host signal, or a word that changed:
+         * the loop's first two lines say which. */
+        if (r == 1 || errno == EINTR || errno == EAGAIN)
             continue;
-        /* One of the two words did not hold its value. */
-        if (errno == EAGAIN && !__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
-            return -EAGAIN;
-        if (errno != EAGAIN)
-            return -errno;
+        return -errno;
     }
 }
 
