@@ -141,4 +141,14 @@ static inline uint64_t makedev(unsigned int major, unsigned int minor)
            ((uint64_t)(minor & 0xffffff00) << 12) | (minor & 0xff);
 }
 
+static inline unsigned int dev_major(uint64_t dev)
+{
+    return (unsigned int)(((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff));
+}
+
+static inline unsigned int dev_minor(uint64_t dev)
+{
+    return (unsigned int)(((dev >> 12) & 0xffffff00) | (dev & 0xff));
+}
+
 #endif
