@@ -98,8 +98,9 @@ void cpuinfo_text(struct text *t)
     char name[49];
     model_name(name, max_ext);
     unsigned int apic = r1.b >> 24, clflush = (r1.b >> 8 & 0xff) * 8;
+    /* Linux's word for a CPU without a brand string (KVM may hide it). */
     text_printf(t, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
-                   "stepping\t: %u\n", vendor, family, model, name, r1.a & 0xf);
+                   "stepping\t: %u\n", vendor, family, model, name[0] ? name : "unknown", r1.a & 0xf);
     uint64_t khz = pal_state->tsc_khz;
     if (khz)
         text_printf(t, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000), (unsigned long)(khz % 1000));
