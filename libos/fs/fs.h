@@ -18,6 +18,8 @@
 #define S_IFREG  0100000
 #define S_IFDIR  0040000
 #define S_IFCHR  0020000
+#define S_IFIFO  0010000
+#define S_IFSOCK 0140000
 #define S_ISUID  0004000
 #define S_ISGID  0002000
 #define S_ISVTX  0001000
@@ -25,6 +27,8 @@
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 #endif
 
 /* The mount table (vfs.c); entries never move, so struct mount pointers stay valid. */
