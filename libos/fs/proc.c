@@ -176,9 +176,10 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
         return -ENOMEM;
     if (pids)
         npids = ipc_pids(pids, MAX_PIDS);
-    int nsys = 0;
+    /* proc_sys.c's entries in this directory: the root's come before "self" and the pids. */
+    int sysdir = p->kind == P_ROOT ? -1 : p->fd, nsys = 0;
     if (p->kind == P_ROOT || p->kind == P_SYSDIR)
-        while (proc_sys_child(p->kind == P_ROOT ? -1 : p->fd, nsys) >= 0)
+        while (proc_sys_child(sysdir, nsys) >= 0)
             nsys++;
     size_t used = 0;
     for (;;) {
@@ -188,8 +189,7 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
         if (pos < 2) {
             strlcpy(name, pos ? ".." : ".", sizeof(name));
         } else if (p->kind == P_ROOT || p->kind == P_SYSDIR) {
-            /* proc_sys.c's entries; in the root then "self" and every pid */
-            int sys = pos - 2 < (uint64_t)nsys ? proc_sys_child(p->kind == P_ROOT ? -1 : p->fd, (int)(pos - 2)) : -1;
+            int sys = pos - 2 < (uint64_t)nsys ? proc_sys_child(sysdir, (int)(pos - 2)) : -1;
             uint64_t i = pos - 2 - (uint64_t)nsys;
             if (sys >= 0) {
                 strlcpy(name, proc_sys_name(sys), sizeof(name));
