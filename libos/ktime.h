@@ -18,6 +18,12 @@ long user_timespec_ns(const void *uts, uint64_t *ns);
 /* Sleeps until clockid reads at least deadline: 0, or the PAL's error. */
 long sleep_until_ns(int clockid, uint64_t deadline);
 
+/* Since the host booted: the monotonic clock is the host's (sysinfo, /proc). */
+static inline uint64_t uptime_ns(void)
+{
+    return pal->time_monotonic_ns();
+}
+
 static inline uint64_t ns_add_sat(uint64_t a, uint64_t b)
 {
     return a + b < a ? UINT64_MAX : a + b;

@@ -30,6 +30,10 @@ bool user_range_ok(const void *p, size_t len, bool write);
 /* A NUL-terminated string of at most max bytes (including NUL); -EFAULT or -ENAMETOOLONG. */
 long user_string_ok(const char *s, size_t max);
 
+/* sys/info.c: what uname says of the machine, which /proc/sys/kernel repeats. */
+#define UNAME_NODENAME "picovm"
+const char *uname_release(void);
+
 #include "bookkeep/process.h"
 
 #endif

@@ -31,7 +31,10 @@ void pal_state_init(const struct bootinfo *bi)
         .image_end = GPA_IMAGE_LIMIT,
         .boot_realtime_ns = bi->boot_realtime_ns,
         .boot_monotonic_ns = bi->boot_monotonic_ns,
+        .tsc_khz = bi->tsc_khz,
     };
+    /* The monitor's page is only read: a release without its NUL is cut. */
+    memcpy(state.host_release, bi->host_release, sizeof(state.host_release) - 1);
     for (unsigned long long i = 0; i < bi->nmounts && i < PAL_MAX_MOUNTS; i++) {
         const struct bootinfo_mount *m = &bi->mounts[i];
         state.mounts[state.nmounts++] = (struct pal_mount){

@@ -47,6 +47,8 @@ struct pal_public_state {
     uint64_t shared_size;              /* the application's shared memory (guest/shared_pool.h) */
     uint64_t image_start, image_end;   /* picovm's own code and data: the program never runs there */
     uint64_t boot_realtime_ns, boot_monotonic_ns;
+    uint64_t tsc_khz;                  /* the time-stamp counter's rate, 0 if unknown */
+    char host_release[64];             /* the host kernel's release (uname -r), "" if unknown */
 };
 extern const struct pal_public_state *pal_state;
 

@@ -28,10 +28,12 @@
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 #endif
 
 /* The mount table (vfs.c); entries never move, so struct mount pointers stay valid. */
-#define MAX_MOUNTS (PAL_MAX_MOUNTS + 2)
+#define MAX_MOUNTS (PAL_MAX_MOUNTS + 4)   /* the manifest's, and /dev, /proc, /dev/shm, /tmp */
 extern struct mount vfs_mounts[MAX_MOUNTS];
 extern int vfs_nmounts;
 
@@ -144,6 +146,16 @@ static inline uint64_t makedev(unsigned int major, unsigned int minor)
 {
     return ((uint64_t)(major & 0xfffff000) << 32) | ((uint64_t)(major & 0xfff) << 8) |
            ((uint64_t)(minor & 0xffffff00) << 12) | (minor & 0xff);
+}
+
+static inline unsigned int dev_major(uint64_t dev)
+{
+    return (unsigned int)(((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff));
+}
+
+static inline unsigned int dev_minor(uint64_t dev)
+{
+    return (unsigned int)(((dev >> 12) & 0xffffff00) | (dev & 0xff));
 }
 
 #endif

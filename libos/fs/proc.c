@@ -1,19 +1,23 @@
 /* A minimal /proc: "self", a directory per process of the application
  * with "stat", "status" and "cmdline" (ipc/proc.c makes their text),
- * and for this process also "exe", "cwd", "maps" and "fd/N".
+ * "mounts" and "mountinfo" (mountinfo.c), and for this process also "exe",
+ * "cwd", "maps" and "fd/N"; and the machine-wide files (proc_sys.c).
  *
  * fd/N links are "magic" as on Linux: opening one opens what the descriptor
  * refers to even when that has no path (the console, a pipe), by sharing the
  * open file; regular files and directories of mounts are opened again by path. */
 #include "fs/fs.h"
 #include "ipc/ipc.h"
+#include "fs/mountinfo.h"
+#include "fs/proc_sys.h"
 #include "mm/mm.h"
 
-enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS, P_NONE };
+enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS,
+                 P_MOUNTS, P_MOUNTINFO, P_SYSDIR, P_SYSFILE, P_SYSLINK, P_NONE };
 
 struct proc_node {
     enum proc_kind kind;
-    int fd;
+    int fd;               /* P_FD: the descriptor; P_SYS*: the proc_sys.c entry */
     int pid;              /* P_PID and the files in it */
 };
 
@@ -46,6 +50,10 @@ static struct proc_node parse(const char *rel)
         return (struct proc_node){ P_ROOT, -1, 0 };
     if (!strcmp(rel, "self"))
         return (struct proc_node){ P_SELF, -1, 0 };
+    int sys = proc_sys_find(rel);
+    if (sys >= 0)
+        return (struct proc_node){ proc_sys_is_dir(sys) ? P_SYSDIR : proc_sys_link(sys) ? P_SYSLINK : P_SYSFILE,
+                                   sys, 0 };
     const char *slash = strchr(rel, '/');
     size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
     long pid;
@@ -60,6 +68,11 @@ static struct proc_node parse(const char *rel)
         return (struct proc_node){ P_STATUS, -1, (int)pid };
     if (!strcmp(rest, "cmdline"))
         return (struct proc_node){ P_CMDLINE, -1, (int)pid };
+    /* Every process of the application mounts the same file systems. */
+    if (!strcmp(rest, "mounts"))
+        return (struct proc_node){ P_MOUNTS, -1, (int)pid };
+    if (!strcmp(rest, "mountinfo"))
+        return (struct proc_node){ P_MOUNTINFO, -1, (int)pid };
     /* The rest is known of this process only. */
     if (pid != proc.pid)
         return none;
@@ -79,12 +92,13 @@ static struct proc_node parse(const char *rel)
 
 static bool is_link(enum proc_kind k)
 {
-    return k == P_SELF || k == P_EXE || k == P_CWD || k == P_FD;
+    return k == P_SELF || k == P_EXE || k == P_CWD || k == P_FD || k == P_SYSLINK;
 }
 
 static bool is_text(enum proc_kind k)
 {
-    return k == P_STAT || k == P_STATUS || k == P_CMDLINE || k == P_MAPS;
+    return k == P_STAT || k == P_STATUS || k == P_CMDLINE || k == P_MAPS || k == P_MOUNTS || k == P_MOUNTINFO ||
+           k == P_SYSFILE;
 }
 
 static void node_stat(struct proc_node p, struct stat *st)
@@ -93,7 +107,8 @@ static void node_stat(struct proc_node p, struct stat *st)
                         is_text(p.kind) ? S_IFREG | 0444 : S_IFDIR | 0555;
     uint64_t ino = ((uint64_t)p.kind << 32) | (uint32_t)(p.fd + 1) | ((uint64_t)(uint32_t)p.pid << 36);
     fs_synth_stat(st, mode, ino, makedev(0, DEV_PROCFS), 0);
-    if (p.kind != P_ROOT && p.kind != P_SELF) {
+    /* A process's files are its owner's; the rest is root's, as on Linux. */
+    if (p.pid) {
         st->st_uid = fs_uid();
         st->st_gid = fs_gid();
     }
@@ -135,6 +150,9 @@ static long proc_readlink(struct mount *m, const char *rel, char *buf, size_t le
     case P_FD:
         target = fd_file(p.fd)->path ? fd_file(p.fd)->path : "anon_inode:[unknown]";
         break;
+    case P_SYSLINK:
+        target = proc_sys_link(p.fd);
+        break;
     default:
         return -EINVAL;
     }
@@ -148,14 +166,21 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
 {
     const struct proc_node *p = f->priv;
     /* Of another process: its first PID_FILES entries. */
-    static const char *const pid_dir[] = { ".", "..", "cmdline", "stat", "status", "cwd", "exe", "fd", "maps" };
-    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_LNK, DT_LNK, DT_DIR, DT_REG };
-    enum { PID_FILES = 5, MAX_PIDS = 4096 };
+    static const char *const pid_dir[] = { ".", "..", "cmdline", "mountinfo", "mounts", "stat", "status",
+                                           "cwd", "exe", "fd", "maps" };
+    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG,
+                                              DT_LNK, DT_LNK, DT_DIR, DT_REG };
+    enum { PID_FILES = 7, MAX_PIDS = 4096 };
     int *pids = NULL, npids = 0;
     if (p->kind == P_ROOT && !(pids = kmalloc(MAX_PIDS * sizeof(*pids))))
         return -ENOMEM;
     if (pids)
         npids = ipc_pids(pids, MAX_PIDS);
+    /* proc_sys.c's entries in this directory: the root's come before "self" and the pids. */
+    int sysdir = p->kind == P_ROOT ? -1 : p->fd, nsys = 0;
+    if (p->kind == P_ROOT || p->kind == P_SYSDIR)
+        while (proc_sys_child(sysdir, nsys) >= 0)
+            nsys++;
     size_t used = 0;
     for (;;) {
         uint64_t pos = f->pos;
@@ -163,15 +188,20 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
         unsigned char type = DT_DIR;
         if (pos < 2) {
             strlcpy(name, pos ? ".." : ".", sizeof(name));
-        } else if (p->kind == P_ROOT) {
-            /* "self", then every pid */
-            if (pos == 2)
+        } else if (p->kind == P_ROOT || p->kind == P_SYSDIR) {
+            int sys = pos - 2 < (uint64_t)nsys ? proc_sys_child(sysdir, (int)(pos - 2)) : -1;
+            uint64_t i = pos - 2 - (uint64_t)nsys;
+            if (sys >= 0) {
+                strlcpy(name, proc_sys_name(sys), sizeof(name));
+                type = proc_sys_is_dir(sys) ? DT_DIR : proc_sys_link(sys) ? DT_LNK : DT_REG;
+            } else if (p->kind == P_ROOT && i == 0) {
                 strlcpy(name, "self", sizeof(name));
-            else if (pos - 3 < (uint64_t)npids)
-                snprintf(name, sizeof(name), "%d", pids[pos - 3]);
-            else
+                type = DT_LNK;
+            } else if (p->kind == P_ROOT && i - 1 < (uint64_t)npids) {
+                snprintf(name, sizeof(name), "%d", pids[i - 1]);
+            } else {
                 break;
-            type = pos == 2 ? DT_LNK : DT_DIR;
+            }
         } else if (p->kind == P_PID) {
             if (pos >= (p->pid == proc.pid ? ARRAY_SIZE(pid_dir) : PID_FILES))
                 break;
@@ -248,7 +278,15 @@ static long open_text(struct mount *m, struct proc_node p, int flags, struct fil
     t->node = p;
     enum ipc_proc_file which = p.kind == P_STAT ? IPC_PROC_STAT : p.kind == P_STATUS ? IPC_PROC_STATUS
                                                                                     : IPC_PROC_CMDLINE;
-    long r = p.kind == P_MAPS ? mm_maps_text(&t->text, &t->len) : ipc_proc_text(p.pid, which, &t->text, &t->len);
+    long r;
+    if (p.kind == P_MAPS)
+        r = mm_maps_text(&t->text, &t->len);
+    else if (p.kind == P_MOUNTS || p.kind == P_MOUNTINFO)
+        r = mounts_text(p.kind == P_MOUNTINFO, &t->text, &t->len);
+    else if (p.kind == P_SYSFILE)
+        r = proc_sys_text(p.fd, &t->text, &t->len);
+    else
+        r = ipc_proc_text(p.pid, which, &t->text, &t->len);
     if (r == 0)
         r = file_open(&proc_text_ops, flags, m, NULL, t, out);
     if (r < 0) {

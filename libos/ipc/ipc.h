@@ -79,6 +79,9 @@ bool ipc_group_exists(int pgid, int sid);
 int ipc_pids(int *pids, int max);
 /* Does pid exist (a zombie does)? */
 bool ipc_pid_exists(int pid);
+/* How many processes the application has (zombies too), at least 1; the
+ * highest of their pids in *last_pid unless NULL. */
+int ipc_nprocs(int *last_pid);
 /* The text of /proc/<pid>/stat, status or cmdline in a new heap buffer
  * (*len its length): 0, -ESRCH or -ENOMEM. */
 enum ipc_proc_file { IPC_PROC_STAT, IPC_PROC_STATUS, IPC_PROC_CMDLINE };

@@ -94,6 +94,17 @@ bool ipc_pid_exists(int pid)
     return pid > 0 && ipc_lookup(pid, rec) > 0;
 }
 
+int ipc_nprocs(int *last_pid)
+{
+    int *pids = kmalloc(IPC_LIST_MAX * sizeof(*pids));
+    /* Without memory to ask, we know of ourselves. */
+    int n = pids ? ipc_pids(pids, IPC_LIST_MAX) : 0;
+    if (last_pid)
+        *last_pid = n ? pids[n - 1] : ipc.pid;
+    kfree(pids);
+    return n ? n : 1;
+}
+
 /* Linux's clock ticks (USER_HZ) since boot: the host's monotonic clock. */
 static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 

@@ -4,6 +4,7 @@
 #include "ktime.h"
 #include "mm/mm.h"
 #include "fs/vfs.h"
+#include "ipc/ipc.h"
 #include "syscall/handlers.h"
 #include <linux/random.h>
 #include <linux/resource.h>
@@ -13,17 +14,25 @@
 /* Linux's longest single read from the urandom source (INT_MAX >> 6). */
 #define GETRANDOM_MAX 33554431ul
 
+/* The host's release, as a container reports: programs that test for a
+ * kernel feature by version then see the kernel that serves them.  A PAL
+ * that does not know gives a release recent enough for any C library's
+ * minimum-kernel check. */
+const char *uname_release(void)
+{
+    return pal_state->host_release[0] ? pal_state->host_release : "6.1.0";
+}
+
 long sys_uname(struct new_utsname *buf)
 {
-    /* A release recent enough for any C library's minimum-kernel check. */
-    static const struct new_utsname uts = {
+    struct new_utsname uts = {
         .sysname = "Linux",
-        .nodename = "picovm",
-        .release = "6.1.0",
+        .nodename = UNAME_NODENAME,
         .version = "#1 picovm",
         .machine = "x86_64",
         .domainname = "(none)",
     };
+    strlcpy(uts.release, uname_release(), sizeof uts.release);
     if (!user_range_ok(buf, sizeof uts, true))
         return -EFAULT;
     memcpy(buf, &uts, sizeof uts);
@@ -34,11 +43,13 @@ long sys_sysinfo(struct sysinfo *info)
 {
     struct sysinfo si;
     memset(&si, 0, sizeof si);
-    /* Seconds since the host booted (our monotonic clock is the host's), rounded up as Linux does. */
-    si.uptime = (long)((pal->time_monotonic_ns() + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+    /* Rounded up, as Linux does. */
+    si.uptime = (long)((uptime_ns() + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+    /* No load average is kept, no swap, no high memory; buffers and shared
+     * memory live in the pool and count as used. */
     si.totalram = pal_state->ram_size;
     si.freeram = mm_free_bytes();
-    si.procs = 1;
+    si.procs = (unsigned short)ipc_nprocs(NULL);
     si.mem_unit = 1;
     if (!user_range_ok(info, sizeof si, true))
         return -EFAULT;

@@ -61,16 +61,6 @@ long sys_fstat(int fd, struct stat *buf)
     return r < 0 ? r : put_stat(buf, &st);
 }
 
-static unsigned int dev_major(uint64_t dev)
-{
-    return (unsigned int)(((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff));
-}
-
-static unsigned int dev_minor(uint64_t dev)
-{
-    return (unsigned int)(((dev >> 12) & 0xffffff00) | (dev & 0xff));
-}
-
 static struct statx_timestamp stx_time(uint64_t sec, uint64_t nsec)
 {
     return (struct statx_timestamp){ .tv_sec = (int64_t)sec, .tv_nsec = (uint32_t)nsec };

@@ -24,6 +24,7 @@ struct rusage;
 struct sigmask_arg;
 struct stat;
 struct statx;
+struct statfs;
 struct sysinfo;
 struct timespec;
 struct timeval;
@@ -188,6 +189,10 @@ long sys_lstat(const char *path, struct stat *buf);
 long sys_newfstatat(int dirfd, const char *path, struct stat *buf, int flags);
 long sys_stat(const char *path, struct stat *buf);
 long sys_statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf);
+
+/* sys/statfs.c */
+long sys_fstatfs(int fd, struct statfs *buf);
+long sys_statfs(const char *path, struct statfs *buf);
 
 /* sys/time.c */
 long sys_clock_getres(int clockid, void *res);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include "proc.h"
 #include "kvm/vm.h"
 #include "base/clock.h"
@@ -121,6 +122,9 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     bi->umask = mask;
     bi->aslr = !cfg->disable_aslr;
     bi->end_with_first = cfg->end_with_first;
+    struct utsname uts;
+    if (uname(&uts) == 0)
+        snprintf(bi->host_release, sizeof(bi->host_release), "%.63s", uts.release);
     if (s.overflow) {
         snprintf(err, errlen, "arguments, environment and mounts do not fit in the %llu-byte boot-info area",
                  (unsigned long long)BOOTINFO_SIZE);

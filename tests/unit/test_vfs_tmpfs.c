@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/fs/tmpfs.c libos/fs/tmpfs_file.c libos/fs/dev.c libos/fs/proc.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/fs/tmpfs.c libos/fs/tmpfs_file.c libos/fs/dev.c libos/fs/proc.c libos/fs/proc_sys.c libos/fs/proc_cpuinfo.c libos/fs/mountinfo.c libos/fs/text.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which the guest
  * tests cannot make yet), the mount tree, tmpfs semantics and memory safety.
@@ -43,6 +43,8 @@ void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool wr
 }
 bool filemap_active(void) { return false; }
 long mm_maps_text(char **text, size_t *len) { (void)text, (void)len; return -ENOMEM; }
+uint64_t mm_free_bytes(void) { return 100 << 20; }
+const char *uname_release(void) { return "6.1.0"; }
 
 static uint64_t fake_time = 1700000000ull * 1000000000ull;
 static uint64_t realtime(void) { return fake_time += 1000; }
