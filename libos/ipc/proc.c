@@ -2,6 +2,7 @@
  * changes, and others', which come from the leader; and what /proc shows of
  * one (stat, status and cmdline, in Linux's formats). */
 #include "ipc/wire.h"
+#include "sys/cred.h"
 
 uint32_t ipc_gen;
 bool ipc_execed;
@@ -49,7 +50,7 @@ uint32_t ipc_self_rec(void *out)
     const char *exe = proc.exe;
     *r = (struct ipc_rec){
         .pid = ipc.pid, .ppid = proc.ppid, .pgid = proc.pgid, .sid = proc.sid,
-        .uid = (uint32_t)pal_state->host_uid, .state = IPC_ALIVE, .gen = ipc_gen,
+        .uid = cred()->euid, .state = IPC_ALIVE, .gen = ipc_gen,
         .start_ns = ipc_start_ns, .flags = stopped ? IPC_REC_STOPPED : 0,
     };
     strlcpy(r->comm, proc_comm(), sizeof(r->comm));
@@ -112,13 +113,17 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
 static int status_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     const char *what = state == 'Z' ? "zombie" : state == 'T' ? "stopped" : state == 'R' ? "running" : "sleeping";
+    /* Another process's ids beyond its uid live in its own VM. */
     unsigned int uid = r->uid, gid = (unsigned int)pal_state->host_gid;
+    struct cred c = { uid, uid, uid, uid, gid, gid, gid, gid };
+    if (r->pid == ipc.pid)
+        c = *cred();
     return snprintf(buf, size,
                     "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                     "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
                     "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nThreads:\t%d\n",
                     r->comm, r->pid == ipc.pid ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
-                    uid, uid, uid, uid, gid, gid, gid, gid, r->pid, r->pid, r->pgid, r->sid,
+                    c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid, r->sid,
                     state == 'Z' ? 0 : 1);
 }
 

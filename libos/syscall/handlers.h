@@ -50,6 +50,24 @@ long sys_utime(const char *path, const struct utimbuf *times);
 long sys_utimensat(int dirfd, const char *path, const struct timespec *times, int flags);
 long sys_utimes(const char *path, const struct timeval *tv);
 
+/* sys/cred.c */
+long sys_getegid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getgroups(int size, unsigned int *list);
+long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
+long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
+long sys_getuid(void);
+long sys_setfsgid(unsigned int gid);
+long sys_setfsuid(unsigned int uid);
+long sys_setgid(unsigned int gid);
+long sys_setgroups(int size, const unsigned int *list);
+long sys_setregid(unsigned int rgid, unsigned int egid);
+long sys_setresgid(unsigned int r, unsigned int e, unsigned int s);
+long sys_setresuid(unsigned int r, unsigned int e, unsigned int s);
+long sys_setreuid(unsigned int ruid, unsigned int euid);
+long sys_setuid(unsigned int uid);
+
 /* sys/dir.c */
 long sys_chdir(const char *path);
 long sys_fchdir(int fd);
@@ -102,15 +120,8 @@ long sys_write(int fd, const void *buf, size_t count);
 long sys_writev(int fd, const struct iovec *iov, int cnt);
 
 /* sys/info.c */
-long sys_getegid(void);
-long sys_geteuid(void);
-long sys_getgid(void);
-long sys_getgroups(int size, unsigned int *list);
 long sys_getrandom(void *buf, size_t count, unsigned int flags);
-long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
-long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
 long sys_getrlimit(unsigned int resource, void *rlim);
-long sys_getuid(void);
 long sys_prlimit64(int pid, unsigned int resource, const void *new_rlim, void *old_rlim);
 long sys_setrlimit(unsigned int resource, const void *rlim);
 long sys_sysinfo(struct sysinfo *info);

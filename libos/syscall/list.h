@@ -110,6 +110,16 @@ SC(24, sched_yield, 0)
 SC(204, sched_getaffinity, 3)
 SC(309, getcpu, 3)
 SC(202, futex, 6)
+/* credentials: sys/cred.c */
+SC(105, setuid, 1)
+SC(106, setgid, 1)
+SC(113, setreuid, 2)
+SC(114, setregid, 2)
+SC(116, setgroups, 2)
+SC(117, setresuid, 3)
+SC(119, setresgid, 3)
+SC(122, setfsuid, 1)
+SC(123, setfsgid, 1)
 
 /* processes: sys/fork.c, sys/wait.c, sys/exec.c */
 SC(56, clone, 5)

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -36,7 +36,9 @@ long sys_sched_getaffinity(int, unsigned int, void *), sys_getcpu(void *, void *
 long sys_futex(void *, int, uint32_t, const void *, void *, uint32_t);
 long sys_uname(void *), sys_sysinfo(void *), sys_getuid(void);
 long sys_getresuid(void *, void *, void *), sys_getresgid(void *, void *, void *);
-long sys_getgroups(int, void *);
+long sys_getgroups(int, void *), sys_setgroups(int, const void *);
+long sys_setuid(unsigned), sys_setgid(unsigned), sys_geteuid(void), sys_getgid(void);
+long sys_setreuid(unsigned, unsigned), sys_setresuid(unsigned, unsigned, unsigned), sys_setfsuid(unsigned);
 long sys_getrlimit(unsigned int, void *), sys_setrlimit(unsigned int, const void *);
 long sys_prlimit64(int, unsigned int, const void *, void *);
 long sys_getrandom(void *, size_t, unsigned int);
@@ -51,6 +53,8 @@ bool signal_pending(void);
 void signal_syscall_exit_slow(struct syscall_frame *f, uint64_t nr);
 
 /* --- the library OS around the handlers --- */
+void *kmalloc(size_t size) { return malloc(size ? size : 1); }
+void kfree(void *p) { free(p); }
 uint64_t mm_free_bytes(void) { return 100 << 20; }
 /* Nothing is shared with another process: every futex is the process's own. */
 const struct vma *mm_find(uint64_t addr) { (void)addr; return NULL; }
@@ -569,6 +573,33 @@ static void test_signals(void)
     }
 }
 
+/* Linux's rules for a root process that drops and takes back its ids; the
+ * host process's own ids never change. */
+static void test_cred(void)
+{
+    unsigned int g[3] = { 7, 3, 5 }, out[3];
+    SAME("setuid -1", setuid, -1);
+    SAME("setgroups -1", setgroups, -1, g);
+    SAME("getgroups -1", getgroups, -1, out);
+    if (getuid() != 0)
+        return;
+    want("setgroups", sys_setgroups(3, g), 0);
+    want("getgroups count", sys_getgroups(0, NULL), 3);
+    want("getgroups small", sys_getgroups(2, out), -EINVAL);
+    want("getgroups sorted", sys_getgroups(3, out) == 3 && out[0] == 3 && out[1] == 5 && out[2] == 7, 1);
+    want("setresuid", sys_setresuid(1000, 1000, 0), 0);
+    want("uids", sys_getuid() == 1000 && sys_geteuid() == 1000, 1);
+    want("setgroups unprivileged", sys_setgroups(0, NULL), -EPERM);
+    want("setuid other", sys_setuid(2000), -EPERM);
+    want("setfsuid other", sys_setfsuid(2000), 1000);
+    want("setfsuid unchanged", sys_setfsuid(-1), 1000);
+    want("setreuid swap", sys_setreuid(1000, 0), 0);   /* euid to the saved 0 */
+    want("euid back", sys_geteuid(), 0);
+    want("setuid all", sys_setuid(1000), 0);
+    want("no way back", sys_setuid(0), -EPERM);
+    want("setreuid unprivileged", sys_setreuid(-1, 0), -EPERM);
+}
+
 int main(void)
 {
     boot.boot_monotonic_ns = host_monotonic();
@@ -584,6 +615,7 @@ int main(void)
     test_futex();
     test_info();
     test_signals();
+    test_cred();
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures != 0;
 }

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/fs/tmpfs.c libos/fs/tmpfs_file.c libos/fs/dev.c libos/fs/proc.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/sys/cred.c libos/fs/tmpfs.c libos/fs/tmpfs_file.c libos/fs/dev.c libos/fs/proc.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which the guest
  * tests cannot make yet), the mount tree, tmpfs semantics and memory safety.
