@@ -100,11 +100,13 @@ static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 
 static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
-    /* Fields 4-52 of proc(5); what a picoprocess does not track is 0. */
+    /* Fields 4-52 of proc(5); what a picoprocess does not track is 0, and
+     * so is the nice value of another process, which lives in its own VM. */
+    int nice = r->pid == ipc.pid ? proc.nice : 0;
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 %lu 0 0 "
+                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 %d %d 1 0 %lu 0 0 "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
-                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(r->start_ns),
+                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, 20 + nice, nice, (unsigned long)ticks(r->start_ns),
                     r->pid == ipc.pid ? (unsigned long)arg_start : 0ul,
                     r->pid == ipc.pid ? (unsigned long)arg_end : 0ul,
                     r->state == IPC_ZOMBIE ? r->exit_status : 0);

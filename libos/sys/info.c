@@ -76,6 +76,11 @@ static struct rlimit64 *limit(unsigned int resource)
     return &limits[resource];
 }
 
+uint64_t rlimit_soft(unsigned int resource)
+{
+    return limit(resource)->rlim_cur;
+}
+
 static long do_prlimit(unsigned int resource, const struct rlimit64 *new_lim,
                        struct rlimit64 *old_lim)
 {

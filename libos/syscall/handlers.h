@@ -21,6 +21,7 @@ struct k_sigaction;
 struct new_utsname;
 struct pollfd;
 struct rusage;
+struct sched_param;
 struct sigmask_arg;
 struct stat;
 struct statx;
@@ -164,10 +165,21 @@ long sys_getppid(void);
 long sys_getsid(int pid);
 long sys_gettid(void);
 long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
-long sys_sched_getaffinity(int pid, unsigned int len, void *mask);
 long sys_sched_yield(void);
 long sys_set_robust_list(void *head, size_t len);
 long sys_set_tid_address(int *tidptr);
+
+/* sys/sched.c */
+long sys_getpriority(int which, int who);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_sched_getaffinity(int pid, unsigned int len, void *mask);
+long sys_sched_getparam(int pid, struct sched_param *param);
+long sys_sched_getscheduler(int pid);
+long sys_sched_setaffinity(int pid, unsigned int len, const void *mask);
+long sys_sched_setparam(int pid, const struct sched_param *param);
+long sys_sched_setscheduler(int pid, int policy, const struct sched_param *param);
+long sys_setpriority(int which, int who, int niceval);
 
 /* sys/sigaction.c */
 long sys_kill(int pid, int sig);

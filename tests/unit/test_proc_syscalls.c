@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/sched.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <time.h>
@@ -39,6 +40,10 @@ long sys_getresuid(void *, void *, void *), sys_getresgid(void *, void *, void *
 long sys_getgroups(int, void *), sys_setgroups(int, const void *);
 long sys_setuid(unsigned), sys_setgid(unsigned), sys_geteuid(void), sys_getgid(void);
 long sys_setreuid(unsigned, unsigned), sys_setresuid(unsigned, unsigned, unsigned), sys_setfsuid(unsigned);
+long sys_getpriority(int, int), sys_setpriority(int, int, int);
+long sys_sched_setaffinity(int, unsigned int, const void *), sys_sched_getscheduler(int);
+long sys_sched_getparam(int, void *), sys_sched_setscheduler(int, int, const void *);
+long sys_sched_get_priority_max(int), sys_sched_get_priority_min(int);
 long sys_getrlimit(unsigned int, void *), sys_setrlimit(unsigned int, const void *);
 long sys_prlimit64(int, unsigned int, const void *, void *);
 long sys_getrandom(void *, size_t, unsigned int);
@@ -573,6 +578,35 @@ static void test_signals(void)
     }
 }
 
+static void test_sched(void)
+{
+    for (int pol = -1; pol < 8; pol++) {
+        SAME("sched_get_priority_max", sched_get_priority_max, pol);
+        SAME("sched_get_priority_min", sched_get_priority_min, pol);
+    }
+    SAME("getpriority", getpriority, PRIO_PROCESS, 0);
+    SAME("getpriority which", getpriority, 7, 0);
+    SAME("getpriority no pid", getpriority, PRIO_PROCESS, NO_SUCH_PID);
+    SAME("sched_getscheduler -1", sched_getscheduler, -1);
+    SAME("sched_getscheduler", sched_getscheduler, 0);
+    SAME("sched_getparam NULL", sched_getparam, 0, NULL);
+    SAME("sched_getparam bad", sched_getparam, 0, bad);
+    unsigned long none = 0, cpu0 = 1;
+    SAME("sched_setaffinity empty", sched_setaffinity, 0, sizeof none, &none);
+    SAME("sched_setaffinity bad", sched_setaffinity, 0, sizeof none, bad);
+    want("sched_setaffinity cpu0", sys_sched_setaffinity(0, sizeof cpu0, &cpu0), 0);
+    int prio = 0;
+    SAME("sched_setscheduler bad policy", sched_setscheduler, 0, 77, &prio);
+    SAME("sched_setscheduler other prio", sched_setscheduler, 0, SCHED_OTHER, &(int){ 5 });
+    want("setpriority", sys_setpriority(PRIO_PROCESS, 0, 30), 0);
+    want("nice clamped", sys_getpriority(PRIO_PROCESS, 0), 20 - 19);
+    want("nice lower as root", sys_setpriority(PRIO_PROCESS, 0, 0), getuid() == 0 ? 0 : -EACCES);
+    want("PR_SET_TIMERSLACK", sys_prctl(PR_SET_TIMERSLACK, 1234, 0, 0, 0), 0);
+    want("PR_GET_TIMERSLACK", sys_prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 1234);
+    want("PR_SET_TIMERSLACK 0", sys_prctl(PR_SET_TIMERSLACK, 0, 0, 0, 0), 0);
+    want("PR_GET_TIMERSLACK default", sys_prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 50000);
+}
+
 /* Linux's rules for a root process that drops and takes back its ids; the
  * host process's own ids never change. */
 static void test_cred(void)
@@ -615,6 +649,7 @@ int main(void)
     test_futex();
     test_info();
     test_signals();
+    test_sched();
     test_cred();
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures != 0;
