@@ -2,6 +2,7 @@
  * changes, and others', which come from the leader; and what /proc shows of
  * one (stat, status and cmdline, in Linux's formats). */
 #include "ipc/wire.h"
+#include "bookkeep/cputime.h"
 #include "sys/cred.h"
 
 uint32_t ipc_gen;
@@ -95,20 +96,28 @@ bool ipc_pid_exists(int pid)
     return pid > 0 && ipc_lookup(pid, rec) > 0;
 }
 
-/* Linux's clock ticks (USER_HZ) since boot: the host's monotonic clock. */
+/* Linux's clock ticks (USER_HZ); start times count from the host's boot, our monotonic clock's origin. */
 static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 
 static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     /* Fields 4-52 of proc(5); what a picoprocess does not track is 0, and
-     * so is the nice value of another process, which lives in its own VM. */
-    int nice = r->pid == ipc.pid ? proc.nice : 0;
+     * so are the CPU times and nice value of another process, which live
+     * in its own VM. */
+    bool self = r->pid == ipc.pid;
+    struct cpu_times t = { 0, 0 }, c = { 0, 0 };
+    if (self) {
+        t = cputime_self();
+        c = cputime_children();
+    }
+    int nice = self ? proc.nice : 0;
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 %d %d 1 0 %lu 0 0 "
+                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu 0 0 "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
-                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, 20 + nice, nice, (unsigned long)ticks(r->start_ns),
-                    r->pid == ipc.pid ? (unsigned long)arg_start : 0ul,
-                    r->pid == ipc.pid ? (unsigned long)arg_end : 0ul,
+                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(t.user_ns),
+                    (unsigned long)ticks(t.sys_ns), (unsigned long)ticks(c.user_ns), (unsigned long)ticks(c.sys_ns),
+                    20 + nice, nice, (unsigned long)ticks(r->start_ns),
+                    self ? (unsigned long)arg_start : 0ul, self ? (unsigned long)arg_end : 0ul,
                     r->state == IPC_ZOMBIE ? r->exit_status : 0);
 }
 

@@ -28,6 +28,7 @@ struct statx;
 struct sysinfo;
 struct timespec;
 struct timeval;
+struct tms;
 struct utimbuf;
 
 /* signal/frame.c */
@@ -168,6 +169,10 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
 long sys_sched_yield(void);
 long sys_set_robust_list(void *head, size_t len);
 long sys_set_tid_address(int *tidptr);
+
+/* sys/rusage.c */
+long sys_getrusage(int who, struct rusage *ru);
+long sys_times(struct tms *buf);
 
 /* sys/sched.c */
 long sys_getpriority(int which, int who);

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c libos/sys/cred.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c libos/sys/cred.c libos/bookkeep/cputime.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and

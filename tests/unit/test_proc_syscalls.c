@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/sched.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -27,6 +27,7 @@
 #include "libos_stubs.h"
 #include "../../libos/mm/mm.h"
 #include "../../libos/syscall/syscall.h"
+#include "../../libos/bookkeep/cputime.h"
 
 /* The handlers, as defined (struct pointers as void *: same ABI). */
 long sys_getpgid(int), sys_getsid(int), sys_exit_group(int);
@@ -40,6 +41,7 @@ long sys_getresuid(void *, void *, void *), sys_getresgid(void *, void *, void *
 long sys_getgroups(int, void *), sys_setgroups(int, const void *);
 long sys_setuid(unsigned), sys_setgid(unsigned), sys_geteuid(void), sys_getgid(void);
 long sys_setreuid(unsigned, unsigned), sys_setresuid(unsigned, unsigned, unsigned), sys_setfsuid(unsigned);
+long sys_getrusage(int, void *), sys_times(void *);
 long sys_getpriority(int, int), sys_setpriority(int, int, int);
 long sys_sched_setaffinity(int, unsigned int, const void *), sys_sched_getscheduler(int);
 long sys_sched_getparam(int, void *), sys_sched_setscheduler(int, int, const void *);
@@ -578,6 +580,31 @@ static void test_signals(void)
     }
 }
 
+/* CPU time, scheduling and credentials (bookkeep/cputime.c, sys/rusage.c, sys/sched.c, sys/cred.c). */
+static void test_rusage(void)
+{
+    struct rusage ru;
+    SAME("getrusage 99", getrusage, 99, &ru);
+    SAME("getrusage -2", getrusage, -2, &ru);
+    SAME("getrusage bad", getrusage, RUSAGE_SELF, bad);
+    SAME("times bad", times, bad);
+    want("times NULL", sys_times(NULL) > 0, 1);
+    struct timespec a, b;
+    want("cpu clock", sys_clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a), 0);
+    for (volatile unsigned i = 0; i < 10000000; i++)
+        ;
+    want("cpu clock grows", sys_clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b) == 0 &&
+                            (b.tv_sec > a.tv_sec || b.tv_nsec > a.tv_nsec), 1);
+    want("getrusage self", sys_getrusage(RUSAGE_SELF, &ru), 0);
+    want("user time", ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec > 0, 1);
+    /* A sleep is not CPU time. */
+    uint64_t before = cputime_self().user_ns;
+    pal->sleep_ns(200000000);
+    want("sleep is not cpu", cputime_self().user_ns - before < 100000000, 1);
+    want("children none", sys_getrusage(RUSAGE_CHILDREN, &ru) == 0 && !ru.ru_utime.tv_sec &&
+                          !ru.ru_utime.tv_usec, 1);
+}
+
 static void test_sched(void)
 {
     for (int pol = -1; pol < 8; pol++) {
@@ -644,11 +671,14 @@ int main(void)
     proc.pgid = getpgrp();
     proc.sid = getsid(0);
     strcpy(proc.exe, "/bin/test");
+    cputime_init();
+    cputime_syscall_exit();
     test_clocks();
     test_proc();
     test_futex();
     test_info();
     test_signals();
+    test_rusage();
     test_sched();
     test_cred();
     printf("%s\n", failures ? "FAILED" : "ok");
