@@ -13,10 +13,14 @@
  * from us (preemption, exits for other reasons) counts as ours.
  *
  * The measuring sits in a PAL table stacked under the IPC layer's, so the
- * IPC layer's own waits are excluded too. */
+ * IPC layer's own waits are excluded too.  A child's time comes with its
+ * status from the PAL's process_wait, and is kept here until the program
+ * waits for it (the IPC layer may collect a status long before). */
 #include "libos.h"
 #include "bookkeep/cputime.h"
 #include <linux/resource.h>
+
+#define MAX_ENDED 64
 
 static const struct pal_ops *lower;
 static struct pal_ops stacked;
@@ -26,6 +30,11 @@ static struct {
     bool in_sys;         /* between system-call entry and exit */
     int blocked;         /* nesting of blocking PAL calls */
     struct cpu_times self, children;
+    struct {
+        int pid;
+        struct cpu_times t;
+    } ended[MAX_ENDED];    /* children collected, not waited for by the program yet */
+    int nended;
 } acct;
 
 /* Charges the time since the mark to the running mode, unless blocked. */
@@ -74,6 +83,19 @@ struct cpu_times cputime_self(void)
 
 struct cpu_times cputime_children(void) { return acct.children; }
 
+struct cpu_times cputime_reaped(int pid)
+{
+    for (int i = 0; i < acct.nended; i++)
+        if (acct.ended[i].pid == pid) {
+            struct cpu_times t = acct.ended[i].t;
+            acct.ended[i] = acct.ended[--acct.nended];
+            acct.children.user_ns += t.user_ns;
+            acct.children.sys_ns += t.sys_ns;
+            return t;
+        }
+    return (struct cpu_times){ 0, 0 };   /* an adopted orphan, or more ended than we keep */
+}
+
 void cputime_rusage(struct cpu_times t, struct rusage *ru)
 {
     memset(ru, 0, sizeof(*ru));
@@ -89,6 +111,7 @@ static long timed_fork(void)
     long r = lower->process_fork();
     if (r == 0) {
         acct.self = acct.children = (struct cpu_times){ 0, 0 };
+        acct.nended = 0;
         acct.mark = lower->time_monotonic_ns();
     }
     return r;
@@ -109,9 +132,15 @@ static __attribute__((noreturn)) void timed_resume(const struct pal_context *ctx
         r_;                   \
     })
 
-static long timed_wait(long pid, int nohang, int *status)
+static long timed_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
-    return BLOCKING(lower->process_wait(pid, nohang, status));
+    struct pal_usage u = { 0, 0 };
+    long r = BLOCKING(lower->process_wait(pid, nohang, status, &u));
+    if (r > 0 && acct.nended < MAX_ENDED)
+        acct.ended[acct.nended++] = (typeof(acct.ended[0])){ (int)r, { u.user_ns, u.sys_ns } };
+    if (usage)
+        *usage = u;
+    return r;
 }
 
 static long timed_poll(struct pal_poll *fds, int n, long long timeout_ns)

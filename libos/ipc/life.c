@@ -147,7 +147,7 @@ bool ipc_children_settle(void)
     bool any = false;
     int status;
     while (nchildren > 0 && ndone < MAX_DONE) {
-        long pid = ipc.lower->process_wait(-1, 1, &status);
+        long pid = ipc.lower->process_wait(-1, 1, &status, NULL);
         if (pid <= 0)
             break;
         done[ndone].pid = (int)pid;
@@ -219,21 +219,23 @@ static long ipc_fork(void)
     return pid;
 }
 
-static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_crash *crash)
+static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_crash *crash,
+                                                const struct pal_usage *usage)
 {
     if (ipc.up && ipc.pid != IPC_LEADER) {
         ipc.exiting = true;
         /* An adoption on its way is taken in first. */
         ipc_poll(NULL, 0, 0);
         /* A wait status, for the leader's zombie entry. */
-        int32_t ws = crash && crash->signo ? (int32_t)crash->signo : (status & 0xff) << 8;
+        int32_t ws = crash && crash->signo ? (int32_t)(crash->signo | (crash->core ? 0x80 : 0))
+                                           : (status & 0xff) << 8;
         if (orphaned)
             ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
         else
             ipc_sync_leader(EXIT_TIMEOUT_NS);
     }
     ipc.up = false;
-    ipc.lower->process_exit(status, crash);
+    ipc.lower->process_exit(status, crash, usage);
 }
 
 /* The program waited for pid: its zombie entry goes. */
@@ -276,7 +278,7 @@ static long take_ended(long pid, int pgid, int *status)
     }
     if ((r = take_done(pid, 0, status)))
         return r;
-    r = ipc.lower->process_wait(pid, 1, status);
+    r = ipc.lower->process_wait(pid, 1, status, NULL);
     if (r > 0)
         collected(r, *status);
     /* The monitor knows only the children it forked. */
@@ -287,7 +289,7 @@ static long take_ended(long pid, int pgid, int *status)
 static long wait_children(long pid, int pgid, int options, int *status)
 {
     if (!ipc.up)
-        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, options & WNOHANG, status);
+        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, options & WNOHANG, status, NULL);
     bool interrupted = false;
     for (;;) {
         long r = ipc_job_take(pid, pgid, options, status);
@@ -308,8 +310,11 @@ static long wait_children(long pid, int pgid, int options, int *status)
     }
 }
 
-static long ipc_wait(long pid, int nohang, int *status)
+/* The children's CPU time is kept under this layer (bookkeep/cputime.c). */
+static long ipc_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
+    if (usage)
+        *usage = (struct pal_usage){ 0, 0 };
     return wait_children(pid, 0, WEXITED | (nohang ? WNOHANG : 0), status);
 }
 

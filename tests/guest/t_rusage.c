@@ -1,5 +1,6 @@
 /* CPU time: getrusage, times, the CPU-time clocks and /proc/self/stat's
- * utime grow while the program spins and not while it sleeps.  Times
+ * utime grow while the program spins and not while it sleeps; a child's
+ * time reaches its parent when, and only when, it is waited for.  Times
  * are never printed, and no check depends on the machine's speed: spins
  * last until a clock moves. */
 #define _GNU_SOURCE
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/times.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,8 +106,44 @@ static void self(void)
     CHECK("sleep-is-not-cpu", c1 - c0 < (w1 - w0) / 2);
 }
 
+/* A child that spins for at least 50 ms of its own CPU time. */
+static int child_cpu_short(void) { return ns(CLOCK_PROCESS_CPUTIME_ID) < 50000000ll; }
+
+static void children(void)
+{
+    /* Children waited for before an exec count too: start from what is there. */
+    struct rusage k0;
+    getrusage(RUSAGE_CHILDREN, &k0);
+    long long k0_us = k0.ru_utime.tv_sec * 1000000ll + k0.ru_utime.tv_usec +
+                      k0.ru_stime.tv_sec * 1000000ll + k0.ru_stime.tv_usec;
+    struct tms t0;
+    times(&t0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* A child starts with no time of its own. */
+        if (ru_user_us(RUSAGE_SELF) > 40000 || ru_user_us(RUSAGE_CHILDREN) != 0)
+            _exit(2);
+        _exit(spin_until(child_cpu_short) ? 0 : 1);
+    }
+    struct rusage ru;
+    int st;
+    CHECK("wait4", wait4(pid, &st, 0, &ru) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    long long wait_us = ru.ru_utime.tv_sec * 1000000ll + ru.ru_utime.tv_usec +
+                        ru.ru_stime.tv_sec * 1000000ll + ru.ru_stime.tv_usec;
+    CHECK("wait4-rusage", wait_us >= 40000);
+    struct rusage kids;
+    getrusage(RUSAGE_CHILDREN, &kids);
+    long long kids_us = kids.ru_utime.tv_sec * 1000000ll + kids.ru_utime.tv_usec +
+                        kids.ru_stime.tv_sec * 1000000ll + kids.ru_stime.tv_usec;
+    CHECK("children-after-wait", kids_us - k0_us >= 40000);
+    struct tms t;
+    times(&t);
+    CHECK("times-children", t.tms_cutime + t.tms_cstime - t0.tms_cutime - t0.tms_cstime >= 4);
+}
+
 int main(void)
 {
     self();
+    children();
     return check_exit_status();
 }
