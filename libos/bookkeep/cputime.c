@@ -83,11 +83,13 @@ struct cpu_times cputime_self(void)
 
 struct cpu_times cputime_children(void) { return acct.children; }
 
-struct cpu_times cputime_reaped(int pid)
+struct cpu_times cputime_ended_child(int pid, bool reap)
 {
     for (int i = 0; i < acct.nended; i++)
         if (acct.ended[i].pid == pid) {
             struct cpu_times t = acct.ended[i].t;
+            if (!reap)
+                return t;
             acct.ended[i] = acct.ended[--acct.nended];
             acct.children.user_ns += t.user_ns;
             acct.children.sys_ns += t.sys_ns;

@@ -18,9 +18,9 @@ void cputime_syscall_exit(void);
 struct cpu_times cputime_self(void);
 /* Children waited for (and their own waited-for children), as Linux's RUSAGE_CHILDREN. */
 struct cpu_times cputime_children(void);
-/* The program waited for child pid, which ended: its time (with its own
- * children's) joins cputime_children() and is returned. */
-struct cpu_times cputime_reaped(int pid);
+/* The time of child pid, which ended (with its own children's); reap: the
+ * program waited for it, so that time joins cputime_children(). */
+struct cpu_times cputime_ended_child(int pid, bool reap);
 /* Linux's struct rusage for t: the times, the rest 0. */
 struct rusage;
 void cputime_rusage(struct cpu_times t, struct rusage *ru);

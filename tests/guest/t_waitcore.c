@@ -3,7 +3,8 @@
  * waitpid01 expect, and never with RLIMIT_CORE 0 or for other signals.
  * Natively the core file goes where core_pattern says (with a pipe there,
  * to a helper): the check is on the status only, and the child changes
- * directory to a scratch one first. */
+ * directory to a scratch one first.  And WNOWAIT, which leaves a status
+ * for the next wait. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
@@ -61,5 +62,15 @@ int main(void)
     }
     CHECK("waitid-dumped", waitid(P_PID, pid, &si, WEXITED) == 0 && si.si_code == CLD_DUMPED &&
                            si.si_status == SIGABRT);
+
+    pid = fork();
+    if (pid == 0)
+        _exit(7);
+    CHECK("wnowait", waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == pid &&
+                     si.si_code == CLD_EXITED && si.si_status == 7);
+    CHECK("wnowait-any-again", waitid(P_ALL, 0, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == pid);
+    CHECK("wait4-wnowait-einval", FAILS_WITH(wait4(pid, &st, WNOWAIT, NULL), EINVAL));
+    CHECK("wait-after-wnowait", waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+    CHECK("reaped-once", FAILS_WITH(waitpid(pid, &st, WNOHANG), ECHILD));
     return check_exit_status();
 }

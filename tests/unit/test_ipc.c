@@ -681,6 +681,7 @@ static void children(void)
     EXPECT("bad-state", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == -EINVAL);
     int st = 0;
     EXPECT("stop-not-for-plain-wait", ipc_job_take(-1, 0, WCONTINUED, &st) == 0);
+    EXPECT("stop-peeked", ipc_job_take(8, 0, WUNTRACED | WNOWAIT, &st) == 8 && st == ((SIGSTOP << 8) | 0x7f));
     EXPECT("stop-taken", ipc_job_take(8, 0, WUNTRACED, &st) == 8 && st == ((SIGSTOP << 8) | 0x7f));
     EXPECT("stop-taken-once", ipc_job_take(-1, 0, WUNTRACED, &st) == 0);
     cs = (struct ipc_child_state){ CLD_CONTINUED, SIGCONT };
@@ -689,6 +690,7 @@ static void children(void)
     EXPECT("continued-quiet", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == 0 && nsent == 0);
     nocldstop = false;
     EXPECT("continued-taken", ipc_job_take(-1, 0, WCONTINUED | WUNTRACED, &st) == 8 && st == 0xffff);
+    EXPECT("wnowait-peeks", ipc_wait_child(-1, 0, WEXITED | WNOHANG | WNOWAIT, &st) == 8 && st == 3 << 8);
     EXPECT("wait-after-settle", pal->process_wait(-1, 1, &st, NULL) == 8 && st == 3 << 8);
     EXPECT("wait-none-left", pal->process_wait(-1, 1, &st, NULL) == -ECHILD);
     /* Before it ends, a process makes sure the leader took all that in. */
