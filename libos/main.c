@@ -7,6 +7,7 @@
 #include "signal/signal.h"
 #include "ipc/ipc.h"
 #include "bookkeep/events.h"
+#include "bookkeep/cputime.h"
 
 static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
 {
@@ -33,6 +34,7 @@ __attribute__((noreturn)) void libos_main(void)
     proc.pgid = proc.sid = proc.pid;
     proc.umask = bi->umask;
     strlcpy(proc.cwd, (const char *)bi->start_dir, sizeof(proc.cwd));
+    cputime_init();
     ipc_init();
     long r = vfs_init(bi);
     if (r < 0) {
@@ -50,5 +52,6 @@ __attribute__((noreturn)) void libos_main(void)
         libos_exit(r == -ENOENT ? 127 : 126);
     }
     log_debug("starting %s at 0x%lx", entry, (unsigned long)pc);
+    cputime_syscall_exit();
     start_program(pc, sp);
 }

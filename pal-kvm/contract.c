@@ -27,6 +27,7 @@ SAME_FIELD(struct pal_poll, struct hc_pollfd, events, events);
 SAME_FIELD(struct pal_poll, struct hc_pollfd, revents, revents);
 _Static_assert(sizeof(struct pal_crash) == sizeof(struct hc_crash), "pal_crash is hc_crash");
 SAME_FIELD(struct pal_crash, struct hc_crash, addr, addr);
+SAME_FIELD(struct pal_crash, struct hc_crash, core, core);
 _Static_assert((int)PAL_TTY_TCGETS == (int)HC_TTY_TCGETS && (int)PAL_TTY_WINSZ == (int)HC_TTY_WINSZ && (int)PAL_TTY_ISATTY == (int)HC_TTY_ISATTY,
                "PAL_TTY_* are HC_TTY_*");
 _Static_assert(PAL_PIPE_MAX_SIZE == HC_PIPE_MAX_SIZE, "pipe size limit");

@@ -159,22 +159,29 @@ long kvm_process_fork(void)
     return r;
 }
 
-long kvm_process_wait(long pid, int nohang, int *status)
+long kvm_process_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
     struct hc_wait_result r;
     long ret = hcall(HC_PROC_WAIT, (uint64_t)pid, nohang, (uint64_t)&r, 0);
     if (ret < 0)
         return ret;
     *status = (int)r.status;
+    if (usage)
+        *usage = (struct pal_usage){ r.user_ns, r.sys_ns };
     return (long)r.pid;
 }
 
 long kvm_process_kill(long pid, int host_signal) { return hcall(HC_PROC_KILL, (uint64_t)pid, host_signal, 0, 0); }
 
-__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash)
+__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
+                                                const struct pal_usage *usage)
 {
+    struct pal_usage none = { 0, 0 };
+    if (!usage)
+        usage = &none;
     for (;;)
-        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, 0, 0, true);
+        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, usage->user_ns, usage->sys_ns,
+                     true);
 }
 
 /* Memory, time, randomness, the alarm, the log. */

@@ -75,7 +75,7 @@ void pal_fault_dispatch(struct fault_record *rec)
     }
     struct pal_crash crash = { .signo = 11, .vector = rec->vector, .error = rec->error,
                               .rip = rec->rip, .addr = rec->cr2 };
-    kvm_process_exit(128 + 11, &crash);
+    kvm_process_exit(128 + 11, &crash, NULL);
 }
 
 void pal_start(const struct bootinfo *bi)

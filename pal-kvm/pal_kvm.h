@@ -45,9 +45,10 @@ long kvm_stream_pipe(long handles[2], int flags);
 long kvm_stream_nread(long handle);
 long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_process_fork(void);
-long kvm_process_wait(long pid, int nohang, int *status);
+long kvm_process_wait(long pid, int nohang, int *status, struct pal_usage *usage);
 long kvm_process_kill(long pid, int host_signal);
-__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash);
+__attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
+                                                const struct pal_usage *usage);
 void kvm_release_frames(uint64_t pa, uint64_t len);   /* physical: guest/frames.h's release */
 long kvm_sleep_ns(uint64_t ns);
 long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);

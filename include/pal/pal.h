@@ -78,6 +78,12 @@ struct pal_attr {
  * or ~0 for a signal the program raised itself. */
 struct pal_crash {
     unsigned long long signo, vector, error, rip, addr;
+    unsigned long long core;    /* the wait status says a core was dumped (none is written) */
+};
+
+/* CPU time a process used, for its parent's wait (the library OS measures it). */
+struct pal_usage {
+    uint64_t user_ns, sys_ns;
 };
 
 /* stream_tty's questions. */
@@ -120,9 +126,11 @@ struct pal_upcall {
 /* Stream open flags are Linux O_* values: the PAL passes them through policy. */
 struct pal_ops {
     /* processes */
-    void (*process_exit)(int status, const struct pal_crash *crash) __attribute__((noreturn));
+    void (*process_exit)(int status, const struct pal_crash *crash, const struct pal_usage *usage)
+        __attribute__((noreturn));
     long (*process_fork)(void);                     /* parent: the child's pid; child: 0 */
-    long (*process_wait)(long pid, int nohang, int *status);  /* pid (-1: any child) -> pid reaped, 0 if none yet */
+    /* pid (-1: any child) -> pid reaped, 0 if none yet; usage (may be NULL): its CPU time */
+    long (*process_wait)(long pid, int nohang, int *status, struct pal_usage *usage);
     long (*process_kill)(long pid, int host_signal);
     /* pipes and waiting on several streams */
     long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC | O_DIRECT */

@@ -8,6 +8,7 @@
 struct process {
     int pid, ppid, pgid, sid;
     unsigned int umask;
+    int nice;              /* -20..19: getpriority/setpriority (sys/sched.c) */
     char cwd[4096];
     char exe[4096];        /* guest path of the running program, for /proc/self/exe */
 };
@@ -24,6 +25,9 @@ void proc_vfork_release(void);
  * reports of where a program died; fork and execve change where it returns. */
 struct syscall_frame;
 extern struct syscall_frame *current_syscall;
+
+/* A resource's soft limit, RLIMIT_* (sys/info.c). */
+uint64_t rlimit_soft(unsigned int resource);
 
 __attribute__((noreturn)) void libos_exit(int status);
 /* Dies by signo; crash says where (NULL: a signal the program raised itself,

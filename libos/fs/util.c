@@ -1,17 +1,17 @@
 /* Helpers shared by the file systems that live in guest memory: credentials
  * and permission checks, synthetic attributes, directory records. */
 #include "fs/fs.h"
+#include "sys/cred.h"
 
-/* The identity the picoprocess runs as; getuid() reports the same (the monitor
- * runs the program as the host user that started it). */
+/* The identity file accesses are checked against: the file-system ids (sys/cred.c). */
 unsigned int fs_uid(void)
 {
-    return (unsigned int)pal_state->host_uid;
+    return cred()->fsuid;
 }
 
 unsigned int fs_gid(void)
 {
-    return (unsigned int)pal_state->host_gid;
+    return cred()->fsgid;
 }
 
 long fs_permission(const struct stat *st, int want)
@@ -27,7 +27,7 @@ long fs_permission(const struct stat *st, int want)
     unsigned int bits;
     if (st->st_uid == fs_uid())
         bits = (mode >> 6) & 7;
-    else if (st->st_gid == fs_gid())
+    else if (cred_in_group(st->st_gid))
         bits = (mode >> 3) & 7;
     else
         bits = mode & 7;

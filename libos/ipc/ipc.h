@@ -41,7 +41,8 @@ void ipc_streams_note_async(void);
 
 /* The program's wait for child pid (-1: any), or for any child in process
  * group pgid when pgid > 0; options: Linux's WNOHANG, WEXITED (children
- * that ended), WUNTRACED (that stopped), WCONTINUED (that went on).
+ * that ended), WUNTRACED (that stopped), WCONTINUED (that went on),
+ * WNOWAIT (the status stays, for the next wait).
  * -> the child's pid with its wait status, 0 (WNOHANG), -ECHILD, -EINTR. */
 long ipc_wait_child(long pid, int pgid, int options, int *status);
 /* pid 1's program has ended: as a host's processes outlive the shell that

@@ -61,7 +61,8 @@ long ipc_job_take(long pid, int pgid, int options, int *status)
             continue;
         long got = changes[i].pid;
         *status = changes[i].status;
-        changes[i] = changes[--nchanges];
+        if (!(options & WNOWAIT))
+            changes[i] = changes[--nchanges];
         return got;
     }
     return 0;

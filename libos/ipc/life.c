@@ -147,7 +147,7 @@ bool ipc_children_settle(void)
     bool any = false;
     int status;
     while (nchildren > 0 && ndone < MAX_DONE) {
-        long pid = ipc.lower->process_wait(-1, 1, &status);
+        long pid = ipc.lower->process_wait(-1, 1, &status, NULL);
         if (pid <= 0)
             break;
         done[ndone].pid = (int)pid;
@@ -170,14 +170,15 @@ static bool in_group(int pid, int pgid)
 }
 
 /* A collected child for the program's wait: pid (-1: any), or any of group
- * pgid when pgid > 0.  -> its pid, 0 if none. */
-static long take_done(long pid, int pgid, int *status)
+ * pgid when pgid > 0; it stays collected if keep.  -> its pid, 0 if none. */
+static long take_done(long pid, int pgid, int *status, bool keep)
 {
     for (int i = 0; i < ndone; i++)
         if (pgid > 0 ? in_group(done[i].pid, pgid) : pid == -1 || done[i].pid == pid) {
             long got = done[i].pid;
             *status = done[i].status;
-            done[i] = done[--ndone];
+            if (!keep)
+                done[i] = done[--ndone];
             return got;
         }
     return 0;
@@ -219,21 +220,23 @@ static long ipc_fork(void)
     return pid;
 }
 
-static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_crash *crash)
+static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_crash *crash,
+                                                const struct pal_usage *usage)
 {
     if (ipc.up && ipc.pid != IPC_LEADER) {
         ipc.exiting = true;
         /* An adoption on its way is taken in first. */
         ipc_poll(NULL, 0, 0);
         /* A wait status, for the leader's zombie entry. */
-        int32_t ws = crash && crash->signo ? (int32_t)crash->signo : (status & 0xff) << 8;
+        int32_t ws = crash && crash->signo ? (int32_t)(crash->signo | (crash->core ? 0x80 : 0))
+                                           : (status & 0xff) << 8;
         if (orphaned)
             ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
         else
             ipc_sync_leader(EXIT_TIMEOUT_NS);
     }
     ipc.up = false;
-    ipc.lower->process_exit(status, crash);
+    ipc.lower->process_exit(status, crash, usage);
 }
 
 /* The program waited for pid: its zombie entry goes. */
@@ -264,19 +267,20 @@ bool ipc_is_child(int pid, int pgid)
 }
 
 /* A child that ended, for the program's wait: pid (-1: any), or any in
- * group pgid when pgid > 0 (the monitor knows no groups: the leader does).
- * -> its pid, 0 if none yet, -ECHILD. */
-static long take_ended(long pid, int pgid, int *status)
+ * group pgid when pgid > 0 (the monitor knows no groups: the leader does),
+ * kept for the next wait if keep (WNOWAIT).  -> its pid, 0 if none yet, -ECHILD. */
+static long take_ended(long pid, int pgid, int *status, bool keep)
 {
     long r;
-    if (pgid > 0) {
+    if (pgid > 0 || keep) {
+        /* Every status the monitor has moves to done, where it can stay. */
         ipc_children_settle();
-        r = take_done(-1, pgid, status);
-        return r || ipc_is_child(-1, pgid) ? r : -ECHILD;
+        r = take_done(pgid > 0 ? -1 : pid, pgid, status, keep);
+        return r || ipc_is_child((int)(pgid > 0 ? -1 : pid), pgid) ? r : -ECHILD;
     }
-    if ((r = take_done(pid, 0, status)))
+    if ((r = take_done(pid, 0, status, false)))
         return r;
-    r = ipc.lower->process_wait(pid, 1, status);
+    r = ipc.lower->process_wait(pid, 1, status, NULL);
     if (r > 0)
         collected(r, *status);
     /* The monitor knows only the children it forked. */
@@ -286,16 +290,20 @@ static long take_ended(long pid, int pgid, int *status)
 /* The program's wait (options: Linux's WNOHANG, WEXITED, WUNTRACED, WCONTINUED). */
 static long wait_children(long pid, int pgid, int options, int *status)
 {
-    if (!ipc.up)
-        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, options & WNOHANG, status);
+    if (!ipc.up) {
+        /* No IPC (the vsock listener failed): the monitor's wait cannot peek. */
+        if (options & WNOWAIT)
+            return -EINVAL;
+        return ipc.lower->process_wait(pgid > 0 ? -1 : pid, options & WNOHANG, status, NULL);
+    }
     bool interrupted = false;
     for (;;) {
         long r = ipc_job_take(pid, pgid, options, status);
         if (!r && (options & WEXITED))
-            r = take_ended(pid, pgid, status);
+            r = take_ended(pid, pgid, status, options & WNOWAIT);
         else if (!r && !ipc_is_child((int)pid, pgid))
             r = -ECHILD;
-        if (r > 0 && !wait_status_is_job(*status))
+        if (r > 0 && !wait_status_is_job(*status) && !(options & WNOWAIT))
             reaped(r);
         if (r != 0 || (options & WNOHANG))
             return r;
@@ -322,8 +330,11 @@ void ipc_linger(void)
     }
 }
 
-static long ipc_wait(long pid, int nohang, int *status)
+/* The children's CPU time is kept under this layer (bookkeep/cputime.c). */
+static long ipc_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
+    if (usage)
+        *usage = (struct pal_usage){ 0, 0 };
     return wait_children(pid, 0, WEXITED | (nohang ? WNOHANG : 0), status);
 }
 

@@ -2,6 +2,8 @@
  * changes, and others', which come from the leader; and what /proc shows of
  * one (stat, status and cmdline, in Linux's formats). */
 #include "ipc/wire.h"
+#include "bookkeep/cputime.h"
+#include "sys/cred.h"
 
 uint32_t ipc_gen;
 bool ipc_execed;
@@ -49,7 +51,7 @@ uint32_t ipc_self_rec(void *out)
     const char *exe = proc.exe;
     *r = (struct ipc_rec){
         .pid = ipc.pid, .ppid = proc.ppid, .pgid = proc.pgid, .sid = proc.sid,
-        .uid = (uint32_t)pal_state->host_uid, .state = IPC_ALIVE, .gen = ipc_gen,
+        .uid = cred()->euid, .state = IPC_ALIVE, .gen = ipc_gen,
         .start_ns = ipc_start_ns, .flags = stopped ? IPC_REC_STOPPED : 0,
     };
     strlcpy(r->comm, proc_comm(), sizeof(r->comm));
@@ -105,31 +107,45 @@ int ipc_nprocs(int *last_pid)
     return n ? n : 1;
 }
 
-/* Linux's clock ticks (USER_HZ) since boot: the host's monotonic clock. */
+/* Linux's clock ticks (USER_HZ); start times count from the host's boot, our monotonic clock's origin. */
 static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 
 static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
-    /* Fields 4-52 of proc(5); what a picoprocess does not track is 0. */
+    /* Fields 4-52 of proc(5); what a picoprocess does not track is 0, and
+     * so are the CPU times and nice value of another process, which live
+     * in its own VM. */
+    bool self = r->pid == ipc.pid;
+    struct cpu_times t = { 0, 0 }, c = { 0, 0 };
+    if (self) {
+        t = cputime_self();
+        c = cputime_children();
+    }
+    int nice = self ? proc.nice : 0;
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 %lu 0 0 "
+                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu 0 0 "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
-                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(r->start_ns),
-                    r->pid == ipc.pid ? (unsigned long)arg_start : 0ul,
-                    r->pid == ipc.pid ? (unsigned long)arg_end : 0ul,
+                    r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(t.user_ns),
+                    (unsigned long)ticks(t.sys_ns), (unsigned long)ticks(c.user_ns), (unsigned long)ticks(c.sys_ns),
+                    20 + nice, nice, (unsigned long)ticks(r->start_ns),
+                    self ? (unsigned long)arg_start : 0ul, self ? (unsigned long)arg_end : 0ul,
                     r->state == IPC_ZOMBIE ? r->exit_status : 0);
 }
 
 static int status_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     const char *what = state == 'Z' ? "zombie" : state == 'T' ? "stopped" : state == 'R' ? "running" : "sleeping";
+    /* Another process's ids beyond its uid live in its own VM. */
     unsigned int uid = r->uid, gid = (unsigned int)pal_state->host_gid;
+    struct cred c = { uid, uid, uid, uid, gid, gid, gid, gid };
+    if (r->pid == ipc.pid)
+        c = *cred();
     return snprintf(buf, size,
                     "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                     "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
                     "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nThreads:\t%d\n",
                     r->comm, r->pid == ipc.pid ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
-                    uid, uid, uid, uid, gid, gid, gid, gid, r->pid, r->pid, r->pgid, r->sid,
+                    c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid, r->sid,
                     state == 'Z' ? 0 : 1);
 }
 

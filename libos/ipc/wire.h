@@ -237,7 +237,7 @@ bool ipc_is_child(int pid, int pgid);
  * WCONTINUED. */
 long ipc_on_child_state(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 /* A change of a child matching pid/pgid that options ask for: its pid and
- * status, 0 if none. */
+ * status, 0 if none; it is forgotten unless options has WNOWAIT. */
 long ipc_job_take(long pid, int pgid, int options, int *status);
 /* What the signal room asks of the other processes, given to it at start. */
 extern const struct signal_peers ipc_signal_peers;

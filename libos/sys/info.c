@@ -1,5 +1,5 @@
 /* What the program can ask about its machine and itself: uname, sysinfo,
- * user and group ids, resource limits, random bytes. */
+ * resource limits, random bytes (user and group ids: cred.c). */
 #include "libos.h"
 #include "ktime.h"
 #include "mm/mm.h"
@@ -57,48 +57,6 @@ long sys_sysinfo(struct sysinfo *info)
     return 0;
 }
 
-/* The program runs as the host user that runs picovm.  Gramine reports 0 by
- * default; mirroring the host keeps file ownership (ls -l) and the output of
- * tests compared with a native run the same.  Real, effective and saved ids
- * are equal: nothing in a picoprocess changes identity. */
-static unsigned int host_uid(void) { return (unsigned int)pal_state->host_uid; }
-static unsigned int host_gid(void) { return (unsigned int)pal_state->host_gid; }
-
-long sys_getuid(void) { return host_uid(); }
-long sys_geteuid(void) { return host_uid(); }
-long sys_getgid(void) { return host_gid(); }
-long sys_getegid(void) { return host_gid(); }
-
-/* Writes id to each of the three in order; Linux stops at the first fault. */
-static long put_three_ids(unsigned int id, unsigned int *a, unsigned int *b, unsigned int *c)
-{
-    unsigned int *dst[3] = { a, b, c };
-    for (int i = 0; i < 3; i++) {
-        if (!user_range_ok(dst[i], sizeof id, true))
-            return -EFAULT;
-        memcpy(dst[i], &id, sizeof id);
-    }
-    return 0;
-}
-
-long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid)
-{
-    return put_three_ids(host_uid(), ruid, euid, suid);
-}
-
-long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid)
-{
-    return put_three_ids(host_gid(), rgid, egid, sgid);
-}
-
-/* No supplementary groups: the host's are not passed to the guest (a root
- * container process typically has none either). */
-long sys_getgroups(int size, unsigned int *list)
-{
-    (void)list;
-    return size < 0 ? -EINVAL : 0;
-}
-
 /* Resource limits.  Nothing lets a program raise a hard limit: picovm cannot
  * grant more than the manifest provides. */
 static struct rlimit64 limits[RLIM_NLIMITS];
@@ -127,6 +85,11 @@ static struct rlimit64 *limit(unsigned int resource)
         ready = true;
     }
     return &limits[resource];
+}
+
+uint64_t rlimit_soft(unsigned int resource)
+{
+    return limit(resource)->rlim_cur;
 }
 
 static long do_prlimit(unsigned int resource, const struct rlimit64 *new_lim,

@@ -25,12 +25,16 @@ static struct {
     void *robust_list;          /* set_robust_list: walked at thread exit */
 } thread;
 
+/* Linux's default timer slack, which PR_SET_TIMERSLACK 0 brings back. */
+#define TIMER_SLACK_DEFAULT_NS 50000ul
+
 /* State Linux keeps per process that only prctl reads and writes. */
 static struct {
     int pdeath_signal;
     int dumpable;
     bool no_new_privs;
-} pctl = { .dumpable = 1 };
+    unsigned long timer_slack_ns;   /* host timers do not use it: stored only */
+} pctl = { .dumpable = 1, .timer_slack_ns = TIMER_SLACK_DEFAULT_NS };
 
 static bool is_self(long pid)
 {
@@ -140,6 +144,13 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
         if (arg2 || arg3 || arg4 || arg5)
             return -EINVAL;
         return pctl.no_new_privs;
+    case PR_SET_TIMERSLACK:
+        pctl.timer_slack_ns = arg2 ? arg2 : TIMER_SLACK_DEFAULT_NS;
+        return 0;
+    case PR_GET_TIMERSLACK:
+        return (long)pctl.timer_slack_ns;
+    /* PR_SET_CHILD_SUBREAPER stays -EINVAL: orphans go to the leader (ipc/life.c),
+     * and having them go to a subreaper is work of the IPC layer not done yet. */
     default:
         return -EINVAL;
     }
@@ -177,20 +188,6 @@ long sys_arch_prctl(int code, unsigned long addr)
 long sys_sched_yield(void)
 {
     return 0;
-}
-
-long sys_sched_getaffinity(int pid, unsigned int len, void *mask)
-{
-    uint64_t one_cpu = 1;
-    /* Linux's order: the size must hold every CPU and be whole longs, then the pid. */
-    if (len < 1 || len % sizeof(unsigned long))
-        return -EINVAL;
-    if (!is_self(pid))
-        return -ESRCH;
-    if (!user_range_ok(mask, sizeof one_cpu, true))
-        return -EFAULT;
-    memcpy(mask, &one_cpu, sizeof one_cpu);
-    return sizeof one_cpu;
 }
 
 long sys_getcpu(unsigned int *cpu, unsigned int *node, void *cache)

@@ -3,10 +3,12 @@
 #include "libos.h"
 #include "ktime.h"
 #include "signal/signal.h"
+#include "bookkeep/cputime.h"
 #include "syscall/handlers.h"
 #include <linux/time_types.h>
 
-enum { SRC_NONE, SRC_REALTIME, SRC_MONOTONIC, SRC_CPU };
+/* SRC_CPU: user and system time (bookkeep/cputime.c); SRC_CPU_USER: user time only. */
+enum { SRC_NONE, SRC_REALTIME, SRC_MONOTONIC, SRC_CPU, SRC_CPU_USER };
 
 /* Linux's coarse clocks advance once per tick: we report a HZ=250 kernel's tick. */
 #define COARSE_RES_NS 4000000u
@@ -43,6 +45,7 @@ static const struct clock_desc clocks[] = {
  * or, with kind 3 and no per-thread bit, a posix clock device by descriptor. */
 #define CPUCLOCK_PERTHREAD 4
 #define CPUCLOCK_KIND(id)  ((id) & 3)   /* PROF 0, VIRT 1, SCHED 2 */
+#define CPUCLOCK_VIRT      1
 #define CPUCLOCK_SCHED     2
 #define CPUCLOCK_KINDS     3
 #define CPUCLOCK_FD        3
@@ -65,12 +68,12 @@ static bool clock_lookup(int clockid, struct clock_desc *c)
     long id = ~(long)(clockid >> 3);
     bool known = CPUCLOCK_KIND(clockid) < CPUCLOCK_KINDS && (id == 0 || id == proc.pid);
     bool thread = clockid & CPUCLOCK_PERTHREAD;
-    /* A thread cannot sleep on its own CPU clock; the process may.  (On Linux
-     * a single-threaded process sleeping on its CPU clock never wakes; with
-     * CPU time approximated by elapsed time, see SRC_CPU, ours does.)  The
-     * profiling and virtual clocks tick with the scheduler (HZ=250). */
+    /* A thread cannot sleep on its own CPU clock; the process may (and, as
+     * on Linux when single-threaded, never wakes: sleeping uses no CPU).  The
+     * profiling and virtual clocks tick with the scheduler (HZ=250); the
+     * virtual one counts user time only. */
     *c = (struct clock_desc){
-        .src = known ? SRC_CPU : SRC_NONE,
+        .src = !known ? SRC_NONE : CPUCLOCK_KIND(clockid) == CPUCLOCK_VIRT ? SRC_CPU_USER : SRC_CPU,
         .res_ns = CPUCLOCK_KIND(clockid) == CPUCLOCK_SCHED ? 1 : COARSE_RES_NS,
         .sleep_err = known && !thread ? 0 : -EINVAL,
     };
@@ -90,11 +93,9 @@ long clock_read_ns(int clockid, uint64_t *ns)
         *ns = pal->time_monotonic_ns();
         break;
     default: {
-        /* No CPU-time accounting yet: the CPU time of the (single) thread is
-         * approximated by the time since this picoprocess booted, an upper
-         * bound that at least grows while the program runs. */
-        uint64_t now = pal->time_monotonic_ns(), boot = pal_state->boot_monotonic_ns;
-        *ns = now > boot ? now - boot : 0;
+        /* The thread's and the process's are the same: there is one thread. */
+        struct cpu_times t = cputime_self();
+        *ns = c.src == SRC_CPU_USER ? t.user_ns : t.user_ns + t.sys_ns;
         break;
     }
     }

@@ -6,6 +6,7 @@
 #include "libos.h"
 #include "signal/signal.h"
 #include "ipc/ipc.h"
+#include "bookkeep/cputime.h"
 #include "syscall/handlers.h"
 #include <linux/wait.h>
 #include <linux/resource.h>
@@ -13,6 +14,18 @@
 #include <asm/signal.h>
 
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)
+
+/* The rusage of a child just waited for: its CPU time if it ended (a
+ * stopped or continued one's is in its own VM: 0); reap: not WNOWAIT. */
+static void child_rusage(long pid, int status, bool reap, struct rusage *ru)
+{
+    bool ended = (status & 0xff) != 0x7f && status != 0xffff;
+    struct cpu_times t = { 0, 0 };
+    if (ended)
+        t = cputime_ended_child((int)pid, reap);
+    if (ru)
+        cputime_rusage(t, ru);
+}
 
 long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
 {
@@ -33,8 +46,7 @@ long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)
     if (got > 0) {
         if (wstatus)
             *wstatus = status;
-        if (ru)
-            memset(ru, 0, sizeof(*ru));   /* no resource accounting of children yet */
+        child_rusage(got, status, true, ru);
     }
     return got;
 }
@@ -61,8 +73,8 @@ static void fill_info(siginfo_t *info, long pid, int status)
 
 long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage *ru)
 {
-    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) || (options & WNOWAIT))
-        return -EINVAL;   /* WNOWAIT would need a peek the PAL does not offer */
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return -EINVAL;
     if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
         return -EINVAL;
     if ((info && !user_range_ok(info, sizeof(*info), true)) || (ru && !user_range_ok(ru, sizeof(*ru), true)))
@@ -72,7 +84,7 @@ long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage 
         return -EINVAL;
     int pgid = idtype == P_PGID ? (id ? id : proc.pgid) : 0;
     long got = ipc_wait_child(idtype == P_PID ? id : -1, pgid,
-                              options & (WNOHANG | WEXITED | WSTOPPED | WCONTINUED), &status);
+                              options & (WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT), &status);
     if (got < 0)
         return got == -EINTR ? -ERESTARTSYS : got;
     if (info) {
@@ -80,7 +92,8 @@ long sys_waitid(int idtype, int id, siginfo_t *info, int options, struct rusage 
         if (got > 0)
             fill_info(info, got, status);
     }
-    if (ru)
-        memset(ru, 0, sizeof(*ru));
+    /* As Linux, ru is written only when a child was found. */
+    if (got > 0)
+        child_rusage(got, status, !(options & WNOWAIT), ru);
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "syscall/handlers.h"
 #include "signal/signal.h"
 #include "ipc/ipc.h"
+#include "bookkeep/cputime.h"
 #include "percpu.h"
 #include "syscall_names.h"   /* generated from <asm/unistd_64.h> */
 
@@ -120,6 +121,7 @@ static void trace(uint64_t nr, const struct syscall_frame *f, long ret)
 void syscall_dispatch(struct syscall_frame *f)
 {
     uint64_t nr = f->rax;
+    cputime_syscall_enter();
     current_syscall = f;
     long ret;
     if (nr < NSYSCALLS && table[nr].fn) {
@@ -144,4 +146,5 @@ void syscall_dispatch(struct syscall_frame *f)
     syscall_patch_site(f, nr);
     ipc_safe_point();
     signal_syscall_exit(f, nr);
+    cputime_syscall_exit();
 }

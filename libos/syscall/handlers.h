@@ -21,6 +21,7 @@ struct k_sigaction;
 struct new_utsname;
 struct pollfd;
 struct rusage;
+struct sched_param;
 struct sigmask_arg;
 struct stat;
 struct statx;
@@ -28,6 +29,7 @@ struct statfs;
 struct sysinfo;
 struct timespec;
 struct timeval;
+struct tms;
 struct utimbuf;
 
 /* signal/frame.c */
@@ -50,6 +52,24 @@ long sys_umask(int mask);
 long sys_utime(const char *path, const struct utimbuf *times);
 long sys_utimensat(int dirfd, const char *path, const struct timespec *times, int flags);
 long sys_utimes(const char *path, const struct timeval *tv);
+
+/* sys/cred.c */
+long sys_getegid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getgroups(int size, unsigned int *list);
+long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
+long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
+long sys_getuid(void);
+long sys_setfsgid(unsigned int gid);
+long sys_setfsuid(unsigned int uid);
+long sys_setgid(unsigned int gid);
+long sys_setgroups(int size, const unsigned int *list);
+long sys_setregid(unsigned int rgid, unsigned int egid);
+long sys_setresgid(unsigned int r, unsigned int e, unsigned int s);
+long sys_setresuid(unsigned int r, unsigned int e, unsigned int s);
+long sys_setreuid(unsigned int ruid, unsigned int euid);
+long sys_setuid(unsigned int uid);
 
 /* sys/dir.c */
 long sys_chdir(const char *path);
@@ -110,15 +130,8 @@ long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
 long sys_creat(const char *path, int mode);
 
 /* sys/info.c */
-long sys_getegid(void);
-long sys_geteuid(void);
-long sys_getgid(void);
-long sys_getgroups(int size, unsigned int *list);
 long sys_getrandom(void *buf, size_t count, unsigned int flags);
-long sys_getresgid(unsigned int *rgid, unsigned int *egid, unsigned int *sgid);
-long sys_getresuid(unsigned int *ruid, unsigned int *euid, unsigned int *suid);
 long sys_getrlimit(unsigned int resource, void *rlim);
-long sys_getuid(void);
 long sys_prlimit64(int pid, unsigned int resource, const void *new_rlim, void *old_rlim);
 long sys_setrlimit(unsigned int resource, const void *rlim);
 long sys_sysinfo(struct sysinfo *info);
@@ -161,10 +174,25 @@ long sys_getppid(void);
 long sys_getsid(int pid);
 long sys_gettid(void);
 long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
-long sys_sched_getaffinity(int pid, unsigned int len, void *mask);
 long sys_sched_yield(void);
 long sys_set_robust_list(void *head, size_t len);
 long sys_set_tid_address(int *tidptr);
+
+/* sys/rusage.c */
+long sys_getrusage(int who, struct rusage *ru);
+long sys_times(struct tms *buf);
+
+/* sys/sched.c */
+long sys_getpriority(int which, int who);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_sched_getaffinity(int pid, unsigned int len, void *mask);
+long sys_sched_getparam(int pid, struct sched_param *param);
+long sys_sched_getscheduler(int pid);
+long sys_sched_setaffinity(int pid, unsigned int len, const void *mask);
+long sys_sched_setparam(int pid, const struct sched_param *param);
+long sys_sched_setscheduler(int pid, int policy, const struct sched_param *param);
+long sys_setpriority(int which, int who, int niceval);
 
 /* sys/sigaction.c */
 long sys_kill(int pid, int sig);

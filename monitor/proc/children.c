@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "proc.h"
@@ -42,6 +43,16 @@ static int nchildren;
 /* Host processes whose status was reported but that are not reaped yet. */
 static pid_t unreaped[MAX_CHILDREN];
 static int nunreaped;
+/* What a child monitor writes on its status pipe: one write, smaller than PIPE_BUF. */
+struct report {
+    int32_t status, pad;
+    uint64_t user_ns, sys_ns;
+};
+
+/* The program's CPU time and core flag, from its HC_EXIT. */
+static struct report final;
+static bool final_core;
+
 /* In a child monitor: where to report (write end), -1 otherwise, and to whom. */
 static int report_to_parent = -1;
 static pid_t parent_monitor;
@@ -82,13 +93,23 @@ void children_become_child(int status_fd, pid_t parent)
     parent_monitor = parent;
 }
 
+void children_note_exit(uint64_t user_ns, uint64_t sys_ns, bool core)
+{
+    final.user_ns = user_ns;
+    final.sys_ns = sys_ns;
+    final_core = core;
+}
+
 void children_report_status(int wait_status)
 {
     if (report_to_parent < 0)
         return;
+    final.status = wait_status;
+    if (final_core && WIFSIGNALED(wait_status))
+        final.status |= 0x80;   /* WCOREDUMP */
     /* A write that fails (EPIPE) means the parent is gone: its pid may be
      * someone else's by now, so it gets no signal. */
-    if (write(report_to_parent, &wait_status, sizeof(wait_status)) == sizeof(wait_status))
+    if (write(report_to_parent, &final, sizeof(final)) == sizeof(final))
         kill(parent_monitor, SIGCHLD);
     else
         mlog(LOG_DEBUG, "cannot report the exit status to the parent: %m");
@@ -112,29 +133,35 @@ static struct child *by_pid(int pid)
     return NULL;
 }
 
-/* The status of a child whose pipe is readable: its report, or what the host says. */
-static int collect(struct child *c)
+static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000; }
+
+/* The report of a child whose pipe is readable, or what the host says: its
+ * status, and the CPU time of its whole monitor process. */
+static struct report collect(struct child *c)
 {
-    int status;
+    struct report r;
     ssize_t n;
-    while ((n = read(c->status_fd, &status, sizeof(status))) < 0 && errno == EINTR)
+    while ((n = read(c->status_fd, &r, sizeof(r))) < 0 && errno == EINTR)
         ;
-    if (n == sizeof(status)) {
+    if (n == sizeof(r)) {
         if (nunreaped < MAX_CHILDREN)
             unreaped[nunreaped++] = c->host;
     } else {
-        while (waitpid(c->host, &status, 0) < 0 && errno == EINTR)
+        int status = 0;
+        struct rusage ru = { 0 };
+        while (wait4(c->host, &status, 0, &ru) < 0 && errno == EINTR)
             ;
+        r = (struct report){ status, 0, tv_ns(ru.ru_utime), tv_ns(ru.ru_stime) };
     }
     close(c->status_fd);
-    return status;
+    return r;
 }
 
 static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
 {
     int pid = (int)args[0];
     /* Found writable before a child is reaped, so a bad address loses no status. */
-    struct hc_wait_result r = { 0, 0 };
+    struct hc_wait_result r = { 0, 0, 0, 0 };
     struct iovec out[GVA_PAGES(sizeof r)];
     uint64_t bytes;
     if (gva_iov(vm, args[2], sizeof r, true, out, GVA_PAGES(sizeof r), &bytes) < 0)
@@ -169,7 +196,10 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
             continue;
         struct child *c = &children[idx[k]];
         r.pid = c->pid;
-        r.status = collect(c);   /* host and Linux wait statuses are the same encoding */
+        struct report rep = collect(c);
+        r.status = rep.status;   /* host and Linux wait statuses are the same encoding */
+        r.user_ns = rep.user_ns;
+        r.sys_ns = rep.sys_ns;
         *c = children[--nchildren];
         break;
     }

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c libos/sys/cred.c libos/bookkeep/cputime.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
@@ -217,8 +217,10 @@ static uint64_t f_clock(void) { return clock_ns; }
 /* Children: wait statuses the monitor holds for pids. */
 static int child_status[64];
 static bool child_ended_already[64], child_exists[64];
-static long f_wait(long pid, int nohang, int *status)
+static long f_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
+    if (usage)
+        *usage = (struct pal_usage){ 0, 0 };
     for (int p = 1; p < 64; p++) {
         if (!child_exists[p] || (pid != -1 && pid != p))
             continue;
@@ -399,7 +401,7 @@ static void leader_table(void)
     EXPECT("exit-orphan", ipc_on_exit(10, &(int32_t){ 0x0200 }, 4, &answer) == 0 && ipc_leader_lookup(10, out) > 0 &&
                               o->state == IPC_ZOMBIE);
     int st = 0;
-    EXPECT("orphan-reaped-by-pid-1", pal->process_wait(10, 1, &st) == 10 && st == 0x0200 &&
+    EXPECT("orphan-reaped-by-pid-1", pal->process_wait(10, 1, &st, NULL) == 10 && st == 0x0200 &&
                                          ipc_leader_lookup(10, out) == -ESRCH);
 
     /* Hostile records. */
@@ -681,6 +683,7 @@ static void children(void)
     EXPECT("bad-state", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == -EINVAL);
     int st = 0;
     EXPECT("stop-not-for-plain-wait", ipc_job_take(-1, 0, WCONTINUED, &st) == 0);
+    EXPECT("stop-peeked", ipc_job_take(8, 0, WUNTRACED | WNOWAIT, &st) == 8 && st == ((SIGSTOP << 8) | 0x7f));
     EXPECT("stop-taken", ipc_job_take(8, 0, WUNTRACED, &st) == 8 && st == ((SIGSTOP << 8) | 0x7f));
     EXPECT("stop-taken-once", ipc_job_take(-1, 0, WUNTRACED, &st) == 0);
     cs = (struct ipc_child_state){ CLD_CONTINUED, SIGCONT };
@@ -689,8 +692,9 @@ static void children(void)
     EXPECT("continued-quiet", ipc_on_child_state(8, &cs, sizeof(cs), &ans) == 0 && nsent == 0);
     nocldstop = false;
     EXPECT("continued-taken", ipc_job_take(-1, 0, WCONTINUED | WUNTRACED, &st) == 8 && st == 0xffff);
-    EXPECT("wait-after-settle", pal->process_wait(-1, 1, &st) == 8 && st == 3 << 8);
-    EXPECT("wait-none-left", pal->process_wait(-1, 1, &st) == -ECHILD);
+    EXPECT("wnowait-peeks", ipc_wait_child(-1, 0, WEXITED | WNOHANG | WNOWAIT, &st) == 8 && st == 3 << 8);
+    EXPECT("wait-after-settle", pal->process_wait(-1, 1, &st, NULL) == 8 && st == 3 << 8);
+    EXPECT("wait-none-left", pal->process_wait(-1, 1, &st, NULL) == -ECHILD);
     /* Before it ends, a process makes sure the leader took all that in. */
     peer_logic = peer_answers;
     size_t before = s ? s->out_len : 0;

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/sys/proc.c libos/sys/info.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "libos_stubs.h"
 #include "../../libos/mm/mm.h"
 #include "../../libos/syscall/syscall.h"
+#include "../../libos/bookkeep/cputime.h"
 
 /* The handlers, as defined (struct pointers as void *: same ABI). */
 long sys_getpgid(int), sys_getsid(int), sys_exit_group(int);
@@ -36,7 +38,14 @@ long sys_sched_getaffinity(int, unsigned int, void *), sys_getcpu(void *, void *
 long sys_futex(void *, int, uint32_t, const void *, void *, uint32_t);
 long sys_uname(void *), sys_sysinfo(void *), sys_getuid(void);
 long sys_getresuid(void *, void *, void *), sys_getresgid(void *, void *, void *);
-long sys_getgroups(int, void *);
+long sys_getgroups(int, void *), sys_setgroups(int, const void *);
+long sys_setuid(unsigned), sys_setgid(unsigned), sys_geteuid(void), sys_getgid(void);
+long sys_setreuid(unsigned, unsigned), sys_setresuid(unsigned, unsigned, unsigned), sys_setfsuid(unsigned);
+long sys_getrusage(int, void *), sys_times(void *);
+long sys_getpriority(int, int), sys_setpriority(int, int, int);
+long sys_sched_setaffinity(int, unsigned int, const void *), sys_sched_getscheduler(int);
+long sys_sched_getparam(int, void *), sys_sched_setscheduler(int, int, const void *);
+long sys_sched_get_priority_max(int), sys_sched_get_priority_min(int);
 long sys_getrlimit(unsigned int, void *), sys_setrlimit(unsigned int, const void *);
 long sys_prlimit64(int, unsigned int, const void *, void *);
 long sys_getrandom(void *, size_t, unsigned int);
@@ -51,6 +60,8 @@ bool signal_pending(void);
 void signal_syscall_exit_slow(struct syscall_frame *f, uint64_t nr);
 
 /* --- the library OS around the handlers --- */
+void *kmalloc(size_t size) { return malloc(size ? size : 1); }
+void kfree(void *p) { free(p); }
 uint64_t mm_free_bytes(void) { return 100 << 20; }
 /* No other process: the first one's exit has nobody to wait for. */
 void fd_close_all(void) {}
@@ -572,6 +583,87 @@ static void test_signals(void)
     }
 }
 
+/* CPU time, scheduling and credentials (bookkeep/cputime.c, sys/rusage.c, sys/sched.c, sys/cred.c). */
+static void test_rusage(void)
+{
+    struct rusage ru;
+    SAME("getrusage 99", getrusage, 99, &ru);
+    SAME("getrusage -2", getrusage, -2, &ru);
+    SAME("getrusage bad", getrusage, RUSAGE_SELF, bad);
+    SAME("times bad", times, bad);
+    want("times NULL", sys_times(NULL) > 0, 1);
+    struct timespec a, b;
+    want("cpu clock", sys_clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a), 0);
+    for (volatile unsigned i = 0; i < 10000000; i++)
+        ;
+    want("cpu clock grows", sys_clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b) == 0 &&
+                            (b.tv_sec > a.tv_sec || b.tv_nsec > a.tv_nsec), 1);
+    want("getrusage self", sys_getrusage(RUSAGE_SELF, &ru), 0);
+    want("user time", ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec > 0, 1);
+    /* A sleep is not CPU time. */
+    uint64_t before = cputime_self().user_ns;
+    pal->sleep_ns(200000000);
+    want("sleep is not cpu", cputime_self().user_ns - before < 100000000, 1);
+    want("children none", sys_getrusage(RUSAGE_CHILDREN, &ru) == 0 && !ru.ru_utime.tv_sec &&
+                          !ru.ru_utime.tv_usec, 1);
+}
+
+static void test_sched(void)
+{
+    for (int pol = -1; pol < 8; pol++) {
+        SAME("sched_get_priority_max", sched_get_priority_max, pol);
+        SAME("sched_get_priority_min", sched_get_priority_min, pol);
+    }
+    SAME("getpriority", getpriority, PRIO_PROCESS, 0);
+    SAME("getpriority which", getpriority, 7, 0);
+    SAME("getpriority no pid", getpriority, PRIO_PROCESS, NO_SUCH_PID);
+    SAME("sched_getscheduler -1", sched_getscheduler, -1);
+    SAME("sched_getscheduler", sched_getscheduler, 0);
+    SAME("sched_getparam NULL", sched_getparam, 0, NULL);
+    SAME("sched_getparam bad", sched_getparam, 0, bad);
+    unsigned long none = 0, cpu0 = 1;
+    SAME("sched_setaffinity empty", sched_setaffinity, 0, sizeof none, &none);
+    SAME("sched_setaffinity bad", sched_setaffinity, 0, sizeof none, bad);
+    want("sched_setaffinity cpu0", sys_sched_setaffinity(0, sizeof cpu0, &cpu0), 0);
+    int prio = 0;
+    SAME("sched_setscheduler bad policy", sched_setscheduler, 0, 77, &prio);
+    SAME("sched_setscheduler other prio", sched_setscheduler, 0, SCHED_OTHER, &(int){ 5 });
+    want("setpriority", sys_setpriority(PRIO_PROCESS, 0, 30), 0);
+    want("nice clamped", sys_getpriority(PRIO_PROCESS, 0), 20 - 19);
+    want("nice lower as root", sys_setpriority(PRIO_PROCESS, 0, 0), getuid() == 0 ? 0 : -EACCES);
+    want("PR_SET_TIMERSLACK", sys_prctl(PR_SET_TIMERSLACK, 1234, 0, 0, 0), 0);
+    want("PR_GET_TIMERSLACK", sys_prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 1234);
+    want("PR_SET_TIMERSLACK 0", sys_prctl(PR_SET_TIMERSLACK, 0, 0, 0, 0), 0);
+    want("PR_GET_TIMERSLACK default", sys_prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 50000);
+}
+
+/* Linux's rules for a root process that drops and takes back its ids; the
+ * host process's own ids never change. */
+static void test_cred(void)
+{
+    unsigned int g[3] = { 7, 3, 5 }, out[3];
+    SAME("setuid -1", setuid, -1);
+    SAME("setgroups -1", setgroups, -1, g);
+    SAME("getgroups -1", getgroups, -1, out);
+    if (getuid() != 0)
+        return;
+    want("setgroups", sys_setgroups(3, g), 0);
+    want("getgroups count", sys_getgroups(0, NULL), 3);
+    want("getgroups small", sys_getgroups(2, out), -EINVAL);
+    want("getgroups sorted", sys_getgroups(3, out) == 3 && out[0] == 3 && out[1] == 5 && out[2] == 7, 1);
+    want("setresuid", sys_setresuid(1000, 1000, 0), 0);
+    want("uids", sys_getuid() == 1000 && sys_geteuid() == 1000, 1);
+    want("setgroups unprivileged", sys_setgroups(0, NULL), -EPERM);
+    want("setuid other", sys_setuid(2000), -EPERM);
+    want("setfsuid other", sys_setfsuid(2000), 1000);
+    want("setfsuid unchanged", sys_setfsuid(-1), 1000);
+    want("setreuid swap", sys_setreuid(1000, 0), 0);   /* euid to the saved 0 */
+    want("euid back", sys_geteuid(), 0);
+    want("setuid all", sys_setuid(1000), 0);
+    want("no way back", sys_setuid(0), -EPERM);
+    want("setreuid unprivileged", sys_setreuid(-1, 0), -EPERM);
+}
+
 int main(void)
 {
     boot.boot_monotonic_ns = host_monotonic();
@@ -582,11 +674,16 @@ int main(void)
     proc.pgid = getpgrp();
     proc.sid = getsid(0);
     strcpy(proc.exe, "/bin/test");
+    cputime_init();
+    cputime_syscall_exit();
     test_clocks();
     test_proc();
     test_futex();
     test_info();
     test_signals();
+    test_rusage();
+    test_sched();
+    test_cred();
     printf("%s\n", failures ? "FAILED" : "ok");
     return failures != 0;
 }

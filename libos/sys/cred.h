@@ -1,0 +1,17 @@
+/* The ids the program runs as, inside the application only (cred.c): the
+ * host user that runs picovm never changes. */
+#ifndef PICOVM_LIBOS_CRED_H
+#define PICOVM_LIBOS_CRED_H
+
+#include "libos.h"
+
+struct cred {
+    unsigned int ruid, euid, suid, fsuid;
+    unsigned int rgid, egid, sgid, fsgid;
+};
+
+const struct cred *cred(void);
+/* Whether gid is the file-system gid or a supplementary group, for permission checks. */
+bool cred_in_group(unsigned int gid);
+
+#endif
