@@ -44,7 +44,7 @@ TEST_BIN  := $(patsubst tests/guest/%.c,$(B)/tests/%,$(TEST_C)) \
 # speaks the hypercall ABI.
 TEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -Iinclude/abi $(DEPFLAGS)
 
-.PHONY: all demo test bench clean unit tests-bin
+.PHONY: all demo test bench clean unit tests-bin ltp
 all: $(B)/picovm tests-bin
 
 $(B)/%.asm.o: %.asm $(B)/gen/abi.inc
@@ -121,6 +121,10 @@ bench:
 
 unit:
 	scripts/run-unit.sh
+
+# LTP's system-call tests, natively and under picovm (scripts/ltp.sh; LTP_SRC=...).
+ltp:
+	scripts/ltp.sh
 
 clean:
 	rm -rf $(B)
