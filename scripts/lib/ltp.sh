@@ -201,10 +201,12 @@ ltp_run_picovm_svm() {
   ltp_collect "$b" "$b/picovm.out"
 }
 
-# ltp_why LOG: the first TFAIL or TBROK line of LOG (else its first line), shortened.
+# ltp_why LOG: the first TFAIL or TBROK line of LOG (else its first line), shortened:
+# "TBROK: what", without the source positions, old-API or new-API alike.
 ltp_why() {
   { grep -a -m1 -E 'TFAIL|TBROK' "$1" || grep -a -m1 -E 'error|killed' "$1" || head -n 1 "$1"; } 2>/dev/null |
-    sed -E 's/^[^ ]*\.c:[0-9]+: //' | cut -c1-140
+    sed -E 's/^.*(TFAIL|TBROK) *: */\1: /; s/[a-z_0-9]+\.c:[0-9]+: //g; s/LTP_[A-Za-z0-9_]{6,}/LTP_XXXXXX/g; s/  +/ /g' |
+    cut -c1-140
 }
 
 # ltp_verdict B run EXPECTATIONS | ltp_verdict B skip REASON: one line per scenario
