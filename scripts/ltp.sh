@@ -20,6 +20,7 @@
 #      LTP_SCENARIOS (scenario names, space-separated: only those),
 #      LTP_TIMEOUT (seconds per scenario natively, default 60; under picovm on the
 #      emulated host, LTP_SVM_TIMEOUT, default 120), LTP_JOBS (build, default nproc),
+#      LTP_SVM_BOOT_TIMEOUT (seconds for the emulated host's whole boot, default 5400),
 #      LTP_SKIP_PICOVM=1 (build and native run only), PICOVM (default build/picovm).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -186,12 +186,13 @@ ltp_run_picovm_here() {
   ltp_layout "$b" "$app" "$app"
   sh "$app/run-picovm.sh" "$app" "$(readlink -f "$2")" "$3" >"$b/picovm.out" 2>&1 || true
   ltp_collect "$b" "$b/picovm.out"
+  echo "ltp: $(ltp_secs "$b") s in the scenarios"
 }
 
 # ltp_run_picovm_svm B PICOVM TIMEOUT: under picovm in one boot of the emulated SVM
 # host (PICOVM must be static); the boot may take LTP_SVM_BOOT_TIMEOUT seconds in all.
 ltp_run_picovm_svm() {
-  local b=$1 app=$1/svm-app rc=0
+  local b=$1 app=$1/svm-app rc=0 t0=$SECONDS
   ltp_layout "$b" "$app" /app
   cp "$2" "$app/picovm"
   echo "ltp: $(wc -l <"$app/scenarios.txt") scenarios, $(du -sh "$app" | cut -f1) laid out for the emulated host"
@@ -199,7 +200,11 @@ ltp_run_picovm_svm() {
     scripts/svm-host.sh "$app" sh /app/run-picovm.sh /app /app/picovm "$3" >"$b/picovm.out" 2>"$b/svm.log" || rc=$?
   [ "$rc" -eq 0 ] || echo "ltp: the emulated host ended with status $rc: $(tail -n 3 "$b/svm.log" | tr '\n' ' ')"
   ltp_collect "$b" "$b/picovm.out"
+  echo "ltp: the emulated host took $((SECONDS - t0)) s, $(ltp_secs "$b") s of it in the scenarios"
 }
+
+# ltp_secs B: the seconds the picovm runs took, in all.
+ltp_secs() { cat "$1"/picovm/*.secs 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
 # ltp_why LOG: the first TFAIL or TBROK line of LOG (else its first line), shortened:
 # "TBROK: what", without the source positions, old-API or new-API alike.
