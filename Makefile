@@ -102,7 +102,8 @@ $(B)/tests-glibc/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (build/ltp, LTP's own tree, is not ours to include.)
+-include $(shell find $(B) -path $(B)/ltp -prune -o -name '*.d' -print 2>/dev/null)
 
 # demo, test and bench install missing Debian packages before building,
 # so they work on a fresh machine.
