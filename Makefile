@@ -44,7 +44,7 @@ TEST_BIN  := $(patsubst tests/guest/%.c,$(B)/tests/%,$(TEST_C)) \
 # speaks the hypercall ABI.
 TEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -Iinclude/abi $(DEPFLAGS)
 
-.PHONY: all demo test bench clean unit tests-bin
+.PHONY: all demo test bench clean unit tests-bin ltp
 all: $(B)/picovm tests-bin
 
 $(B)/%.asm.o: %.asm $(B)/gen/abi.inc
@@ -102,7 +102,8 @@ $(B)/tests-glibc/%: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (build/ltp, LTP's own tree, is not ours to include.)
+-include $(shell find $(B) -path $(B)/ltp -prune -o -name '*.d' -print 2>/dev/null)
 
 # demo, test and bench install missing Debian packages before building,
 # so they work on a fresh machine.
@@ -121,6 +122,10 @@ bench:
 
 unit:
 	scripts/run-unit.sh
+
+# LTP's system-call tests, natively and under picovm (scripts/ltp.sh; LTP_SRC=...).
+ltp:
+	scripts/ltp.sh
 
 clean:
 	rm -rf $(B)

@@ -2,6 +2,7 @@
 # Installs the Debian packages that building and testing picovm need, and only
 # those that are missing, so that a machine set up earlier costs one dpkg-query.
 # Works as root or through sudo; never asks a question (CI has no terminal).
+# usage: deps.sh [--ltp]   --ltp: also what building LTP needs (scripts/ltp.sh)
 set -euo pipefail
 
 PKGS=(
@@ -13,6 +14,11 @@ PKGS=(
   qemu-system-x86 cpio xz-utils       # the emulated SVM host (scripts/svm-host.sh)
   procps diffutils file coreutils     # pgrep, diff, file, timeout used by the runners
 )
+
+# Building LTP's tests (scripts/ltp.sh): autotools and the parsers its build uses.
+if [ "${1:-}" = --ltp ]; then
+  PKGS+=(autoconf automake m4 pkg-config bison flex make gcc libc6-dev xz-utils)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

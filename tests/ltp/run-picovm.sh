@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs every scenario of R/scenarios.txt under picovm (scripts/lib/ltp.sh's ltp_layout
+# makes R): busybox sh, so that it runs in the emulated SVM host (R = /app) as well as
+# here (R = build/ltp/app).  Each scenario starts with an empty R/tmp (its TMPDIR) and
+# is killed after SECONDS.  Prints for each, to stdout:
+#   LTP-RESULT NAME STATUS SECONDS
+#   LTP-LOG NAME LINE       (at most 6 lines: its first TFAIL/TBROK/TCONF and picovm's errors)
+# and keeps its whole output in R/out/NAME.log.
+# usage: run-picovm.sh R PICOVM SECONDS
+R=$1 PICOVM=$2 TMO=$3
+cd "$R" || exit 1
+mkdir -p "$R/out"
+while read -r name; do
+  rm -rf "$R/tmp"
+  mkdir -p "$R/tmp"
+  chmod 1777 "$R/tmp"
+  t0=$(date +%s)
+  (cd / && exec timeout -k 5 "$TMO" "$PICOVM" run "$R/m/$name.manifest") </dev/null >"$R/out/$name.log" 2>&1
+  st=$?
+  echo "LTP-RESULT $name $st $(($(date +%s) - t0))"
+  grep -a -E 'TFAIL|TBROK|TCONF|error|killed|Main test process' "$R/out/$name.log" | head -n 6 | cut -c1-200 |
+    sed "s/^/LTP-LOG $name /"
+done <"$R/scenarios.txt"
