@@ -20,6 +20,7 @@
 #include "kvm/guest_mem.h"
 #include "base/clock.h"
 #include "hypercall.h"
+#include "proc/proc.h"
 
 /* The guest's struct hc_stat is Linux's struct stat, so the host's is copied as is. */
 static_assert(sizeof(struct stat) == sizeof(struct hc_stat), "hc_stat size");
@@ -168,7 +169,10 @@ static int64_t hc_lock(struct vm *vm, int fd, const uint64_t a[6])
         ;
     if (r < 0)
         return -errno;
-    fl.l_pid = 0;   /* a host pid means nothing in the guest */
+    /* The holder as the guest knows it: a host pid means nothing there (the
+     * host's -1 for an open-file-description lock stays). */
+    if (fl.l_pid > 0)
+        fl.l_pid = pidns_app_pid(fl.l_pid);
     return gva_write(vm, a[2], &fl, sizeof fl);
 }
 

@@ -1,27 +1,55 @@
 /* The application's process IDs, as its programs see them: 1 for the first
  * picoprocess, then one per fork.  All monitors of an application share this
  * page (MAP_SHARED, created before the first fork), which also enforces
- * sys.max_processes across the whole application. */
+ * sys.max_processes across the whole application.  It also says which
+ * monitor (host pid) runs which application pid, so that what the host
+ * reports about another process (the holder of a record lock) can be told
+ * to the guest in its own pids. */
 #include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "proc.h"
 
 struct pidns {
     int next_pid;
     int live;
     int max;
+    struct { int host, app; } who[];   /* max entries, host 0: free */
 };
 
 static struct pidns *ns;
 
 int pidns_init(int max_processes)
 {
-    ns = mmap(NULL, sizeof(*ns), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ns = mmap(NULL, sizeof(*ns) + (size_t)max_processes * sizeof(ns->who[0]), PROT_READ | PROT_WRITE,
+              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (ns == MAP_FAILED)
         return -1;
     ns->next_pid = 2;
     ns->live = 1;
     ns->max = max_processes;
+    pidns_enter(1);
+    return 0;
+}
+
+void pidns_enter(int app_pid)
+{
+    int self = getpid();
+    for (int i = 0; i < ns->max; i++) {
+        int free_slot = 0;
+        if (__atomic_compare_exchange_n(&ns->who[i].host, &free_slot, self, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED)) {
+            __atomic_store_n(&ns->who[i].app, app_pid, __ATOMIC_RELEASE);
+            return;
+        }
+    }
+}
+
+int pidns_app_pid(int host_pid)
+{
+    for (int i = 0; ns && host_pid > 0 && i < ns->max; i++)
+        if (__atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE) == host_pid)
+            return __atomic_load_n(&ns->who[i].app, __ATOMIC_ACQUIRE);
     return 0;
 }
 
@@ -37,6 +65,13 @@ int pidns_alloc(void)
 
 void pidns_release(void)
 {
-    if (ns)
-        __atomic_fetch_sub(&ns->live, 1, __ATOMIC_ACQ_REL);
+    if (!ns)
+        return;
+    int self = getpid();
+    for (int i = 0; i < ns->max; i++) {
+        int mine = self;
+        if (__atomic_compare_exchange_n(&ns->who[i].host, &mine, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            break;
+    }
+    __atomic_fetch_sub(&ns->live, 1, __ATOMIC_ACQ_REL);
 }

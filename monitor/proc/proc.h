@@ -30,6 +30,10 @@ bool launcher_is_first(void);   /* the monitor of the program the user started *
 int pidns_init(int max_processes);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
 void pidns_release(void);
+/* This monitor runs app_pid (at start, and in a forked monitor). */
+void pidns_enter(int app_pid);
+/* The application pid the monitor host_pid runs, or 0. */
+int pidns_app_pid(int host_pid);
 
 int children_add(int pid, pid_t host, int status_fd);
 /* In a forked monitor: no children of its own; report to its parent

@@ -30,12 +30,14 @@ int main(void)
         int cfd = open(path, O_RDWR);
         struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1 };
         int seen = fcntl(cfd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK && fl.l_start == 0 && fl.l_len == 10;
+        int holder = fl.l_pid == getppid();
         int refused = try_lock(cfd, F_RDLCK) == -1 && (errno == EAGAIN || errno == EACCES);
-        _exit(seen && refused ? 0 : 1);
+        _exit((seen ? 0 : 1) | (refused ? 0 : 2) | (holder ? 0 : 4));
     }
     int st;
     waitpid(p, &st, 0);
-    CHECK("child-sees-and-is-refused", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK("child-sees-and-is-refused", WIFEXITED(st) && (WEXITSTATUS(st) & 3) == 0);
+    CHECK("child-sees-the-holder-pid", WIFEXITED(st) && (WEXITSTATUS(st) & 4) == 0);
     CHECK("parent-unlock", try_lock(fd, F_UNLCK) == 0);
     p = fork();
     if (p == 0) {
