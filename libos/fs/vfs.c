@@ -166,15 +166,21 @@ long vfs_symlink(const char *target, int dirfd, const char *path)
     return r;
 }
 
+/* The two names of a link or a rename, looked up in that order. */
+static long lookup_pair(int olddirfd, const char *oldpath, struct lookup *o, int newdirfd, const char *newpath,
+                        struct lookup *n)
+{
+    long r = lookup_path(olddirfd, oldpath, o);
+    return r < 0 ? r : lookup_path(newdirfd, newpath, n);
+}
+
 /* Linux's order: the old name must exist, the new one must not (EEXIST,
  * EROFS), both on one mount (EXDEV), and the old one is no directory (EPERM). */
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow)
 {
     struct lookup ob, nb, *o = &ob, *n = &nb;
-    long r = lookup_path(olddirfd, oldpath, o);
+    long r = lookup_pair(olddirfd, oldpath, o, newdirfd, newpath, n);
     if (r < 0)
-        return r;
-    if ((r = lookup_path(newdirfd, newpath, n)) < 0)
         return r;
     struct stat st;
     /* The file systems never follow: a host link could lead anywhere on the host. */
@@ -242,10 +248,8 @@ static long rename_side(struct lookup *lk, const char *path)
 long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
     struct lookup ob, nb, *o = &ob, *n = &nb;
-    long r = lookup_path(olddirfd, oldpath, o);
+    long r = lookup_pair(olddirfd, oldpath, o, newdirfd, newpath, n);
     if (r < 0)
-        return r;
-    if ((r = lookup_path(newdirfd, newpath, n)) < 0)
         return r;
     if ((r = rename_side(o, oldpath)) == 0 && (r = rename_side(n, newpath)) == -ENOENT)
         r = -EXDEV;   /* a new name outside every mount is on no file system of ours */

@@ -12,6 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Does directory dir list name? */
+static inline int listed(const char *dir, const char *name)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int found = 0;
+    while (d && (e = readdir(d)))
+        found |= !strcmp(e->d_name, name);
+    if (d)
+        closedir(d);
+    return found;
+}
+
 /* The directory named by environment variable var; ends the test if unset. */
 static inline const char *env_dir(const char *var)
 {

@@ -261,18 +261,6 @@ static void statfs_checks(void)
     CHECK("fstatfs-ebadf", FAILS_WITH(fstatfs(-1, &s), EBADF));
 }
 
-static int listed(const char *dir, const char *name)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int found = 0;
-    while (d && (e = readdir(d)))
-        found |= !strcmp(e->d_name, name);
-    if (d)
-        closedir(d);
-    return found;
-}
-
 static void sys_files(void)
 {
     struct utsname u;

@@ -19,18 +19,6 @@
 #include "check.h"
 #include "scratch.h"
 
-static int listed(const char *dir, const char *name)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int found = 0;
-    while (d && (e = readdir(d)))
-        found |= !strcmp(e->d_name, name);
-    if (d)
-        closedir(d);
-    return found;
-}
-
 static void dev_files(void)
 {
     char buf[128];
