@@ -198,13 +198,20 @@ static long host_unlink(struct mount *m, const char *rel, bool is_dir)
     return r < 0 ? r : pal->stream_delete(uri, is_dir);
 }
 
-static long host_rename(struct mount *m, const char *old_rel, const char *new_rel)
+/* A call on two names of the mount (rename, link). */
+static long two_names(struct mount *m, const char *old_rel, const char *new_rel,
+                      long (*call)(const char *uri, const char *new_uri))
 {
     char uri[PAL_MAX_URI], new_uri[PAL_MAX_URI];
     long r = make_uri(m, old_rel, uri);
     if (r == 0)
         r = make_uri(m, new_rel, new_uri);
-    return r < 0 ? r : pal->stream_rename(uri, new_uri);
+    return r < 0 ? r : call(uri, new_uri);
+}
+
+static long host_rename(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    return two_names(m, old_rel, new_rel, pal->stream_rename);
 }
 
 static long host_readlink(struct mount *m, const char *rel, char *buf, size_t len)
@@ -223,11 +230,7 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
 
 static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
 {
-    char uri[PAL_MAX_URI], new_uri[PAL_MAX_URI];
-    long r = make_uri(m, old_rel, uri);
-    if (r == 0)
-        r = make_uri(m, new_rel, new_uri);
-    return r < 0 ? r : pal->stream_link(uri, new_uri);
+    return two_names(m, old_rel, new_rel, pal->stream_link);
 }
 
 const struct fs_type fs_host = {
