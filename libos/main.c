@@ -31,7 +31,10 @@ __attribute__((noreturn)) void libos_main(void)
     events_init();
     proc.pid = bi->pid;
     proc.ppid = bi->ppid;
-    proc.pgid = proc.sid = proc.pid;
+    /* Its own group in the init's session, as a shell's job; or, as pid 1
+     * (picovm.init = false), the leader of its own session. */
+    proc.pgid = proc.pid;
+    proc.sid = bi->ppid ? bi->ppid : proc.pid;
     proc.umask = bi->umask;
     strlcpy(proc.cwd, (const char *)bi->start_dir, sizeof(proc.cwd));
     cputime_init();

@@ -90,13 +90,14 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
     signal(SIGPIPE, SIG_IGN);
     pal_calls_setup();
     launcher_split(stats);
-    if (pidns_init((int)cfg.max_processes) < 0) {
+    if (pidns_init((int)cfg.max_processes, pv_first_pid(&cfg)) < 0) {
         fprintf(stderr, "picovm: cannot set up the process table\n");
         monitor_exit(EXIT_SETUP);
     }
     static const struct device *const devices[] = { &vsock_device, NULL };
     static struct vm vm;
     vm.program = cfg.entrypoint;
+    vm.pid = pv_first_pid(&cfg);
     if (vm_create(&vm, &cfg, err, sizeof(err)) < 0 || devices_attach(&vm, devices, err, sizeof(err)) < 0 ||
         bootinfo_write(&vm, &cfg, program_argv(&cfg, nextra, extra), err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s\n", err);

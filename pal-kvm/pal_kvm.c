@@ -83,7 +83,7 @@ void pal_start(const struct bootinfo *bi)
     clock_init(bi);
     frames_init(GPA_RAM_POOL, bi->pool_end, kvm_release_frames);
     /* The first picoprocess boots; every other one is a fork of it and finds the table made. */
-    shared_pool_init(bi->shared_size, bi->pid <= 1 && !bi->ppid, kvm_release_frames);
+    shared_pool_init(bi->shared_size, bi->pid == bi->first_pid, kvm_release_frames);
     pal_state_init(bi);
     pal = &kvm_pal;
     libos_main();

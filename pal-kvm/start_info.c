@@ -23,6 +23,7 @@ void pal_state_init(const struct bootinfo *bi)
         .umask = (unsigned int)bi->umask,
         .aslr = bi->aslr != 0,
         .end_with_first = bi->end_with_first != 0,
+        .first_pid = (int)bi->first_pid,
         .host_uid = (unsigned int)bi->host_uid,
         .host_gid = (unsigned int)bi->host_gid,
         .ram_size = bi->ram_size,

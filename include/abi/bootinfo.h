@@ -6,7 +6,7 @@
 #define PICOVM_BOOTINFO_H
 
 #define BOOTINFO_MAGIC   0x4f464e49544f4f42ull /* "BOOTINFO" */
-#define BOOTINFO_VERSION 3
+#define BOOTINFO_VERSION 4
 #define BOOTINFO_MAX_MOUNTS 32
 
 enum { LOG_ERROR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3, LOG_TRACE = 4 };
@@ -46,6 +46,7 @@ struct bootinfo {
     unsigned long long umask;
     unsigned long long aslr;            /* lay the address space out at random, as Linux does */
     unsigned long long end_with_first;  /* picovm.end_with_first_process */
+    unsigned long long first_pid;       /* the first process's pid: 2 under the init, 1 if picovm.init = false */
     char host_release[64];              /* the host kernel's uname release, for the program's uname */
 };
 

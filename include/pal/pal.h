@@ -42,6 +42,7 @@ struct pal_public_state {
     unsigned int nmounts;
     struct pal_mount mounts[PAL_MAX_MOUNTS];
     int pid, ppid;              /* in the application's namespace; after a fork, the child's */
+    int first_pid;              /* the program the user started: 2, its parent the init (pid 1); or 1 */
     unsigned int host_uid, host_gid;
     uint64_t ram_size;                 /* the pool of physical pages behind the address space */
     uint64_t shared_size;              /* the application's shared memory (guest/shared_pool.h) */

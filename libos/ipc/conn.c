@@ -105,7 +105,7 @@ __attribute__((noreturn)) void ipc_leader_gone(void)
 {
     /* No message of ours can reach anyone now, our exit's included. */
     ipc.up = false;
-    log_error("the application's first process (pid 1) is gone: process %d ends", ipc.pid);
+    log_error("the application's first process (pid %d) is gone: process %d ends", ipc.leader, ipc.pid);
     /* As in a pid namespace whose init died: killed, without a crash report. */
     struct pal_crash crash = { .signo = SIGKILL, .vector = ~0ull };
     libos_die_by_signal(SIGKILL, &crash);
@@ -114,7 +114,7 @@ __attribute__((noreturn)) void ipc_leader_gone(void)
 /* The leader cannot be reached: news, unless we are on our way out. */
 static void leader_lost(void)
 {
-    if (ipc.pid != IPC_LEADER && !ipc.exiting)
+    if (ipc.pid != ipc.leader && !ipc.exiting)
         ipc_leader_gone();
 }
 
@@ -150,11 +150,11 @@ static void conn_lost(struct conn *c)
 {
     int pid = c->pid;
     bool bye = c->bye;
-    leader_said_bye |= pid == IPC_LEADER && bye;
+    leader_said_bye |= pid == ipc.leader && bye;
     free_slot(c);
-    if (pid == IPC_LEADER && !bye)
+    if (pid == ipc.leader && !bye)
         check_leader();
-    if (ipc.pid == IPC_LEADER && !bye)
+    if (ipc.pid == ipc.leader && !bye)
         ipc_leader_peer_lost(pid);
     if (conn_of_pid(pid))
         return;
@@ -185,7 +185,7 @@ static long send_on(struct conn *c, uint32_t type, uint64_t seq, const void *bod
 {
     struct ipc_hdr h = { .type = type, .length = len + len2, .seq = seq, .src_pid = ipc.pid };
     c->last_used = ++tick;
-    if (c->pid == IPC_LEADER && type != IPC_REPLY)
+    if (c->pid == ipc.leader && type != IPC_REPLY)
         leader_sent++;
     long r = write_all(c, &h, sizeof(h));
     if (!r && len)
@@ -209,7 +209,7 @@ static struct conn *new_slot(void)
         if (conns[i].h < 0)
             return &conns[i];
         /* Ours to the leader stays: it tells us if the leader dies. */
-        bool keep = awaited(conns[i].pid) || (conns[i].pid == IPC_LEADER && ipc.pid != IPC_LEADER);
+        bool keep = awaited(conns[i].pid) || (conns[i].pid == ipc.leader && ipc.pid != ipc.leader);
         if (!keep && (!old || conns[i].last_used < old->last_used))
             old = &conns[i];
     }
@@ -244,11 +244,11 @@ static bool refused(long r)
 static void check_leader(void)
 {
     leader_suspect = false;
-    if (ipc.pid == IPC_LEADER || ipc.exiting || conn_of_pid(IPC_LEADER))
+    if (ipc.pid == ipc.leader || ipc.exiting || conn_of_pid(ipc.leader))
         return;
-    long h = ipc.lower->vsock_connect(IPC_LEADER + 2, IPC_PORT);
+    long h = ipc.lower->vsock_connect(ipc.leader + 2, IPC_PORT);
     if (h >= 0) {
-        if (!add_conn(h, IPC_LEADER))
+        if (!add_conn(h, ipc.leader))
             ipc.lower->stream_close(h);
     } else if (refused(h)) {
         leader_lost();
@@ -265,7 +265,7 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
     if (c)
         return c;
     /* The leader is always expected: a refusal may be its full backlog. */
-    if (pid == IPC_LEADER)
+    if (pid == ipc.leader)
         expect_alive = true;
     uint64_t until = ipc.lower->time_monotonic_ns() + CONNECT_RETRY_NS;
     for (;;) {
@@ -279,10 +279,10 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
         bool in_time = ipc.lower->time_monotonic_ns() < until;
         /* A signal for us ended the wait; a peer that lets a connection time
          * out is busy in its own code (the leader is waited for). */
-        bool again = h == -EINTR || (h == -ETIMEDOUT && (pid == IPC_LEADER || in_time)) ||
+        bool again = h == -EINTR || (h == -ETIMEDOUT && (pid == ipc.leader || in_time)) ||
                      (refused(h) && expect_alive && in_time);
         if (!again) {
-            if (pid == IPC_LEADER && refused(h))
+            if (pid == ipc.leader && refused(h))
                 leader_lost();
             if (h == -ETIMEDOUT)
                 log_warning("ipc: process %d does not answer (it runs its own code)", pid);
@@ -381,7 +381,7 @@ static void accept_one(void)
     long h = ipc.lower->vsock_accept(listener, &cid);
     if (h < 0)
         return;
-    /* The monitor vouches for the peer's CID; pid 1 is CID 3. */
+    /* The monitor vouches for the peer's CID: pid N is CID N + 2. */
     if (cid < 3 || cid - 2 > 0x7fffffffu) {
         ipc.lower->stream_close(h);
         return;
@@ -523,7 +523,7 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
             free_slot(c);
         now = ipc.lower->time_monotonic_ns();
     }
-    if (w.answered && pid == IPC_LEADER && sent > leader_confirmed)
+    if (w.answered && pid == ipc.leader && sent > leader_confirmed)
         leader_confirmed = sent;
     if (out_len)
         *out_len = w.out_len;
@@ -532,8 +532,8 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
 
 void ipc_sync_leader(uint64_t timeout_ns)
 {
-    if (ipc.pid != IPC_LEADER && leader_sent > leader_confirmed)
-        ipc_request(IPC_LEADER, IPC_SYNC, NULL, 0, NULL, 0, NULL, timeout_ns, true);
+    if (ipc.pid != ipc.leader && leader_sent > leader_confirmed)
+        ipc_request(ipc.leader, IPC_SYNC, NULL, 0, NULL, 0, NULL, timeout_ns, true);
 }
 
 /* A stream to ourselves through the monitors' switch: it may refuse
@@ -577,8 +577,8 @@ void ipc_keep_leader(void)
 {
     long err;
     /* A leader with too many streams closes some: those are not kept. */
-    if (ipc.up && ipc.pid != IPC_LEADER && !leader_said_bye && !conn_of_pid(IPC_LEADER))
-        conn_to(IPC_LEADER, true, &err);
+    if (ipc.up && ipc.pid != ipc.leader && !leader_said_bye && !conn_of_pid(ipc.leader))
+        conn_to(ipc.leader, true, &err);
 }
 
 void ipc_conn_forked(void)

@@ -1,7 +1,7 @@
 /* IPC between the library OS instances of one application: each picoprocess
  * listens on vsock port IPC_PORT of its CID (pid + 2), and they exchange
  * framed messages (wire.h) over vsock streams made on first use.
- * Picoprocess 1 is the namespace leader: it keeps the table of every process
+ * The first picoprocess (pid 2, or 1: init.c) is the namespace leader: it keeps the table of every process
  * (ids, state, names for /proc) that the others keep current and ask.
  *
  * What happens around PAL calls is done by a PAL table stacked over the real
@@ -45,11 +45,12 @@ void ipc_streams_note_async(void);
  * WNOWAIT (the status stays, for the next wait).
  * -> the child's pid with its wait status, 0 (WNOHANG), -ECHILD, -EINTR. */
 long ipc_wait_child(long pid, int pgid, int options, int *status);
-/* pid 1's program has ended: as a host's processes outlive the shell that
- * started them, the application goes on until its last process ends.  pid 1
- * stays the leader meanwhile, answering the others and reaping its children
- * and the orphans it adopts; a signal that would end a process (from the
- * host: ^C, kill) ends the wait, and with pid 1 the others, as before. */
+/* The first process's program has ended: as a host's processes outlive the
+ * shell that started them, the application goes on until its last process
+ * ends.  The first process stays the leader meanwhile, answering the others
+ * and reaping its children and the orphans (the init's, or its own as pid
+ * 1); a signal that would end a process (from the host: ^C, kill) ends the
+ * wait, and with the first process the others, as before. */
 void ipc_linger(void);
 /* A stop signal or SIGCONT took effect here: our parent is told
  * (code: CLD_STOPPED or CLD_CONTINUED). */

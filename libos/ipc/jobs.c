@@ -17,7 +17,9 @@ static int nchanges;
 void ipc_tell_parent_job(int code, int sig)
 {
     struct ipc_child_state m = { code, sig };
-    if (ipc.up && proc.ppid > 0)
+    /* An init stood in for does not wait for its children's stops. */
+    bool parent_runs = proc.ppid > 0 && !(proc.ppid == IPC_INIT && ipc_init_stood_in());
+    if (ipc.up && parent_runs)
         ipc_notify(proc.ppid, IPC_CHILD_STATE, &m, sizeof(m), true);
 }
 

@@ -10,7 +10,7 @@
  * during the fork, and so does the parent here: it waits for the leader's
  * answer to the registration (life.c), and passes on to the child the
  * leader's signals for a group or for all that came before the answer.
- * Those, the host's among them (pid 1 hands them to the foreground group),
+ * Those, the host's among them (the leader hands them to the foreground group),
  * travel ahead of the answer on the stream that carries it, so each
  * reaches the child once: from the leader or from its parent.  Another
  * process's kill of a group is not one step: one that listed the group
@@ -30,7 +30,7 @@ long ipc_on_signal(int from, const void *body, uint32_t len, struct ipc_answer *
         return -EINVAL;
     if (m.sig == 0)
         return 0;
-    if (m.many && forking && from == IPC_LEADER) {
+    if (m.many && forking && from == ipc.leader) {
         /* Kept as pending ones are: a stop and a SIGCONT cancel each other. */
         if (m.sig == SIGCONT)
             fork_signals &= ~STOP_SIGNALS;
@@ -83,6 +83,11 @@ void ipc_fork_signals_pass(int child)
 long ipc_kill(int pid, int sig)
 {
     bool valid = sig >= 0 && sig <= SIGNAL_MAX;
+    /* The init takes no signal from inside (Linux's rule for an init
+     * without handlers), and is there. */
+    bool init_stood_in = ipc_init_stood_in();
+    if (pid == IPC_INIT && init_stood_in)
+        return valid ? 0 : -EINVAL;
     if (!ipc.up || pid == ipc.pid || pid < -0x7fffffff)
         return -ESRCH;
     /* A bad signal number is only an error towards someone who exists. */
@@ -100,8 +105,12 @@ long ipc_kill(int pid, int sig)
     bool found = false;
     for (long i = 0; i < n; i++) {
         /* kill(-1): everyone but pid 1 and the caller. */
-        if (e[i].pid == ipc.pid || (all && e[i].pid == IPC_LEADER))
+        if (e[i].pid == ipc.pid || (all && e[i].pid == IPC_INIT))
             continue;
+        if (e[i].pid == IPC_INIT && init_stood_in) {
+            found = true;
+            continue;
+        }
         found |= signal_one(e[i].pid, send, true, true, e[i].state) == 0;
     }
     kfree(e);

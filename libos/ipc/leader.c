@@ -1,6 +1,6 @@
 /* The namespace leader's process table, and how the others use it.
  *
- * The leader (pid 1) holds one record per process, kept current by the
+ * The leader (the first process) holds one record per process, kept current by the
  * processes themselves: a parent registers its child at fork, a process
  * re-registers when its ids or program change, tells its exit (the entry
  * becomes a zombie) and its parent tells the reaping (the entry goes).
@@ -68,7 +68,7 @@ static void remove_at(int i)
     count--;
 }
 
-/* The process at i is an orphan now: pid 1 is its parent.  -> false if it
+/* The process at i is an orphan now: the init is its parent.  -> false if it
  * was found gone instead (it ended, unheard, as its parent did): it goes. */
 static bool adopt_at(int i)
 {
@@ -76,10 +76,11 @@ static bool adopt_at(int i)
         remove_at(i);
         return false;
     }
-    table[i]->ppid = IPC_LEADER;
+    table[i]->ppid = IPC_INIT;
     /* Its parent's word of it will not come now. */
     table[i]->flags &= ~IPC_REC_UNTOLD;
-    ipc_adopt(table[i]->pid);
+    if (!ipc_init_stood_in())
+        ipc_adopt(table[i]->pid);
     return true;
 }
 
@@ -125,7 +126,7 @@ static long enter(const struct ipc_rec *rec, uint32_t len, bool told)
     memmove(&table[i + 1], &table[i], (size_t)(count - i) * sizeof(*table));
     table[i] = copy;
     count++;
-    if (copy->ppid != IPC_LEADER && has_ended(copy->ppid))
+    if (copy->ppid != IPC_INIT && has_ended(copy->ppid))
         adopt_at(i);
     return 0;
 }
@@ -140,7 +141,7 @@ void ipc_leader_exit(int pid, int status)
         return;
     e->state = IPC_ZOMBIE;
     e->exit_status = status;
-    /* Its children go to pid 1, and its zombies with nobody to reap them. */
+    /* Its children go to the init, and its zombies with nobody to reap them. */
     for (int i = 0; i < count;) {
         if (table[i]->ppid == pid && table[i]->state == IPC_ZOMBIE) {
             remove_at(i);
@@ -155,7 +156,7 @@ void ipc_leader_exit(int pid, int status)
 bool ipc_leader_others(void)
 {
     for (int i = 0; i < count; i++)
-        if (table[i]->pid != IPC_LEADER)
+        if (table[i]->pid != ipc.leader)
             return true;
     return false;
 }
@@ -209,12 +210,12 @@ void ipc_register(const void *rec, uint32_t len, bool wait)
     if (!ipc.up)
         return;
     long r;
-    if (ipc.pid == IPC_LEADER)
+    if (ipc.pid == ipc.leader)
         r = ipc_leader_register(rec, len);
     else if (wait)
-        r = ipc_request(IPC_LEADER, IPC_REGISTER, rec, len, NULL, 0, NULL, 0, true);
+        r = ipc_request(ipc.leader, IPC_REGISTER, rec, len, NULL, 0, NULL, 0, true);
     else
-        r = ipc_notify(IPC_LEADER, IPC_REGISTER, rec, len, true);
+        r = ipc_notify(ipc.leader, IPC_REGISTER, rec, len, true);
     if (r < 0)
         log_debug("ipc: registering process %d failed (%ld)", ((const struct ipc_rec *)rec)->pid, r);
 }
@@ -223,18 +224,20 @@ long ipc_lookup(int pid, void *out)
 {
     if (pid == ipc.pid)
         return ipc_self_rec(out);
+    if (pid == IPC_INIT && ipc_init_stood_in())
+        return ipc_init_rec(out);
     if (!ipc.up)
         return -ESRCH;
-    if (ipc.pid == IPC_LEADER)
+    if (ipc.pid == ipc.leader)
         return ipc_leader_lookup(pid, out);
     uint32_t len;
-    long r = ipc_request(IPC_LEADER, IPC_LOOKUP, &(int32_t){ pid }, 4, out, IPC_REC_MAX, &len, 0, true);
+    long r = ipc_request(ipc.leader, IPC_LOOKUP, &(int32_t){ pid }, 4, out, IPC_REC_MAX, &len, 0, true);
     if (r < 0)
         return r;
     return ipc_rec_ok(out, len) && ((struct ipc_rec *)out)->pid == pid ? (long)len : -EPROTO;
 }
 
-long ipc_list(int by, int id, struct ipc_list_ent *out, int max)
+static long list_processes(int by, int id, struct ipc_list_ent *out, int max)
 {
     if (!ipc.up) {
         /* Alone: this process is all there is. */
@@ -245,13 +248,20 @@ long ipc_list(int by, int id, struct ipc_list_ent *out, int max)
         out[0] = (struct ipc_list_ent){ .pid = proc.pid, .state = IPC_ALIVE, .pgid = proc.pgid, .sid = proc.sid };
         return 1;
     }
-    if (ipc.pid == IPC_LEADER)
+    if (ipc.pid == ipc.leader)
         return ipc_leader_list(by, id, out, max);
     struct ipc_list_req req = { .by = by, .id = id };
     uint32_t len;
-    long r = ipc_request(IPC_LEADER, IPC_LIST, &req, sizeof(req), out, (uint32_t)max * sizeof(*out), &len,
+    long r = ipc_request(ipc.leader, IPC_LIST, &req, sizeof(req), out, (uint32_t)max * sizeof(*out), &len,
                          0, true);
     return r < 0 ? r : (long)(len / sizeof(*out));
+}
+
+long ipc_list(int by, int id, struct ipc_list_ent *out, int max)
+{
+    int n = ipc_init_list(by, id, out, max);
+    long r = list_processes(by, id, out + n, max - n);
+    return r < 0 ? r : n + r;
 }
 
 /* ---- the leader's handlers ---- */
@@ -261,9 +271,20 @@ long ipc_on_register(int from, const void *body, uint32_t len, struct ipc_answer
     (void)ans;
     const struct ipc_rec *rec = body;
     /* A process speaks for itself, and for its children. */
-    if (ipc.pid != IPC_LEADER || !ipc_rec_ok(rec, len) || (rec->pid != from && rec->ppid != from))
+    if (ipc.pid != ipc.leader || !ipc_rec_ok(rec, len) || (rec->pid != from && rec->ppid != from))
         return -EINVAL;
     return enter(rec, len, rec->pid != from);
+}
+
+/* An orphan ended: the init reaps it at once; without one stood in for,
+ * the first process is pid 1 and its parent (life.c). */
+static void orphan_ended(int pid, int status)
+{
+    ipc_leader_exit(pid, status);
+    if (ipc_init_stood_in())
+        ipc_leader_reaped(pid);
+    else
+        ipc_adopted_exit(pid, status);
 }
 
 long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *ans)
@@ -273,10 +294,9 @@ long ipc_on_exit(int from, const void *body, uint32_t len, struct ipc_answer *an
     memcpy(&status, body, sizeof(status));
     struct ipc_rec *e = find(from);
     /* Only an orphan of ours says its own end. */
-    if (ipc.pid != IPC_LEADER || !e || e->ppid != IPC_LEADER || e->state != IPC_ALIVE)
+    if (ipc.pid != ipc.leader || !e || e->ppid != IPC_INIT || e->state != IPC_ALIVE)
         return -EINVAL;
-    ipc_leader_exit(from, status);
-    ipc_adopted_exit(from, status);
+    orphan_ended(from, status);
     return 0;
 }
 
@@ -286,7 +306,7 @@ long ipc_on_exited(int from, const void *body, uint32_t len, struct ipc_answer *
     struct ipc_exited m;
     memcpy(&m, body, sizeof(m));
     struct ipc_rec *e = find(m.pid);
-    if (ipc.pid != IPC_LEADER || !e || e->ppid != from || e->state != IPC_ALIVE)
+    if (ipc.pid != ipc.leader || !e || e->ppid != from || e->state != IPC_ALIVE)
         return -EINVAL;
     ipc_leader_exit(m.pid, m.status);
     return 0;
@@ -295,11 +315,10 @@ long ipc_on_exited(int from, const void *body, uint32_t len, struct ipc_answer *
 void ipc_leader_peer_lost(int pid)
 {
     struct ipc_rec *e = find(pid);
-    if (!e || e->ppid != IPC_LEADER || e->state != IPC_ALIVE)
+    if (!e || e->ppid != IPC_INIT || e->state != IPC_ALIVE)
         return;
     /* Its status went to the parent that ended: none is left to give. */
-    if (ipc_adopted_exit(pid, 0))
-        ipc_leader_exit(pid, 0);
+    orphan_ended(pid, 0);
 }
 
 long ipc_on_reaped(int from, const void *body, uint32_t len, struct ipc_answer *ans)
@@ -308,7 +327,7 @@ long ipc_on_reaped(int from, const void *body, uint32_t len, struct ipc_answer *
     int32_t pid;
     memcpy(&pid, body, sizeof(pid));
     struct ipc_rec *e = find(pid);
-    if (ipc.pid != IPC_LEADER || !e || e->ppid != from)
+    if (ipc.pid != ipc.leader || !e || e->ppid != from)
         return -EINVAL;
     ipc_leader_reaped(pid);
     return 0;
@@ -320,7 +339,7 @@ long ipc_on_lookup(int from, const void *body, uint32_t len, struct ipc_answer *
     _Static_assert(IPC_REC_MAX <= sizeof(ans->buf), "a record fits an answer");
     int32_t pid;
     memcpy(&pid, body, sizeof(pid));
-    if (ipc.pid != IPC_LEADER)
+    if (ipc.pid != ipc.leader)
         return -EINVAL;
     long r = ipc_lookup(pid, ans->buf);
     if (r > 0)
@@ -333,7 +352,7 @@ long ipc_on_list(int from, const void *body, uint32_t len, struct ipc_answer *an
     (void)from, (void)len;
     struct ipc_list_req req;
     memcpy(&req, body, sizeof(req));
-    if (ipc.pid != IPC_LEADER)
+    if (ipc.pid != ipc.leader)
         return -EINVAL;
     int n = ipc_leader_list(req.by, req.id, (struct ipc_list_ent *)ans->buf,
                             (int)(sizeof(ans->buf) / sizeof(struct ipc_list_ent)));

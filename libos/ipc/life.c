@@ -35,7 +35,7 @@ static struct {
     int pid, status;
 } done[MAX_DONE];                        /* children waited for here, not yet by the program */
 static int ndone;
-static int adopted[MAX_ADOPTED];         /* orphans of ended processes, now pid 1's children */
+static int adopted[MAX_ADOPTED];         /* orphans of ended processes, now the init's children */
 static int nadopted;
 static int kids[MAX_KIDS];               /* forked and not reaped yet: for waits by group */
 static int nkids;
@@ -52,7 +52,7 @@ long ipc_start(void)
         return failed = r;
     }
     ipc.up = true;
-    if (ipc.pid == IPC_LEADER) {
+    if (ipc.pid == ipc.leader) {
         uint8_t rec[IPC_REC_MAX];
         ipc_leader_register((struct ipc_rec *)rec, ipc_self_rec(rec));
     }
@@ -67,9 +67,9 @@ void ipc_children_note_async(uint64_t ended)
 long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans)
 {
     (void)body, (void)len, (void)ans;
-    if (from != IPC_LEADER)
+    if (from != ipc.leader)
         return -EINVAL;
-    proc.ppid = IPC_LEADER;
+    proc.ppid = IPC_INIT;
     orphaned = true;
     return 0;
 }
@@ -130,11 +130,11 @@ bool ipc_adopted_exit(int pid, int status)
  * becomes a zombie (and the child's own children are adopted). */
 static void collected(long pid, int status)
 {
-    if (ipc.pid == IPC_LEADER) {
+    if (ipc.pid == ipc.leader) {
         ipc_leader_exit((int)pid, status);
     } else {
         struct ipc_exited m = { (int32_t)pid, status };
-        ipc_notify(IPC_LEADER, IPC_EXITED, &m, sizeof(m), true);
+        ipc_notify(ipc.leader, IPC_EXITED, &m, sizeof(m), true);
     }
     child_ended(pid, status);
 }
@@ -223,7 +223,7 @@ static long ipc_fork(void)
 static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_crash *crash,
                                                 const struct pal_usage *usage)
 {
-    if (ipc.up && ipc.pid != IPC_LEADER) {
+    if (ipc.up && ipc.pid != ipc.leader) {
         ipc.exiting = true;
         /* An adoption on its way is taken in first. */
         ipc_poll(NULL, 0, 0);
@@ -231,7 +231,7 @@ static __attribute__((noreturn)) void ipc_exit(int status, const struct pal_cras
         int32_t ws = crash && crash->signo ? (int32_t)(crash->signo | (crash->core ? 0x80 : 0))
                                            : (status & 0xff) << 8;
         if (orphaned)
-            ipc_request(IPC_LEADER, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
+            ipc_request(ipc.leader, IPC_EXIT, &ws, sizeof(ws), NULL, 0, NULL, EXIT_TIMEOUT_NS, true);
         else
             ipc_sync_leader(EXIT_TIMEOUT_NS);
     }
@@ -249,10 +249,10 @@ static void reaped(long pid)
         }
     ipc_job_forget((int)pid);
     ipc_forget((int)pid);
-    if (ipc.pid == IPC_LEADER)
+    if (ipc.pid == ipc.leader)
         ipc_leader_reaped((int)pid);
     else
-        ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ (int32_t)pid }, 4, true);
+        ipc_notify(ipc.leader, IPC_REAPED, &(int32_t){ (int32_t)pid }, 4, true);
 }
 
 bool ipc_is_child(int pid, int pgid)
@@ -318,7 +318,7 @@ static long wait_children(long pid, int pgid, int options, int *status)
 
 void ipc_linger(void)
 {
-    if (!ipc.up || ipc.pid != IPC_LEADER)
+    if (!ipc.up || ipc.pid != ipc.leader)
         return;
     while (ipc_leader_others() && !signal_pending_deadly()) {
         int status;
@@ -370,6 +370,7 @@ static long ipc_sleep(uint64_t ns)
 void ipc_init(void)
 {
     ipc.pid = proc.pid;
+    ipc.leader = pal_state->first_pid;
     ipc.lower = pal;
     ipc_start_ns = pal->time_monotonic_ns();
     stacked = *pal;
@@ -381,6 +382,6 @@ void ipc_init(void)
     pal = &stacked;
     signal_set_peers(&ipc_signal_peers);
     /* The leader waits for its first child; anyone else may be asked now. */
-    if (ipc.pid != IPC_LEADER)
+    if (ipc.pid != ipc.leader)
         ipc_start();
 }

@@ -39,7 +39,7 @@ enum ipc_type {
     IPC_SIGNAL,         /* struct ipc_signal */
     IPC_SETPGID,        /* struct ipc_setpgid -> struct ipc_rec + strings (the changed entry) */
     IPC_BYE,            /* the stream is closed on purpose (not the sender's death) */
-    IPC_REPARENT,       /* leader to an orphan: its parent ended, pid 1 is its parent now */
+    IPC_REPARENT,       /* leader to an orphan: its parent ended, the init (pid 1) is its parent now */
     IPC_SYNC,           /* answered once the messages sent before it are taken in */
     IPC_CHILD_STATE,    /* struct ipc_child_state: child to parent, it stopped or went on */
     IPC_NTYPES
@@ -109,7 +109,10 @@ struct ipc_setpgid {
     int32_t sid;               /* the caller's session */
 };
 
-#define IPC_LEADER 1
+/* The parent of the first process and of orphans.  By default no VM runs
+ * it: the leader (the first process, pid 2) stands in for it (init.c);
+ * with picovm.init = false the first process is pid 1 and leads. */
+#define IPC_INIT 1
 
 /* ---- between the files of libos/ipc ---- */
 
@@ -128,6 +131,7 @@ struct ipc_state {
     bool up;                   /* listening: another process may exist */
     bool exiting;              /* our exit is under way: losing the leader is no news */
     int pid;                   /* ours (proc.pid may lag during fork) */
+    int leader;                /* the first process's pid, which keeps the process table */
     const struct pal_ops *lower;   /* the PAL under the stacked table */
 };
 extern struct ipc_state ipc;
@@ -169,14 +173,14 @@ long ipc_on_sync(int from, const void *body, uint32_t len, struct ipc_answer *an
 extern const ipc_handler ipc_handlers[IPC_NTYPES];
 /* The fixed part of each type's body, checked before its handler runs. */
 extern const uint32_t ipc_min_len[IPC_NTYPES];
-/* pid 1 is gone: the application is over for this process too. */
+/* The leader is gone: the application is over for this process too. */
 __attribute__((noreturn)) void ipc_leader_gone(void);
 
 /* leader.c: the leader's table. */
 long ipc_leader_register(const struct ipc_rec *rec, uint32_t len);
 void ipc_leader_exit(int pid, int status);
 void ipc_leader_reaped(int pid);
-/* Does the table hold any process but pid 1 (alive, or a zombie not yet reaped)? */
+/* Does the table hold any process but the leader (alive, or a zombie not yet reaped)? */
 bool ipc_leader_others(void);
 /* An entry with its strings into out (IPC_REC_MAX bytes): its length, or -ESRCH. */
 long ipc_leader_lookup(int pid, void *out);
@@ -201,6 +205,13 @@ void ipc_leader_peer_lost(int pid);
 long ipc_on_lookup(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 long ipc_on_list(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 
+/* init.c: pid 1 when the leader stands in for it. */
+bool ipc_init_stood_in(void);
+/* Its record with its strings into out (IPC_REC_MAX bytes): its length. */
+uint32_t ipc_init_rec(void *out);
+/* It as the first entry of a list by/id, if it matches and max allows: 1, or 0. */
+int ipc_init_list(int by, int id, struct ipc_list_ent *out, int max);
+
 /* kill.c */
 long ipc_on_signal(int from, const void *body, uint32_t len, struct ipc_answer *ans);
 /* A fork's parent, from its child's birth to the leader's answer to the
@@ -222,7 +233,8 @@ uint32_t ipc_self_rec(void *out);
 
 /* life.c: the stacked PAL and children that are ending. */
 long ipc_on_reparent(int from, const void *body, uint32_t len, struct ipc_answer *ans);
-/* Orphans pid 1 takes over: it learns their end from their EXIT message,
+/* Orphans the first process takes over as pid 1 (picovm.init = false): it
+ * learns their end from their EXIT message,
  * since their monitor's parent, which would have waited, is gone. */
 void ipc_adopt(int pid);
 void ipc_adopt_reset(void);   /* with the leader's table (ipc_leader_reset) */

@@ -99,7 +99,7 @@ void signal_take_async(void);
 /* For system calls that wait (poll, select, pipes, sleeps):
  * an unblocked signal is pending, so the wait ends with -EINTR; */
 bool signal_pending(void);
-/* After the program ended (pid 1 outliving it, ipc_linger): is a signal
+/* After the program ended (the first process outliving it, ipc_linger): is a signal
  * pending that would end a process by default?  Masks and handlers no
  * longer count: there is no program left to run them. */
 bool signal_pending_deadly(void);
@@ -130,10 +130,10 @@ void signal_init(void);
 /* What the signal room needs from the processes around this one.  ipc/,
  * which delivers the other processes' signals into this room, gives them at
  * its start: the signal room itself knows no other process.  Until then (and
- * in a process alone) a host signal stays with pid 1, every process group
+ * in a process alone) a host signal stays with the first process, every process group
  * counts as orphaned, and nobody hears of a stop. */
 struct signal_peers {
-    /* pid 1: a signal from the host for the application's foreground group */
+    /* the first process: a signal from the host for the application's foreground group */
     long (*kill_group)(int pgid, int sig);
     /* job control: no parent of ours is alive in another group of our session */
     bool (*group_orphaned)(void);

@@ -122,12 +122,13 @@ void signal_take_async(void)
     uint64_t alarms = __atomic_exchange_n(&sigstate.async_alarms, 0, __ATOMIC_RELAXED);
     /* From the host: the terminal's ^C, or a process outside the
      * application, which has no pid here (as outside a pid namespace).
-     * pid 1's are the application's (monitor/launcher.c): they go to its
-     * foreground process group, pid 1's, as a terminal's would. */
+     * The first process's are the application's (monitor/launcher.c): they
+     * go to its foreground process group, the first process's, as a
+     * terminal's would. */
     for (int sig = 1; sigs; sig++, sigs >>= 1) {
         if (!(sigs & 1) || sig == SIGKILL || sig == SIGSTOP)
             continue;
-        if (proc.pid == 1 && signal_peers && signal_peers->kill_group)
+        if (proc.pid == pal_state->first_pid && signal_peers && signal_peers->kill_group)
             signal_peers->kill_group(proc.pgid, sig);
         siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
         signal_send(sig, &info);

@@ -2,8 +2,8 @@
  * start-up, prctl, arch_prctl, scheduling queries and futex.
  *
  * The picoprocess is single-threaded for now: its only thread's id is the
- * process id, and ids come from `proc` (pid 1 and ppid 0 for the first
- * process, like a container's init) until the multi-process work. */
+ * process id.  Ids come from `proc`: the first process is pid 2, child of
+ * the init (ipc/init.c), or pid 1 with picovm.init = false. */
 #include "libos.h"
 #include "ktime.h"
 #include "fs/fdtable.h"
@@ -60,7 +60,7 @@ long sys_exit_group(int status)
 {
     /* The first process outlives its program while others live (ipc_linger),
      * its descriptors closed first, so the others see its pipes end. */
-    if (proc.pid == 1 && !pal_state->end_with_first) {
+    if (proc.pid == pal_state->first_pid && !pal_state->end_with_first) {
         fd_close_all();
         ipc_linger();
     }

@@ -465,6 +465,7 @@ static const struct rule {
     {"picovm.memory_size", set_size, FIELD(memory_size)},
     {"picovm.shared_memory_size", set_size, FIELD(shared_memory_size)},
     {"picovm.end_with_first_process", set_bool, FIELD(end_with_first)},
+    {"picovm.init", set_bool, FIELD(init)},
 };
 
 /* Gramine keys (with everything under them) that mean nothing to picovm. */
@@ -544,6 +545,7 @@ int manifest_parse(const char *text, size_t len, const char *filename, struct pv
     cfg->memory_size = GUEST_RAM_DEFAULT;
     cfg->shared_memory_size = SHARED_DEFAULT;
     cfg->max_processes = 64;
+    cfg->init = true;
     cfg->log_level = LOG_ERROR;
     if (toml_parse(text, len, filename, &m.doc, err, errlen)) {
         manifest_free(cfg);

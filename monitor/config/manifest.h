@@ -27,6 +27,7 @@ struct pv_config {
     bool use_host_env;           /* loader.insecure__use_host_env */
     bool disable_aslr;           /* loader.insecure__disable_aslr */
     bool end_with_first;         /* picovm.end_with_first_process */
+    bool init;                   /* picovm.init, default true: the program is pid 2 under an init */
     struct pv_env *env;          /* loader.env.NAME, in manifest order */
     size_t nenv;
     struct pv_mount *mounts;     /* fs.mounts, in manifest order */
@@ -39,6 +40,11 @@ struct pv_config {
     uint64_t max_processes;      /* sys.max_processes, default 64 */
     int log_level;               /* loader.log_level: LOG_ERROR.. LOG_TRACE, default LOG_ERROR */
 };
+
+/* The application pid of the program the user started: 2, whose parent is
+ * the init (pid 1) the library OS stands in for, or 1 without it. */
+static inline int pv_first_pid(const struct pv_config *cfg) { return cfg->init ? 2 : 1; }
+
 
 /* Parse a manifest.  On error returns -1 and writes "file:line:col: message"
  * into err.  Unknown keys are reported through warn (may be NULL), one line

@@ -42,6 +42,7 @@ struct vm {
     unsigned nvcpus;
     struct vcpu vcpu[GUEST_MAX_VCPUS];
     const char *program;      /* entrypoint, for reports */
+    int pid;                  /* the application pid it runs */
 };
 
 /* Builds the VM: memory, guest image, page tables, descriptor tables, vCPU 0

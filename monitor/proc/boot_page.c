@@ -113,8 +113,9 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
         bi->mounts[i].type = cfg->mounts[i].type;
         bi->mounts[i].writable = cfg->mounts[i].writable;
     }
-    bi->pid = 1;
-    bi->ppid = 0;
+    bi->pid = (unsigned long long)vm->pid;
+    bi->ppid = bi->pid - 1;
+    bi->first_pid = bi->pid;
     bi->host_uid = getuid();
     bi->host_gid = getgid();
     mode_t mask = umask(0);

@@ -32,6 +32,7 @@ static void become_child(struct vcpu *vcpu, const struct vcpu_state *s, int pid,
     launcher_detach();
     children_become_child(status_fd, parent);
     pidns_enter(pid);
+    vm->pid = pid;
     vm_detach(vm);
     if (vm_attach(vm, err, sizeof(err)) < 0 || vcpu_restore(vcpu, s) < 0) {
         report_crash(vm, "fork: cannot build the child's VM: %s", err);

@@ -35,7 +35,7 @@ static bool first = true;   /* the monitor of the program the user started */
 /* Host signals for the program.  The terminal sends ^C (^\, a hangup) to
  * its whole foreground process group, the front and every monitor alike.
  * The application takes them once, through the front: the front passes
- * them on to its monitor, whose program (pid 1) hands them to the
+ * them on to its monitor, whose program (the first process) hands them to the
  * application's foreground process group, as a terminal would.  So a
  * monitor with a front takes them only as the front passes them on, and a
  * forked monitor only when they were sent to it alone (kill, not the

@@ -1,5 +1,6 @@
-/* The application's process IDs, as its programs see them: 1 for the first
- * picoprocess, then one per fork.  All monitors of an application share this
+/* The application's process IDs, as its programs see them: 2 for the first
+ * picoprocess (1 is the init's, or its own with picovm.init = false), then
+ * one per fork.  All monitors of an application share this
  * page (MAP_SHARED, created before the first fork), which also enforces
  * sys.max_processes across the whole application.  It also says which
  * monitor (host pid) runs which application pid, so that what the host
@@ -19,16 +20,16 @@ struct pidns {
 
 static struct pidns *ns;
 
-int pidns_init(int max_processes)
+int pidns_init(int max_processes, int first_pid)
 {
     ns = mmap(NULL, sizeof(*ns) + (size_t)max_processes * sizeof(ns->who[0]), PROT_READ | PROT_WRITE,
               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (ns == MAP_FAILED)
         return -1;
-    ns->next_pid = 2;
+    ns->next_pid = first_pid + 1;
     ns->live = 1;
     ns->max = max_processes;
-    pidns_enter(1);
+    pidns_enter(first_pid);
     return 0;
 }
 

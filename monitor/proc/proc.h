@@ -27,7 +27,7 @@ __attribute__((noreturn)) void monitor_die_by_signal(int sig);
 void launcher_detach(void);
 bool launcher_is_first(void);   /* the monitor of the program the user started */
 
-int pidns_init(int max_processes);
+int pidns_init(int max_processes, int first_pid);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
 void pidns_release(void);
 /* This monitor runs app_pid (at start, and in a forked monitor). */

@@ -1,7 +1,10 @@
 // PICOVM-ONLY
-/* Orphans go to pid 1, as in a container's PID namespace (so no native run:
- * natively the host's init adopts them): a grandchild whose parent ended sees
- * getppid() == 1, and pid 1 (this program) reaps it with its exit status. */
+// MANIFEST: picovm.init = false
+/* Without the init (picovm.init = false) the first process is pid 1 and
+ * orphans go to it, as in a container's PID namespace without --init (so no
+ * native run: natively the host's init adopts them): a grandchild whose
+ * parent ended sees getppid() == 1, and pid 1 (this program) reaps it with
+ * its exit status.  t_init tests the default. */
 #include <errno.h>
 #include <stdio.h>
 #include <sys/wait.h>

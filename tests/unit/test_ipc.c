@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c libos/sys/cred.c libos/bookkeep/cputime.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/ipc/conn.c libos/ipc/leader.c libos/ipc/proc.c libos/ipc/kill.c libos/ipc/pgrp.c libos/ipc/life.c libos/ipc/jobs.c libos/ipc/init.c libos/sys/cred.c libos/bookkeep/cputime.c
 /* The IPC layer of the library OS (libos/ipc) on the host, over a fake
  * vsock transport in which this test plays the other processes: framing,
  * the leader's table, request/answer matching while other messages and
@@ -38,7 +38,9 @@ void *krealloc(void *p, size_t n) { return realloc(p, n); }
 void kfree(void *p) { free(p); }
 bool user_range_ok(const void *p, size_t len, bool write) { (void)write; return p || !len; }
 
-static struct pal_public_state boot = { .host_uid = 1000, .host_gid = 1000 };
+/* The leader is pid 1 (picovm.init = false) unless a test says otherwise. */
+#define LEADER 1
+static struct pal_public_state boot = { .host_uid = 1000, .host_gid = 1000, .first_pid = LEADER };
 const struct pal_public_state *pal_state = &boot;
 
 static struct {
@@ -304,6 +306,7 @@ static void reset_world(int me)
     read_limit = 0;
     polls = 0;
     ipc.pid = proc.pid = me;
+    ipc.leader = LEADER;
     ipc.up = true;
 }
 
@@ -343,7 +346,7 @@ static void framing(void)
 
 static void leader_table(void)
 {
-    reset_world(IPC_LEADER);
+    reset_world(LEADER);
     uint8_t rec[IPC_REC_MAX], out[IPC_REC_MAX];
     struct ipc_rec *o = (struct ipc_rec *)out;
     EXPECT("reg-1", ipc_leader_register((void *)rec, make_rec(rec, 1, 0, 1, 1, 1, "sh", "sh\0-c", 6)) == 0);
@@ -437,7 +440,7 @@ static bool listed(int pid)
  * parent's word on, or once it is an orphan; a process cannot hide itself. */
 static void untold(void)
 {
-    reset_world(IPC_LEADER);
+    reset_world(LEADER);
     uint8_t rec[IPC_REC_MAX], out[IPC_REC_MAX];
     struct ipc_rec *o = (struct ipc_rec *)out;
     struct ipc_answer ans;
@@ -603,7 +606,7 @@ static void hostile_stream(void)
 
 static void kill_group(void)
 {
-    reset_world(IPC_LEADER);
+    reset_world(LEADER);
     uint8_t rec[IPC_REC_MAX];
     ipc_leader_register((void *)rec, make_rec(rec, 1, 0, 1, 1, 1, "sh", "", 0));
     ipc_leader_register((void *)rec, make_rec(rec, 3, 1, 3, 1, 0, "a", "", 0));
@@ -632,6 +635,41 @@ static void kill_group(void)
     EXPECT("kill-self-not-here", ipc_kill(1, SIGUSR1) == -ESRCH);
     /* kill(-1): pid 7 is in the table but takes no connection. */
     EXPECT("kill-all", ipc_kill(-1, SIGUSR2) == 0);
+}
+
+/* By default the first process is pid 2 and leads, and pid 1 is an init
+ * it stands in for: orphans go to the init, which reaps them at once
+ * (the program neither waits for them nor hears of them), the init is in
+ * lookups and lists, and takes no signal. */
+static void init_stood_in(void)
+{
+    reset_world(2);
+    ipc.leader = 2;
+    uint8_t rec[IPC_REC_MAX], out[IPC_REC_MAX];
+    struct ipc_rec *o = (struct ipc_rec *)out;
+    struct ipc_answer answer;
+    ipc_leader_register((void *)rec, make_rec(rec, 2, 1, 2, 1, 1, "sh", "", 0));
+    ipc_leader_register((void *)rec, make_rec(rec, 3, 2, 2, 1, 0, "a", "", 0));
+    ipc_leader_register((void *)rec, make_rec(rec, 4, 3, 2, 1, 0, "b", "", 0));
+    alive[4] = true;
+    ipc_leader_exit(3, 0);
+    EXPECT("init-adopts", ipc_leader_lookup(4, out) > 0 && o->ppid == 1 && !ipc_is_child(4, 0));
+    EXPECT("init-lookup", ipc_lookup(1, out) > 0 && o->pid == 1 && o->ppid == 0 && o->pgid == 1 && o->sid == 1 &&
+                              o->state == IPC_ALIVE && !strcmp(o->comm, "init"));
+    struct ipc_list_ent e[8];
+    long n = ipc_list(IPC_LIST_ALL, 0, e, 8);
+    EXPECT("init-listed-first", n == 4 && e[0].pid == 1 && e[1].pid == 2 && e[3].pid == 4);
+    EXPECT("init-in-its-session", ipc_list(IPC_LIST_SID, 1, e, 8) == 4 && ipc_list(IPC_LIST_PGID, 1, e, 8) == 1);
+    EXPECT("init-takes-no-signal", ipc_kill(1, SIGTERM) == 0 && ipc_kill(1, 99) == -EINVAL && nsent == 0);
+    for (int i = 0; i < NSTREAMS; i++) {
+        struct ipc_hdr h;
+        uint8_t body[IPC_BODY_MAX];
+        while (streams[i].open && take_msg(&streams[i], &h, body))
+            EXPECT("init-no-signal-sent", h.type != IPC_SIGNAL);
+    }
+    EXPECT("init-reaps", ipc_on_exit(4, &(int32_t){ 0x0300 }, 4, &answer) == 0 &&
+                             ipc_leader_lookup(4, out) == -ESRCH && nsent == 0);
+    EXPECT("init-others", ipc_leader_others());
 }
 
 /* Answers every request on s at once. */
@@ -721,7 +759,7 @@ static void leader_signals_then_answers(struct fstream *s)
     } meanwhile[] = { { SIGTSTP, 1 }, { SIGCONT, 1 }, { SIGTERM, 1 }, { SIGUSR2, 0 } };
     struct ipc_hdr h;
     uint8_t body[IPC_BODY_MAX];
-    while (s->peer == IPC_LEADER && take_msg(s, &h, body)) {
+    while (s->peer == LEADER && take_msg(s, &h, body)) {
         if (h.type != IPC_REGISTER || !h.seq)
             continue;
         for (size_t i = 0; i < sizeof(meanwhile) / sizeof(meanwhile[0]); i++) {
@@ -776,7 +814,7 @@ static void fork_signals(void)
     EXPECT("fork-group-signals-passed", n == 2 && mask == ((1ull << (SIGCONT - 1)) | (1ull << (SIGTERM - 1))));
     struct fstream *s = NULL;
     for (int i = 0; i < NSTREAMS; i++)
-        if (streams[i].open && streams[i].peer == IPC_LEADER)
+        if (streams[i].open && streams[i].peer == LEADER)
             s = &streams[i];
     struct ipc_signal m = { .sig = SIGHUP, .code = SI_USER, .pid = 1, .uid = 1000, .many = 1 };
     if (s)
@@ -793,7 +831,7 @@ static struct fstream *leader_stream_ends(void)
     reset_world(5);
     alive[1] = true;
     struct fstream *s = NULL;
-    ipc_notify(IPC_LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
+    ipc_notify(LEADER, IPC_REAPED, &(int32_t){ 8 }, 4, true);
     for (int i = 0; i < NSTREAMS; i++)
         if (streams[i].open && streams[i].peer == 1)
             s = &streams[i];
@@ -848,6 +886,7 @@ int main(void)
     handlers();
     hostile_stream();
     kill_group();
+    init_stood_in();
     children();
     fork_signals();
     leader_dies();

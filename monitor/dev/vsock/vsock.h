@@ -16,7 +16,7 @@
 #include "dev/virtio/virtio_mmio.h"
 
 #define VSOCK_HOST_CID   2          /* the host: nothing listens there */
-#define VSOCK_FIRST_CID  3          /* the first picoprocess (pid 1); pid N has CID N + 2 */
+#define VSOCK_FIRST_CID  3          /* pid 1's; pid N has CID N + 2 */
 #define VSOCK_MAX_CONNS  64         /* streams of one device, incoming ones not yet accepted included */
 #define VSOCK_DEV_BUF    (64u << 10) /* per stream: guest bytes the host socket has not taken yet */
 #define VSOCK_MAX_RST    32         /* RSTs owed to the guest for packets that had no stream */

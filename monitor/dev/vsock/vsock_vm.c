@@ -106,7 +106,7 @@ static int start(struct vm *vm, char *err, size_t errlen)
     return 0;
 }
 
-/* pid N has CID N + 2 (pid 1: VSOCK_FIRST_CID). */
+/* pid N has CID N + 2. */
 static uint64_t cid_of(int pid) { return VSOCK_FIRST_CID + (uint64_t)pid - 1; }
 
 static int listen_on(uint64_t cid)
@@ -139,7 +139,7 @@ static void after_fork_child(void) { pthread_mutex_init(&vs.lock, NULL); }
 
 static int attach(struct vm *vm, char *err, size_t errlen)
 {
-    vsock_dev_init(&vs.dev, vm, VSOCK_FIRST_CID, listen_on(VSOCK_FIRST_CID));
+    vsock_dev_init(&vs.dev, vm, cid_of(vm->pid), listen_on(cid_of(vm->pid)));
     vs.dev.mmio.kick = kick;
     if (pthread_atfork(before_fork, after_fork_parent, after_fork_child)) {
         snprintf(err, errlen, "vsock: pthread_atfork failed");
