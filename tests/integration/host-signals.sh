@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Host signals for the application: `kill -SIG` of the picovm process reaches
-# the application's foreground process group (pid 1's), as a terminal's ^C
+# the application's foreground process group (the first process's), as a terminal's ^C
 # reaches a shell's.  Natively the same script runs in a process group of its
 # own (setsid) and the whole group gets the signal.  Each
 # tests/integration/hostsig/NAME.sh runs under busybox sh and bash-static, for
