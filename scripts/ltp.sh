@@ -12,8 +12,10 @@
 #   5. picovm   each scenario under picovm, a manifest per scenario: here when /dev/kvm
 #               is usable, else all in one boot of the emulated SVM host (svm-host.sh)
 #   6. verdict  one line per scenario, PASS / FAIL / SKIP / XFAIL (expected failure,
-#               counted as skipped), then "N passed, M failed, K skipped"; exits non-zero
-#               when a scenario fails that the expectations file does not list
+#               counted as skipped) / FLAKY (an expected pass that failed, then passed
+#               when run again: counted as skipped, named in a warning), then
+#               "N passed, M failed, K skipped"; exits non-zero when a scenario fails
+#               that the expectations file does not list
 # A scenario passes when its exit status is 0.  Old-API and new-API LTP tests both
 # exit with a bitmask: 1 TFAIL, 2 TBROK, 4 TWARN, 32 TCONF (only TCONF: skipped).
 # env: LTP_SRC, LTP_DIRS (directories instead of tests/ltp/dirs.txt),
