@@ -10,6 +10,17 @@
 #define PAGE 4096ull
 #define USER_SPACE_END 0x7ffffffff000ull
 
+#ifndef MAP_ABOVE4G
+#define MAP_ABOVE4G 0x80   /* Linux 6.9's: newer than some build hosts' headers */
+#endif
+
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK): any other
+ * is EOPNOTSUPP, MAP_SYNC among them (no file here is DAX). */
+#define VALIDATED_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+                         MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |        \
+                         MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_ABOVE4G |                    \
+                         (MAP_HUGE_MASK << MAP_HUGE_SHIFT))
+
 /* A private file mapping is a copy: read what the file holds, the rest stays zero. */
 static long map_file(uint64_t addr, uint64_t len, struct file *f, uint64_t off)
 {
@@ -37,6 +48,8 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     bool shared = type != MAP_PRIVATE;
     if (anon && type == MAP_SHARED_VALIDATE)
         return -EINVAL;
+    if (type == MAP_SHARED_VALIDATE && (flags & ~VALIDATED_FLAGS))
+        return -EOPNOTSUPP;
     if (f) {
         int mode = f->flags & O_ACCMODE;
         if (mode == O_WRONLY || (shared && (prot & PROT_WRITE) && mode != O_RDWR))
@@ -80,6 +93,9 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     }
     if (prot != (PROT_READ | PROT_WRITE))
         mm_protect(r, alen, prot);
+    /* A device's shared pages opened read-only stay so (/dev/zero: mprotect says EACCES). */
+    if (shared && (f->flags & O_ACCMODE) != O_RDWR)
+        mm_forbid_write((uint64_t)r, alen);
     return r;
 }
 
