@@ -537,7 +537,12 @@ static void test_setattr(void)
     mode_t nested = host_mode("/rw/nested_ro");
     EXPECT_EQ(set_attr("/rw/to_nested", mode, false), -EROFS);   /* the link leads into it */
     EXPECT_EQ(host_mode("/rw/nested_ro"), nested);
-    EXPECT_EQ(set_attr("/rw", mode, false), -EBUSY);
+    /* A writable mount's root itself (a tmpfs's /tmp is chmod'ed), by its descriptor. */
+    EXPECT_EQ(set_attr("/tmpfs", (struct hc_attr){ .valid = HC_ATTR_MODE, .mode = 01777 }, false), 0);
+    EXPECT_EQ(host_mode("/tmpfs") & 07777, 01777);
+    EXPECT_EQ(set_attr("/tmpfs", times, false), 0);
+    EXPECT_EQ(set_attr("/tmpfs", (struct hc_attr){ .valid = HC_ATTR_UID, .uid = getuid() }, false), 0);
+    EXPECT_EQ(set_attr("/ro", mode, false), -EROFS);
     host_symlink("loop_b", "/rw/loop_a");
     host_symlink("loop_a", "/rw/loop_b");
     EXPECT_EQ(set_attr("/rw/loop_a", mode, false), -ELOOP);
