@@ -136,6 +136,23 @@ static long tmpfs_link_answer(struct mount *m, const char *rel, int flags, long 
     return host_stat(m, rel, &st, true) == 0 && S_ISLNK(st.st_mode) ? VFS_FOLLOW : r;
 }
 
+/* The host checks access to a tmpfs's files as the user picovm runs as.  A
+ * program that changed its ids (setuid, setfsuid) has an open checked by its
+ * own ids, as Linux's tmpfs does, and as a root monitor would not: a file of
+ * root's stays closed to it after it dropped its privileges.  Creating and
+ * removing names stay the host's to check. */
+static long tmpfs_may_open(struct mount *m, const char *rel, int flags)
+{
+    if (!m->tmpfs || (fs_uid() == pal_state->host_uid && fs_gid() == pal_state->host_gid))
+        return 0;
+    struct stat st;
+    if (host_stat(m, rel, &st, true) != 0 || S_ISLNK(st.st_mode) || (flags & O_PATH))
+        return 0;   /* missing, or a link: the open (or the VFS) answers for it */
+    int acc = flags & O_ACCMODE;
+    return fs_permission(&st, (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK) |
+                                  ((flags & O_TRUNC) ? W_OK : 0));
+}
+
 /* The host follows a chroot mount's final link itself, beneath the mount,
  * as for open and stat. */
 static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow)
@@ -195,6 +212,8 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
+    if (r == 0)
+        r = tmpfs_may_open(m, rel, flags);
     if (r < 0)
         return r;
     struct host_file *hf = kzalloc(sizeof(*hf));
