@@ -21,10 +21,6 @@
 #define S_IFBLK  0060000
 #define S_IFIFO  0010000
 #define S_IFSOCK 0140000
-#define S_ISUID  0004000
-#define S_ISGID  0002000
-#define S_ISVTX  0001000
-#define S_IXGRP  00010
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
