@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+#include "base/appdir.h"
 #include "base/log.h"
 #include "config/lockdown.h"
 #include "config/policy.h"
+#include "config/tmpfs.h"
 #include "core/devices.h"
 #include "core/pal_server.h"
 #include "core/upcall.h"
@@ -81,8 +83,14 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
                         "loader.insecure__use_cmdline_argv = true\n", manifest);
         return EXIT_USAGE;
     }
+    if (tmpfs_setup(&cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "picovm: %s\n", err);
+        appdir_remove_all();
+        return EXIT_SETUP;
+    }
     if (policy_init(&cfg, err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s: %s\n", manifest, err);
+        appdir_remove_all();
         return EXIT_USAGE;
     }
     /* A write to a pipe or socket with no reader left fails with EPIPE, which

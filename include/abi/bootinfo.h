@@ -7,14 +7,14 @@
 
 #define BOOTINFO_MAGIC   0x4f464e49544f4f42ull /* "BOOTINFO" */
 #define BOOTINFO_VERSION 4
-#define BOOTINFO_MAX_MOUNTS 32
+#define BOOTINFO_MAX_MOUNTS 34   /* the manifest's 32, and the default /tmp and /dev/shm */
 
 enum { LOG_ERROR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3, LOG_TRACE = 4 };
 enum { MOUNT_CHROOT = 1, MOUNT_TMPFS = 2 };
 
 struct bootinfo_mount {
     unsigned long long guest_path;  /* char *: absolute path inside the picoprocess */
-    unsigned long long host_uri;    /* char *: "file:/host/dir" for chroot, "" for tmpfs */
+    unsigned long long host_uri;    /* char *: "file:/host/dir" (for tmpfs, the application's directory of the mount) */
     unsigned int type;              /* MOUNT_* */
     unsigned int writable;
 };

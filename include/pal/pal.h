@@ -22,11 +22,11 @@ enum { PAL_LOG_ERROR = 0, PAL_LOG_WARNING = 1, PAL_LOG_INFO = 2, PAL_LOG_DEBUG =
 
 /* What the library OS starts with: the program, its environment and limits,
  * the file systems, who this process is, and the memory it may allocate. */
-#define PAL_MAX_MOUNTS 32
+#define PAL_MAX_MOUNTS 34
 enum { PAL_MOUNT_HOST = 1, PAL_MOUNT_TMPFS = 2 };
 struct pal_mount {
     const char *path;           /* absolute path inside the process */
-    const char *uri;            /* "file:/host/dir" for PAL_MOUNT_HOST, "" for tmpfs */
+    const char *uri;            /* "file:/host/dir"; for tmpfs, a directory of the application's own */
     int type;                   /* PAL_MOUNT_* */
     int writable;
 };

@@ -44,7 +44,9 @@ struct mount {
     const struct fs_type *fs;
     char *host_uri;      /* host-backed mounts: "file:/host/dir" */
     bool writable;
-    void *data;          /* per-file-system state (tmpfs root, ...) */
+    /* A tmpfs: a host directory that every process of the application
+     * shares (the monitor's config/tmpfs.c), which looks like tmpfs. */
+    bool tmpfs;
 };
 
 struct file_ops {
@@ -75,7 +77,7 @@ struct file_ops {
      * a host file's is the host descriptor's, which the picoprocesses forked
      * from the opener share, as Linux processes share an open file
      * description's offset.  NULL: the position is f->pos, this process's
-     * own (tmpfs is private to each process anyway). */
+     * own (of a file in /dev or /proc, which no other process shares). */
     long (*seek)(struct file *f, int64_t off, int whence);
 };
 #define FILE_POLL_STREAMS 2

@@ -1,8 +1,8 @@
 /* flock(2): whole-file locks, held by open file descriptions.
  *
- * A host file or pipe is locked on the host (file_ops.flock), where the
- * picoprocesses that share it are processes of their own, so they exclude
- * each other as Linux processes do.  Any other file (tmpfs, /dev, /proc) only
+ * A host file (tmpfs's too) or pipe is locked on the host (file_ops.flock),
+ * where the picoprocesses that share it are processes of their own, so they
+ * exclude each other as Linux processes do.  Any other file (/dev, /proc) only
  * this process reaches: its locks are kept here, so that two open file
  * descriptions of one file exclude each other, as on Linux.  Nobody is asked
  * to wait: a blocked request sleeps here and tries again, so a signal ends it. */

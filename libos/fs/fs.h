@@ -21,10 +21,6 @@
 #define S_IFBLK  0060000
 #define S_IFIFO  0010000
 #define S_IFSOCK 0140000
-#define S_ISUID  0004000
-#define S_ISGID  0002000
-#define S_ISVTX  0001000
-#define S_IXGRP  00010
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
@@ -33,7 +29,7 @@
 #endif
 
 /* The mount table (vfs.c); entries never move, so struct mount pointers stay valid. */
-#define MAX_MOUNTS (PAL_MAX_MOUNTS + 4)   /* the manifest's, and /dev, /proc, /dev/shm, /tmp */
+#define MAX_MOUNTS (PAL_MAX_MOUNTS + 2)   /* the monitor's, and /dev, /proc */
 extern struct mount vfs_mounts[MAX_MOUNTS];
 extern int vfs_nmounts;
 
@@ -47,6 +43,15 @@ struct lookup {
     int links;                /* links followed so far, for ELOOP */
     char path[PATH_MAX_LEN];  /* absolute and normalised */
 };
+
+/* Does the library OS follow the symbolic links of m itself?  Those of the
+ * guest's file systems, and of a tmpfs, whose links name paths of the
+ * program's tree, as they did when it made them; a chroot mount's the host
+ * follows, beneath the mount. */
+static inline bool mount_follows_links(const struct mount *m)
+{
+    return !m->host_uri || m->tmpfs;
+}
 
 /* abs (normalised, within m) relative to m's root: "" for the root itself. */
 const char *mount_rel(const struct mount *m, const char *abs);
@@ -78,8 +83,7 @@ long file_open(const struct file_ops *ops, int flags, struct mount *m, const cha
 void file_free_priv(struct file *f);
 
 /* File systems. */
-extern const struct fs_type fs_host, fs_tmpfs, fs_dev, fs_proc;
-long tmpfs_mount_init(struct mount *m);
+extern const struct fs_type fs_host, fs_dev, fs_proc;
 /* Console files over the host's standard streams (handles 0-2). */
 long console_open(long rd, long wr, int flags, struct file **out);
 long console_open_tty(int flags, struct file **out);
@@ -140,7 +144,7 @@ long fs_dir_read(struct file *f, void *buf, size_t len, uint64_t *pos);
 #define DEV_MOUNTDIR 0x10
 #define DEV_DEVFS    0x11
 #define DEV_PROCFS   0x12
-#define DEV_TMPFS    0x20   /* + mount index */
+#define DEV_TMPFS    0x20   /* + mount index: each tmpfs is a device of its own, as on Linux */
 
 static inline uint64_t makedev(unsigned int major, unsigned int minor)
 {

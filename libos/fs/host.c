@@ -1,4 +1,5 @@
-/* Chroot mounts: files of a host directory, reached through PAL streams.
+/* Chroot and tmpfs mounts: files of a host directory, reached through PAL
+ * streams (a tmpfs's directory is one the monitor made for the application).
  *
  * A guest path below the mount becomes the URI "<host_uri>/<rel>"; the monitor
  * checks it against the manifest and resolves host symbolic links itself,
@@ -65,6 +66,16 @@ static long host_write(struct file *f, const void *buf, size_t len, uint64_t *po
     return n;
 }
 
+/* A tmpfs reports a device of its own, the same in every process (they
+ * share the mount table's order), not that of the host file system it is
+ * kept on: stat tells mounts apart, and shared mappings key on it. */
+static long own_dev(const struct mount *m, long r, struct stat *st)
+{
+    if (r == 0 && m->tmpfs)
+        st->st_dev = makedev(0, DEV_TMPFS + (unsigned int)(m - vfs_mounts));
+    return r;
+}
+
 static long host_seek(struct file *f, int64_t off, int whence)
 {
     return pal->stream_seek(host_handle(f), off, whence);
@@ -72,7 +83,7 @@ static long host_seek(struct file *f, int64_t off, int whence)
 
 static long host_fstat(struct file *f, struct stat *st)
 {
-    return pal->stream_attr(host_handle(f), (struct pal_stat *)st);
+    return own_dev(f->mnt, pal->stream_attr(host_handle(f), (struct pal_stat *)st), st);
 }
 
 /* The directory position is the host descriptor's (host_seek), so
@@ -104,22 +115,67 @@ _Static_assert((int)ATTR_MODE == PAL_ATTR_MODE && (int)ATTR_UID == PAL_ATTR_UID 
                (int)ATTR_MTIME == PAL_ATTR_MTIME && (int)ATTR_TOUCH == PAL_ATTR_TOUCH,
                "ATTR_* are PAL_ATTR_*");
 
-/* The host follows a final link itself, beneath the mount, as for open and stat. */
+static long host_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    if (r < 0)
+        return r;
+    r = own_dev(m, pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow || m->tmpfs), st);
+    return r == 0 && m->tmpfs && !nofollow && S_ISLNK(st->st_mode) ? VFS_FOLLOW : r;
+}
+
+/* A tmpfs's final link is the VFS's to follow (mount_follows_links), so the
+ * host opens without following it: its ELOOP, or ENOTDIR for O_DIRECTORY,
+ * means a link to follow unless the program said O_NOFOLLOW. */
+static long tmpfs_link_answer(struct mount *m, const char *rel, int flags, long r)
+{
+    struct stat st;
+    if (!m->tmpfs || (flags & O_NOFOLLOW) || (r != -ELOOP && r != -ENOTDIR))
+        return r;
+    return host_stat(m, rel, &st, true) == 0 && S_ISLNK(st.st_mode) ? VFS_FOLLOW : r;
+}
+
+/* The host checks access to a tmpfs's files as the user picovm runs as.  A
+ * program that changed its ids (setuid, setfsuid) has an open checked by its
+ * own ids, as Linux's tmpfs does, and as a root monitor would not: a file of
+ * root's stays closed to it after it dropped its privileges.  Creating and
+ * removing names stay the host's to check. */
+static long tmpfs_may_open(struct mount *m, const char *rel, int flags)
+{
+    if (!m->tmpfs || (fs_uid() == pal_state->host_uid && fs_gid() == pal_state->host_gid))
+        return 0;
+    struct stat st;
+    if (host_stat(m, rel, &st, true) != 0 || S_ISLNK(st.st_mode) || (flags & O_PATH))
+        return 0;   /* missing, or a link: the open (or the VFS) answers for it */
+    int acc = flags & O_ACCMODE;
+    return fs_permission(&st, (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK) |
+                                  ((flags & O_TRUNC) ? W_OK : 0));
+}
+
+/* The host follows a chroot mount's final link itself, beneath the mount,
+ * as for open and stat. */
 static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
+    if (r == 0 && m->tmpfs && !nofollow) {
+        struct stat st;
+        if ((r = host_stat(m, rel, &st, false)) != 0)
+            return r;
+        nofollow = true;
+    }
     return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)a, nofollow);
 }
 
 /* fchmod, fchown and futimens go by the path the file was opened by (the PAL
  * changes attributes by uri only): after a rename or unlink of that path they
- * reach another file or none. */
+ * reach another file or none.  A tmpfs's path has its links resolved. */
 static long host_fsetattr(struct file *f, const struct vfs_attr *a)
 {
     if (!f->path)
         return -EPERM;
-    return host_setattr(f->mnt, mount_rel(f->mnt, f->path), a, false);
+    return host_setattr(f->mnt, mount_rel(f->mnt, f->path), a, f->mnt->tmpfs);
 }
 
 static long host_lock(struct file *f, int cmd, void *flock)
@@ -156,6 +212,8 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
+    if (r == 0)
+        r = tmpfs_may_open(m, rel, flags);
     if (r < 0)
         return r;
     struct host_file *hf = kzalloc(sizeof(*hf));
@@ -166,22 +224,15 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
         kfree(hf);
         return r;
     }
-    long h = pal->stream_open(uri, flags & ~(O_CLOEXEC | O_APPEND), mode);
+    long h = pal->stream_open(uri, (flags & ~(O_CLOEXEC | O_APPEND)) | (m->tmpfs ? O_NOFOLLOW : 0), mode);
     if (h < 0) {
         kfree(hf);
         kfree(f);
-        return h;
+        return tmpfs_link_answer(m, rel, flags, h);
     }
     hf->handle = h;
     *out = f;
     return 0;
-}
-
-static long host_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
-{
-    char uri[PAL_MAX_URI];
-    long r = make_uri(m, rel, uri);
-    return r < 0 ? r : pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow);
 }
 
 static long host_mkdir(struct mount *m, const char *rel, int mode)

@@ -1,9 +1,9 @@
 /* From a path the program gives to a mount and a path relative to it.
  *
  * The path is made absolute and normalised (path.c), then every directory
- * component that lives in a guest file system (tmpfs, /dev, /proc) is checked
- * for a symbolic link, which is spliced in and the walk started over.
- * Components in host-backed mounts are left to the host, which resolves links
+ * component that lives in a guest file system (/dev, /proc) or a tmpfs is
+ * checked for a symbolic link, which is spliced in and the walk started over.
+ * Components in chroot mounts are left to the host, which resolves links
  * itself and keeps them inside the mount.  The last component is followed or
  * not by the operation (lookup_follow), as Linux does. */
 #include "fs/fs.h"
@@ -94,7 +94,7 @@ static long resolve_parents(struct lookup *lk)
         struct mount *m = vfs_mount_of(lk->path, &rel);
         struct stat st;
         long r = 0;
-        if (m && !m->host_uri) {
+        if (m && mount_follows_links(m)) {
             r = m->fs->stat(m, rel, &st, true);
             if (r == 0 && S_ISLNK(st.st_mode)) {
                 r = splice_link(lk, m, rel, slash + 1);
@@ -106,7 +106,7 @@ static long resolve_parents(struct lookup *lk)
         }
         *slash = '/';
         /* A missing or non-directory parent: the operation itself reports it. */
-        if (r != 0 || (m && !m->host_uri && !S_ISDIR(st.st_mode)))
+        if (r != 0 || (m && mount_follows_links(m) && !S_ISDIR(st.st_mode)))
             break;
         i = (size_t)(slash + 1 - lk->path);
     }

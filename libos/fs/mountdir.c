@@ -1,6 +1,6 @@
 /* Directories that exist only because a mount point lies beneath them: "/"
  * when the manifest mounts just "/bin" and "/tmp", or "/usr" for a mount at
- * "/usr/lib" over a tmpfs root without that directory.  They are read-only and
+ * "/usr/lib" over a host root without that directory.  They are read-only and
  * list the next component of each mount point below them, so getcwd, chdir
  * and ls work across the mount tree. */
 #include "fs/fs.h"

@@ -6,8 +6,11 @@
  * behind it being unknown to the guest.  Its block and inode counts are 0
  * (unknown, as Linux's pseudo file systems say): no PAL call asks the host for
  * them.  Its source is "picovm", not the host path, which the program is not
- * told anywhere else either.  tmpfs and /dev live in the pool and report its
- * size and free pages. */
+ * told anywhere else either.  A tmpfs is a host directory too, but one of
+ * the application's own: it says what it is, tmpfs, with the picoprocess's
+ * memory (picovm.memory_size) as its nominal size, as Linux's default is half
+ * of RAM, all of it free (what its files take is the host's, which the guest
+ * cannot ask).  /dev lives in the pool and reports its size and free pages. */
 #include "fs/fs.h"
 #include "fs/mountinfo.h"
 #include "fs/text.h"
@@ -25,18 +28,19 @@ struct mount_kind {
     long magic;
     long flags;            /* ST_* of the kind; ST_RDONLY comes from the mount */
     bool in_pool;          /* its files take pages of the pool */
+    bool sized;            /* reports the pool's size (devtmpfs, tmpfs) */
 };
 
 static struct mount_kind kind_of(const struct mount *m)
 {
     if (m->fs == &fs_proc)
-        return (struct mount_kind){ "proc", "proc", PROC_SUPER_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC, false };
+        return (struct mount_kind){ "proc", "proc", PROC_SUPER_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC, false, false };
     if (m->fs == &fs_dev)
-        return (struct mount_kind){ "devtmpfs", "devtmpfs", TMPFS_MAGIC, ST_NOSUID, true };
-    if (m->fs == &fs_tmpfs)
-        return (struct mount_kind){ "tmpfs", "tmpfs", TMPFS_MAGIC, ST_NOSUID | ST_NODEV, true };
+        return (struct mount_kind){ "devtmpfs", "devtmpfs", TMPFS_MAGIC, ST_NOSUID, true, true };
+    if (m->tmpfs)
+        return (struct mount_kind){ "tmpfs", "tmpfs", TMPFS_MAGIC, ST_NOSUID | ST_NODEV, false, true };
     /* Set-id bits of host files never change who the program is. */
-    return (struct mount_kind){ "fuse.picovm", "picovm", FUSE_SUPER_MAGIC, ST_NOSUID | ST_NODEV, false };
+    return (struct mount_kind){ "fuse.picovm", "picovm", FUSE_SUPER_MAGIC, ST_NOSUID | ST_NODEV, false, false };
 }
 
 static long mount_flags(const struct mount *m)
@@ -67,16 +71,17 @@ void mount_statfs(struct mount *m, struct statfs *sf)
         return;
     }
     struct mount_kind k = kind_of(m);
-    uint64_t dev = root_dev(m, m->host_uri ? &sf->f_bsize : NULL);
+    uint64_t dev = root_dev(m, m->host_uri && !m->tmpfs ? &sf->f_bsize : NULL);
     sf->f_type = k.magic;
     sf->f_frsize = sf->f_bsize;
     sf->f_flags = mount_flags(m);
     sf->f_fsid.val[0] = (int)(uint32_t)dev;
     sf->f_fsid.val[1] = (int)(uint32_t)(dev >> 32);
-    if (k.in_pool) {
+    if (k.sized) {
         /* Inodes are not limited (Linux's nr_inodes=0 also gives 0 here). */
         sf->f_blocks = (long)(pal_state->ram_size / BLOCK);
-        sf->f_bfree = sf->f_bavail = (long)MIN(mm_free_bytes() / BLOCK, pal_state->ram_size / BLOCK);
+        sf->f_bfree = sf->f_bavail =
+            k.in_pool ? (long)MIN(mm_free_bytes() / BLOCK, pal_state->ram_size / BLOCK) : sf->f_blocks;
     }
 }
 

@@ -5,7 +5,7 @@
 struct mount vfs_mounts[MAX_MOUNTS];
 int vfs_nmounts;
 
-static long add_mount(const char *path, const struct fs_type *fs, const char *uri, bool writable)
+static long add_mount(const char *path, const struct fs_type *fs, const char *uri, bool writable, bool tmpfs)
 {
     char abs[PATH_MAX_LEN];
     bool dir_only;
@@ -25,6 +25,7 @@ static long add_mount(const char *path, const struct fs_type *fs, const char *ur
     m->path_len = strlen(abs);
     m->fs = fs;
     m->writable = writable;
+    m->tmpfs = tmpfs;
     if (uri) {
         /* "file:/dir/" + "/" + rel would double the slash; the root "file:/" keeps it. */
         size_t n = strlen(uri);
@@ -36,10 +37,8 @@ static long add_mount(const char *path, const struct fs_type *fs, const char *ur
         memcpy(m->host_uri, uri, n);
         m->host_uri[n] = 0;
     }
-    if (fs == &fs_tmpfs && (r = tmpfs_mount_init(m)) < 0)
-        return r;
     vfs_nmounts++;
-    log_debug("mounted %s at %s%s%s%s", fs->name, abs, uri ? " from " : "", uri ? uri : "",
+    log_debug("mounted %s at %s%s%s%s", tmpfs ? "tmpfs" : fs->name, abs, uri ? " from " : "", uri ? uri : "",
               writable ? "" : " (read-only)");
     return 0;
 }
@@ -52,10 +51,10 @@ static bool mounted_at(const char *path)
     return false;
 }
 
-/* Linux mounts only on existing directories.  A mount point below a guest
- * file system (a tmpfs root, say) is made there, so it is listed and has an
- * owner like any directory; below a host mount it is not (the host tree is
- * not ours to change) and mountdir.c stands in for it. */
+/* Linux mounts only on existing directories.  A mount point below a tmpfs
+ * (a tmpfs root, say) is made there, so it is listed and has an owner like
+ * any directory; below a host mount it is not (the host tree is not ours to
+ * change) and mountdir.c stands in for it. */
 static void make_mount_points(void)
 {
     for (int i = 0; i < vfs_nmounts; i++) {
@@ -72,7 +71,7 @@ static void make_mount_points(void)
             *path_parent_end(dir) = 0;
             const char *rel;
             struct mount *m = vfs_mount_of(dir, &rel);
-            if (m && !m->host_uri && m->fs->mkdir)
+            if (m && m->tmpfs)
                 m->fs->mkdir(m, mount_rel(m, path), 0755);
         }
     }
@@ -83,28 +82,18 @@ long vfs_init(const struct pal_public_state *ps)
     long r;
     for (unsigned int i = 0; i < ps->nmounts; i++) {
         const struct pal_mount *pm = &ps->mounts[i];
-        if (pm->type == PAL_MOUNT_HOST)
-            r = add_mount(pm->path, &fs_host, pm->uri, pm->writable);
-        else if (pm->type == PAL_MOUNT_TMPFS)
-            r = add_mount(pm->path, &fs_tmpfs, NULL, pm->writable);
+        if (pm->type == PAL_MOUNT_HOST || pm->type == PAL_MOUNT_TMPFS)
+            r = add_mount(pm->path, &fs_host, pm->uri, pm->writable, pm->type == PAL_MOUNT_TMPFS);
         else
             r = -EINVAL;
         if (r < 0)
             return r;
     }
-    /* The manifest may mount its own /dev or /proc (a host directory, say). */
-    if (!mounted_at("/dev") && (r = add_mount("/dev", &fs_dev, NULL, true)) < 0)
+    /* The manifest may mount its own /dev or /proc (a host directory, say).
+     * The monitor adds the tmpfs mounts at /dev/shm and /tmp programs expect. */
+    if (!mounted_at("/dev") && (r = add_mount("/dev", &fs_dev, NULL, true, false)) < 0)
         return r;
-    if (!mounted_at("/proc") && (r = add_mount("/proc", &fs_proc, NULL, false)) < 0)
-        return r;
-    /* POSIX shared memory (shm_open) and memfd_create's files live here, as on Linux and in Docker. */
-    if (!mounted_at("/dev/shm") && (r = add_mount("/dev/shm", &fs_tmpfs, NULL, true)) < 0)
-        return r;
-    /* Programs expect a writable /tmp, as a container has: a tmpfs there
-     * unless the manifest mounts one or /tmp is on a writable mount already. */
-    const char *rel;
-    struct mount *tmp = vfs_mount_of("/tmp", &rel);
-    if ((!tmp || !tmp->writable) && (r = add_mount("/tmp", &fs_tmpfs, NULL, true)) < 0)
+    if (!mounted_at("/proc") && (r = add_mount("/proc", &fs_proc, NULL, false, false)) < 0)
         return r;
     make_mount_points();
 

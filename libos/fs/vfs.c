@@ -65,8 +65,7 @@ static long ro_open_check(struct lookup *lk, int *flags)
     if ((f & O_ACCMODE) == O_RDONLY && !(f & (O_CREAT | O_TRUNC)))
         return 0;
     struct stat st;
-    bool host = lk->m->host_uri;
-    long r = lk->m->fs->stat(lk->m, lk->rel, &st, !host || (f & O_NOFOLLOW));
+    long r = lk->m->fs->stat(lk->m, lk->rel, &st, mount_follows_links(lk->m) || (f & O_NOFOLLOW));
     if (r == -ENOENT)
         return creat ? -EROFS : -ENOENT;
     if (r < 0)

@@ -4,8 +4,8 @@
  * A path the program gives is made absolute (against the cwd or a dirfd),
  * normalised lexically ("." and ".." removed, no escape above "/"), and handed
  * to the mount with the longest matching mount point, as a path relative to
- * that mount ("" for its root).  Host-backed mounts turn it into a PAL URI;
- * tmpfs and /dev live in guest memory. */
+ * that mount ("" for its root).  Host-backed mounts (chroot and tmpfs) turn
+ * it into a PAL URI; /dev and /proc live in guest memory. */
 #ifndef PICOVM_VFS_H
 #define PICOVM_VFS_H
 

@@ -1,5 +1,5 @@
 /* umask, chmod, chown and the time setters, on every file system that
- * implements setattr (tmpfs, and writable host mounts through the PAL). */
+ * implements setattr (writable host and tmpfs mounts, through the PAL). */
 #include "fs/fs.h"
 #include "syscall/handlers.h"
 #include <linux/time.h>
@@ -91,7 +91,7 @@ long sys_fchown(int fd, unsigned int uid, unsigned int gid)
     return fd_setattr(fd, &a);
 }
 
-/* Times before 1970 are kept as 1970: tmpfs stores unsigned nanoseconds. */
+/* Times before 1970 are kept as 1970: the PAL's are unsigned nanoseconds. */
 static uint64_t to_ns(int64_t sec, int64_t nsec)
 {
     return sec < 0 ? 0 : (uint64_t)sec * NSEC + (uint64_t)nsec;

@@ -37,7 +37,7 @@ long sys_dup2(int oldfd, int newfd)
 /* Record locks.  Locks only exclude other processes.  A host file is locked
  * on the host (file_ops.lock), where every picoprocess is a process of its
  * own, so they exclude each other exactly as Linux processes do.  A file no
- * other process can reach (tmpfs is private to each picoprocess, /dev) has
+ * other process can reach (in /dev) has
  * nobody to exclude: every lock is granted and F_GETLK finds nothing in the
  * way.  The checks Linux makes on the request are made either way. */
 static long record_lock(struct file *f, int cmd, struct flock *ufl)

@@ -1,6 +1,5 @@
 /* open, close, read and write in their forms, lseek, truncate, fsync, ioctl. */
 #include "fs/fs.h"
-#include "fs/tmpfs.h"
 #include "fs/filemap.h"
 #include "syscall/handlers.h"
 #include <linux/fs.h>
@@ -51,9 +50,9 @@ long sys_creat(const char *path, int mode)
     return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-/* An anonymous file in /dev/shm's tmpfs: its key is unique in the
- * application, so a shared mapping of it is shared with the children that
- * inherit the descriptor. */
+/* An anonymous file (O_TMPFILE) in /dev/shm's tmpfs: its key is unique in
+ * the application, so a shared mapping of it is shared with the children
+ * that inherit the descriptor. */
 long sys_memfd_create(const char *name, unsigned int flags)
 {
     enum { MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10, NAME_MAX_MEMFD = 249 };
@@ -64,11 +63,12 @@ long sys_memfd_create(const char *name, unsigned int flags)
         return r == -ENAMETOOLONG ? -EINVAL : r;
     const char *rel;
     struct mount *m = vfs_mount_of("/dev/shm", &rel);
-    if (!m || m->fs != &fs_tmpfs)
+    if (!m || !m->tmpfs)
         return -ENOSYS;
     struct file *f;
-    if ((r = tmpfs_open_unnamed(m, O_RDWR | O_LARGEFILE, &f)) < 0)
+    if ((r = m->fs->open(m, rel, O_RDWR | O_LARGEFILE | O_TMPFILE, 0777, &f)) < 0)
         return r;
+    f->flags &= ~O_TMPFILE;   /* F_GETFL: how it was made is no flag of the file */
     char path[NAME_MAX_MEMFD + 32];
     snprintf(path, sizeof path, "/memfd:%s (deleted)", name);
     f->path = kstrdup(path);

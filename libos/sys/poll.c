@@ -1,7 +1,7 @@
 /* poll, ppoll, select and pselect6.
  *
  * Each file says what is ready now and which PAL streams to wait on
- * (file_ops.poll): regular files, tmpfs and /dev are always ready, the
+ * (file_ops.poll): regular files and /dev are always ready, the
  * console, pipes (and later sockets) wait on their host streams, all of them
  * in one PAL poll.  Results are Linux's: revents filtered by the events asked
  * (POLLERR and POLLHUP always, POLLNVAL for a descriptor that is not open),

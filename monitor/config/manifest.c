@@ -325,8 +325,8 @@ static int set_env(struct mctx *m, const char *key, const struct toml_value *v, 
 static struct pv_mount *new_mount(struct mctx *m, size_t off, bool front)
 {
     struct pv_config *cfg = m->cfg;
-    if (cfg->nmounts >= BOOTINFO_MAX_MOUNTS) {
-        merr(m, off, "too many mounts (at most %d)", BOOTINFO_MAX_MOUNTS);
+    if (cfg->nmounts >= MANIFEST_MAX_MOUNTS) {
+        merr(m, off, "too many mounts (at most %d)", MANIFEST_MAX_MOUNTS);
         return NULL;
     }
     struct pv_mount *n = realloc(cfg->mounts, (cfg->nmounts + 1) * sizeof *n);

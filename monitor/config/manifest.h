@@ -6,10 +6,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bootinfo.h"
+
+/* fs.mounts and fs.root: the boot-info page has room for two more, the
+ * default /tmp and /dev/shm (config/tmpfs.c). */
+#define MANIFEST_MAX_MOUNTS (BOOTINFO_MAX_MOUNTS - 2)
 
 struct pv_mount {
     char *path;      /* mount point inside the picoprocess, absolute */
-    char *uri;       /* "file:/abs/host/dir" (relative host paths are resolved against the manifest's folder); NULL for tmpfs */
+    char *uri;       /* "file:/abs/host/dir" (relative host paths are resolved against the manifest's folder);
+                        for tmpfs, NULL until config/tmpfs.c gives it its directory */
     int type;        /* MOUNT_CHROOT or MOUNT_TMPFS (include/abi/bootinfo.h) */
     bool writable;
 };

@@ -1,6 +1,6 @@
 /* File-system policy: the guest names host files by URI, and may reach only
- * what lies beneath a chroot mount of its manifest, writing only where that
- * mount is writable.
+ * what lies beneath a mount of its manifest (a chroot mount, or the
+ * directory of a tmpfs mount), writing only where that mount is writable.
  *
  * A guest path is first normalized lexically (so "/m/ro/../ro" and "/m//ro"
  * both name "/m/ro" and pick the same owning mount), then resolved by the
@@ -35,10 +35,11 @@ struct root {
 static struct root *roots;
 static size_t nroots;
 
-/* Flags a guest may ask for; anything else (O_TMPFILE, O_ASYNC, O_DIRECT,
- * O_PATH from the guest, ...) is dropped. */
+/* Flags a guest may ask for; anything else (O_ASYNC, O_DIRECT, O_PATH from
+ * the guest, ...) is dropped.  O_TMPFILE makes a file in no directory, as
+ * memfd_create's are: it takes write access, and no call can name it later. */
 #define GUEST_OPEN_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_NONBLOCK | \
-                          O_DSYNC | O_SYNC | O_DIRECTORY | O_NOFOLLOW)
+                          O_DSYNC | O_SYNC | O_DIRECTORY | O_NOFOLLOW | O_TMPFILE)
 #define PATH_OPEN_FLAGS  (O_PATH | O_DIRECTORY | O_NOFOLLOW)
 /* A guest never creates set-user/group-id files on the host. */
 #define CREATE_MODE_MASK 01777
@@ -148,7 +149,7 @@ int policy_open(const char *uri, int flags, int mode)
     if (write && !r->writable)
         return -EROFS;
     uint64_t oflags = ((unsigned)flags & GUEST_OPEN_FLAGS) | O_NOCTTY;
-    uint64_t omode = (flags & O_CREAT) ? ((unsigned)mode & CREATE_MODE_MASK) : 0;
+    uint64_t omode = (flags & (O_CREAT | __O_TMPFILE)) ? ((unsigned)mode & CREATE_MODE_MASK) : 0;
     return open_beneath(r, rel, oflags, omode, write);
 }
 
@@ -217,9 +218,8 @@ int policy_init(const struct pv_config *cfg, char *err, size_t errlen)
     if (!roots)
         return fail(err, errlen, "policy: out of memory");
     for (size_t i = 0; i < cfg->nmounts; i++) {
+        /* tmpfs mounts too: each is a host directory (tmpfs.c). */
         const struct pv_mount *m = &cfg->mounts[i];
-        if (m->type != MOUNT_CHROOT)
-            continue;
         if (!m->uri || strncmp(m->uri, "file:", 5) != 0)
             return fail(err, errlen, "mount '%s': uri '%s' is not a file: uri", m->path,
                         m->uri ? m->uri : "");

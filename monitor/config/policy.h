@@ -1,5 +1,6 @@
-/* File-system policy from the manifest's mounts (chroot mounts only; tmpfs
- * lives in the guest): every host name the guest reaches goes through here. */
+/* File-system policy from the manifest's mounts (chroot, and tmpfs mounts,
+ * which are host directories too): every host name the guest reaches goes
+ * through here. */
 #ifndef PICOVM_MONITOR_POLICY_H
 #define PICOVM_MONITOR_POLICY_H
 

@@ -393,6 +393,10 @@ static int setattr_target(char *uri, bool follow, int *dirfd, char *name)
 {
     for (int links = 0;; links++) {
         int err = policy_parent(uri, true, dirfd, name, NAME_MAX + 1);
+        /* A writable mount's root itself (chmod 1777 /tmp): name "", the root's
+         * descriptor in *dirfd, which set_attr changes. */
+        if (err == -EBUSY)
+            err = policy_parent(uri, false, dirfd, name, NAME_MAX + 1);
         if (err || !follow)
             return err;
         char target[PATH_MAX];
@@ -420,27 +424,39 @@ static struct timespec attr_time(const struct hc_attr *at, unsigned int bit, uin
     return ns_to_timespec(ns);
 }
 
-/* Never follows name: setattr_target did that.  Whether the caller may make
- * the change is the host's to say (its errno comes back as is). */
+/* chmod of the directory open at fd (O_PATH): through its /proc link, as
+ * glibc's own fchmodat does for an O_PATH descriptor. */
+static int chmod_fd(int fd, mode_t mode)
+{
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return chmod(path, mode);
+}
+
+/* Never follows name: setattr_target did that.  name "" is the directory
+ * dirfd itself (a mount's root).  Whether the caller may make the change is
+ * the host's to say (its errno comes back as is). */
 static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
 {
     unsigned int v = at->valid;
+    int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
     /* A change of nothing still checks that the file is there, as chown(path, -1, -1) does. */
     if ((v & (HC_ATTR_UID | HC_ATTR_GID)) || !v) {
         uid_t uid = (v & HC_ATTR_UID) ? at->uid : (uid_t)-1;
         gid_t gid = (v & HC_ATTR_GID) ? at->gid : (gid_t)-1;
-        if (fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW))
+        if (fchownat(dirfd, name, uid, gid, flags))
             return -errno;
     }
     /* On a symlink itself this is -EOPNOTSUPP, as lchmod is on Linux. */
-    if ((v & HC_ATTR_MODE) && fchmodat(dirfd, name, at->mode & GUEST_MODE_MASK, AT_SYMLINK_NOFOLLOW))
+    mode_t mode = at->mode & GUEST_MODE_MASK;
+    if ((v & HC_ATTR_MODE) && (*name ? fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) : chmod_fd(dirfd, mode)))
         return -errno;
     if (v & HC_ATTR_TOUCH)
-        return utimensat(dirfd, name, NULL, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+        return utimensat(dirfd, name, NULL, flags) ? -errno : 0;
     if (v & (HC_ATTR_ATIME | HC_ATTR_MTIME)) {
         const struct timespec ts[2] = { attr_time(at, HC_ATTR_ATIME, at->atime_ns),
                                         attr_time(at, HC_ATTR_MTIME, at->mtime_ns) };
-        return utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+        return utimensat(dirfd, name, ts, flags) ? -errno : 0;
     }
     return 0;
 }

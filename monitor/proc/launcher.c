@@ -21,6 +21,7 @@
 #include "core/pal_server.h"
 #include "core/upcall.h"
 #include "dev/vsock/vsock.h"
+#include "base/appdir.h"
 #include "base/log.h"
 
 struct exit_report {
@@ -69,11 +70,11 @@ static void take_forwarded(int sig, siginfo_t *si, void *uc)
         post(passed);
 }
 
-/* The front died without removing the switch directory (SIGKILL, say). */
+/* The front died without removing the application's directories (SIGKILL, say). */
 static void front_gone(int sig)
 {
     (void)sig;
-    vsock_switch_remove();
+    appdir_remove_all();
     _exit(128 + SIGKILL);
 }
 
@@ -90,11 +91,11 @@ static long peak_rss_kb(void)
     return kb;
 }
 
-/* The front outlives every monitor of the application: the vsock switch's
- * directory goes with it. */
+/* The front outlives every monitor of the application: the application's
+ * directories (the vsock switch's, the tmpfs mounts') go with it. */
 static __attribute__((noreturn)) void front_exit(int status)
 {
-    vsock_switch_remove();
+    appdir_remove_all();
     _exit(status);
 }
 
@@ -148,7 +149,7 @@ void launcher_split(bool stats)
         mlog(LOG_DEBUG, "vsock: no switch directory: the picoprocesses cannot connect to each other");
     back_pid = fork();
     if (back_pid < 0) {
-        vsock_switch_remove();
+        front_pid = 0;
         close(p[0]);
         close(p[1]);
         return;
@@ -171,6 +172,14 @@ void launcher_split(bool stats)
 
 bool launcher_is_first(void) { return first; }
 
+/* A first monitor that could not split off is its own front: the
+ * application's directories go when it ends. */
+static void end_as_front(void)
+{
+    if (first && !front_pid)
+        appdir_remove_all();
+}
+
 void launcher_detach(void)
 {
     first = false;
@@ -192,6 +201,7 @@ void monitor_die_by_signal(int sig)
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, sig);
+    end_as_front();
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
     _exit(128 + sig);
@@ -211,5 +221,6 @@ void monitor_exit(int status)
         if (write(report_fd, &r, sizeof(r)) != sizeof(r))
             _exit(status);
     }
+    end_as_front();
     _exit(status);
 }

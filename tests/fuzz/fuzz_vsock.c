@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/log.c
+// FUZZ-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/appdir.c monitor/base/log.c
 /* libFuzzer target for the virtio-vsock device: register writes, rings,
  * descriptor chains and packets from a hostile driver.
  *
@@ -28,6 +28,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_vsock.h>
+#include "base/appdir.h"
 #include "base/log.h"
 #include "dev/vsock/vsock.h"
 #include "../unit/count_fds.h"
@@ -118,7 +119,7 @@ static void finish(int fds_before)
         abort();
 }
 
-static void cleanup(void) { vsock_switch_remove(); }
+static void cleanup(void) { appdir_remove_all(); }
 
 static bool take(const uint8_t **p, size_t *n, void *out, size_t len)
 {

@@ -1,7 +1,7 @@
 /* Open file descriptions inherited over fork share their offset, as on
  * Linux (LTP fork07, fork08): on a host file a child's reads and writes move
- * the parent's position.  A tmpfs file is private to each picoprocess, so it
- * is not checked here. */
+ * the parent's position.  A tmpfs file's offset is shared the same way
+ * (t_tmpfs_shared). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -6,6 +6,7 @@
 #   /app/bin/NAME  program     /app/NAME.manifest  its manifest   /app/env.list  its environment
 #   /app/NAME.args  argv[1..], one a line     /app/NAME.stdin  its stdin (else /dev/null)
 #   /app/NAME.expected  stdout of an "only" test    /app/rw-hostile  its starting rw
+# The line "appdirs appdirs -" comes last (see appdirs below).
 # A line "NAME pair -" is a case of run-busybox.sh or a script of run-shell.sh,
 # run natively and under picovm and compared as compare_pair (scripts/lib/pair.sh)
 # does: every step's status, all stdout, all stderr.  Its directory /app/pairs/NAME:
@@ -120,7 +121,29 @@ checkpair() {
   fi
 }
 
+# appdirs NAME: the application's private directories (vsock sockets, tmpfs
+# mounts) went with every run above; a run whose front is killed (SIGKILL)
+# leaves none either: its monitor removes them.
+appdirs() {
+  left=$(ls -d /dev/shm/picovm-* /tmp/picovm-* 2>/dev/null)
+  if [ -n "$left" ]; then fail "$1" "directories left by the runs: $left"; return; fi
+  /app/picovm run /app/appdirs.manifest </dev/null >/dev/null 2>&1 &
+  front=$!
+  i=0
+  while [ $i -lt 600 ] && ! ls /dev/shm/picovm-*/*/up >/dev/null 2>&1; do sleep 0.05; i=$((i + 1)); done
+  if ! ls /dev/shm/picovm-*/*/up >/dev/null 2>&1; then fail "$1" "the run never wrote /tmp/up"; return; fi
+  kill -9 $front
+  i=0
+  while [ $i -lt 200 ] && ls -d /dev/shm/picovm-* /tmp/picovm-* >/dev/null 2>&1; do sleep 0.05; i=$((i + 1)); done
+  left=$(ls -d /dev/shm/picovm-* /tmp/picovm-* 2>/dev/null)
+  if [ -n "$left" ]; then fail "$1" "directories left after its front was killed: $left"; else echo "PASS svm:$1"; fi
+}
+
 while read -r name kind want; do
+  if [ "$kind" = appdirs ]; then
+    appdirs "$name"
+    continue
+  fi
   if [ "$kind" = pair ]; then
     checkpair "$name"
     continue

@@ -122,19 +122,20 @@ static bool host_exists(const char *rel)
 }
 
 /* The mounts: /data (rw) with a read-only mount nested inside it, /ro, and a
- * tmpfs that the monitor must ignore. */
+ * tmpfs, whose directory is one more writable root (config/tmpfs.c). */
 static struct pv_mount mounts[4];
-static char uri_rw[300], uri_ro[300], uri_nested[300];
+static char uri_rw[300], uri_ro[300], uri_nested[300], uri_tmpfs[300];
 
 static int init_policy(bool nested)
 {
     snprintf(uri_rw, sizeof uri_rw, "file:%s/rw/", tmp);   /* trailing '/' is normalized away */
     snprintf(uri_ro, sizeof uri_ro, "file:%s//ro", tmp);
     snprintf(uri_nested, sizeof uri_nested, "file:%s/rw/nested_ro", tmp);
+    snprintf(uri_tmpfs, sizeof uri_tmpfs, "file:%s/tmpfs", tmp);
     mounts[0] = (struct pv_mount){ .path = "/data", .uri = uri_rw, .type = MOUNT_CHROOT,
                                    .writable = true };
     mounts[1] = (struct pv_mount){ .path = "/ro", .uri = uri_ro, .type = MOUNT_CHROOT };
-    mounts[2] = (struct pv_mount){ .path = "/tmp", .uri = NULL, .type = MOUNT_TMPFS,
+    mounts[2] = (struct pv_mount){ .path = "/tmp", .uri = uri_tmpfs, .type = MOUNT_TMPFS,
                                    .writable = true };
     mounts[3] = (struct pv_mount){ .path = "/data/nested", .uri = uri_nested,
                                    .type = MOUNT_CHROOT };
@@ -172,6 +173,7 @@ static void setup_tree(void)
     host_symlink("nested_ro", "/rw/to_nested");
     host_mkdir("/ro");
     host_write("/ro/data.txt", "readonly");
+    host_mkdir("/tmpfs");
 }
 
 static void test_table(void)
@@ -535,7 +537,12 @@ static void test_setattr(void)
     mode_t nested = host_mode("/rw/nested_ro");
     EXPECT_EQ(set_attr("/rw/to_nested", mode, false), -EROFS);   /* the link leads into it */
     EXPECT_EQ(host_mode("/rw/nested_ro"), nested);
-    EXPECT_EQ(set_attr("/rw", mode, false), -EBUSY);
+    /* A writable mount's root itself (a tmpfs's /tmp is chmod'ed), by its descriptor. */
+    EXPECT_EQ(set_attr("/tmpfs", (struct hc_attr){ .valid = HC_ATTR_MODE, .mode = 01777 }, false), 0);
+    EXPECT_EQ(host_mode("/tmpfs") & 07777, 01777);
+    EXPECT_EQ(set_attr("/tmpfs", times, false), 0);
+    EXPECT_EQ(set_attr("/tmpfs", (struct hc_attr){ .valid = HC_ATTR_UID, .uid = getuid() }, false), 0);
+    EXPECT_EQ(set_attr("/ro", mode, false), -EROFS);
     host_symlink("loop_b", "/rw/loop_a");
     host_symlink("loop_a", "/rw/loop_b");
     EXPECT_EQ(set_attr("/rw/loop_a", mode, false), -ELOOP);

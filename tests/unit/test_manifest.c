@@ -375,7 +375,7 @@ static void test_manifest_errors(void)
     char text[8192], err[256];
     struct pv_config c;
     size_t n = (size_t)snprintf(text, sizeof text, "libos.entrypoint = '/x'\nfs.root.uri = 'file:/'\n");
-    for (int i = 0; i < BOOTINFO_MAX_MOUNTS; i++)
+    for (int i = 0; i < MANIFEST_MAX_MOUNTS; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "[[fs.mounts]]\npath = '/m%d'\ntype = 'tmpfs'\n", i);
     check(name, manifest_parse(text, n, "/m/a", &c, err, sizeof err, NULL) == -1 &&
                     !strcmp(err, "/m/a:96:1: too many mounts (at most 32)"), "got %s", err);

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/log.c
+// UNIT-SOURCES: monitor/dev/virtio/virtio_mmio.c monitor/dev/virtio/virtqueue.c monitor/dev/vsock/vsock_dev.c monitor/dev/vsock/vsock_switch.c monitor/base/appdir.c monitor/base/log.c
 /* The virtio-vsock device and switch without KVM: two devices (CIDs 3 and
  * 4), each over its own fake guest RAM driven by a small driver written
  * here, connected through real Unix sockets in a real switch directory.
@@ -21,6 +21,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_vsock.h>
+#include "base/appdir.h"
 #include "base/log.h"
 #include "dev/vsock/vsock.h"
 #include "count_fds.h"
@@ -547,7 +548,7 @@ int main(void)
     cur = "cleanup";
     guest_down(&g3);
     guest_down(&g4);
-    vsock_switch_remove();
+    appdir_remove_all();
     EXPECT_EQ(count_fds(), fds_before);
     return failures ? 1 : 0;
 }

@@ -34,10 +34,8 @@ struct vsock_hello {
 };
 
 /* The application's private directory of vsock sockets: the front makes it
- * before the split and removes it, with every socket in it, at the end
- * (vsock_switch_remove is async-signal-safe). */
+ * before the split; it goes with the application (base/appdir.c). */
 int vsock_switch_create(void);
-void vsock_switch_remove(void);
 int vsock_switch_listen(uint64_t cid);   /* -> nonblocking listening fd at <dir>/<cid>, or -errno */
 /* -> a nonblocking fd connected to the monitor of dst_cid with the hello
  * sent, or -errno (no such CID, its backlog is full, no switch). */
