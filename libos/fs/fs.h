@@ -61,6 +61,8 @@ const char *mount_rel(const struct mount *m, const char *abs);
 long lookup_path(int dirfd, const char *path, struct lookup *lk);
 /* The last component is a link: replace it by its target and look up again. */
 long lookup_follow(struct lookup *lk);
+/* Every link of lk->path followed, wherever it lies (chdir's path for getcwd). */
+long lookup_canonical(struct lookup *lk);
 /* The directory fd has open, as a base for relative paths: its stat and
  * absolute path (borrowed from the file). */
 long fd_dir(int fd, struct stat *st, const char **path);

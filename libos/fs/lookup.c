@@ -81,29 +81,34 @@ static long splice_link(struct lookup *lk, struct mount *m, const char *rel, con
     return 0;
 }
 
-/* Follows links in the directory components of lk->path. */
-static long resolve_parents(struct lookup *lk)
+/* Follows links in the directory components of lk->path, those the
+ * library OS follows itself; with every, all links, the last component's
+ * too, wherever they are (the path the kernel keeps as a cwd). */
+static long resolve(struct lookup *lk, bool every)
 {
     size_t i = 1;
     for (;;) {
         char *slash = strchr(lk->path + i, '/');
-        if (!slash)
+        if (!slash && !every)
             break;
-        *slash = 0;
+        if (slash)
+            *slash = 0;
         const char *rel;
         struct mount *m = vfs_mount_of(lk->path, &rel);
         struct stat st;
         long r = 0;
-        if (m && mount_follows_links(m)) {
+        if (m && (mount_follows_links(m) || (every && m->fs->readlink))) {
             r = m->fs->stat(m, rel, &st, true);
             if (r == 0 && S_ISLNK(st.st_mode)) {
-                r = splice_link(lk, m, rel, slash + 1);
+                r = splice_link(lk, m, rel, slash ? slash + 1 : "");
                 if (r < 0)
                     return r;
                 i = 1;
                 continue;
             }
         }
+        if (!slash)
+            break;
         *slash = '/';
         /* A missing or non-directory parent: the operation itself reports it. */
         if (r != 0 || (m && mount_follows_links(m) && !S_ISDIR(st.st_mode)))
@@ -123,7 +128,7 @@ long lookup_path(int dirfd, const char *path, struct lookup *lk)
     lk->links = 0;
     lk->synthetic = false;
     r = path_normalize(base, path, lk->path, PATH_MAX_LEN, &lk->must_dir);
-    return r < 0 ? r : resolve_parents(lk);
+    return r < 0 ? r : resolve(lk, false);
 }
 
 long lookup_follow(struct lookup *lk)
@@ -131,5 +136,10 @@ long lookup_follow(struct lookup *lk)
     if (!lk->m || !lk->m->fs->readlink)
         return -EINVAL;
     long r = splice_link(lk, lk->m, lk->rel, "");
-    return r < 0 ? r : resolve_parents(lk);
+    return r < 0 ? r : resolve(lk, false);
+}
+
+long lookup_canonical(struct lookup *lk)
+{
+    return resolve(lk, true);
 }

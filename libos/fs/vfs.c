@@ -272,7 +272,8 @@ long vfs_readlink(int dirfd, const char *path, char *buf, size_t len)
     if (r < 0)
         return r;
     struct stat st;
-    if (lk->must_dir || !lk->m || !lk->m->fs->readlink)
+    /* A mount's root is the directory the manifest names, never a link. */
+    if (lk->must_dir || !lk->m || !lk->rel[0] || !lk->m->fs->readlink)
         r = (r = vfs_stat_lookup(lk, &st, true)) < 0 ? r : -EINVAL;
     else
         r = lk->m->fs->readlink(lk->m, lk->rel, buf, len);
@@ -332,6 +333,9 @@ long vfs_chdir(int dirfd, const char *path)
         r = -ENOTDIR;
     if (r == 0)
         r = fs_permission(&st, X_OK);
+    /* getcwd gives back the directory's own path, not the links to it. */
+    if (r == 0)
+        r = lookup_canonical(lk);
     if (r == 0)
         strlcpy(proc.cwd, lk->path, sizeof(proc.cwd));
     return r;

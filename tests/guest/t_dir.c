@@ -1,5 +1,5 @@
 // Directories and names: mkdir/rmdir/unlink/rename, getdents64, the working
-// directory, "." and "..", access, readlink, and the umask on new files.
+// directory (through links too), "." and "..", access, readlink, and the umask on new files.
 // The harness runs this program by its absolute path (argv[0]).
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -194,6 +194,10 @@ static void working_directory(void)
     CHECK("chdir-root", chdir("/") == 0 && cwd_is("/"));
     CHECK("root-dotdot-is-root", chdir("..") == 0 && cwd_is("/"));
     CHECK("chdir-back", chdir(dir) == 0 && cwd_is(dir));
+    /* The kernel keeps the directory, not the links that led to it. */
+    CHECK("chdir-through-links", symlink("wd", at("wd-link")) == 0 && symlink("wd-link/deeper", at("deep-link")) == 0 &&
+                                     chdir("deep-link") == 0 && cwd_is(at("wd/deeper")));
+    CHECK("chdir-back-again", chdir(dir) == 0 && cwd_is(dir));
 }
 
 static void dots(void)
@@ -244,6 +248,8 @@ static void readlinks(const char *argv0)
     close(dfd);
     CHECK("readlink-file-einval", FAILS_WITH(readlink(path_join(path, ro, "hello.txt"), buf, sizeof buf), EINVAL));
     CHECK("readlink-enoent", FAILS_WITH(readlink(path_join(path, ro, "missing"), buf, sizeof buf), ENOENT));
+    /* A mounted directory itself (realpath asks each component). */
+    CHECK("readlink-mount-root-einval", FAILS_WITH(readlink(ro, buf, sizeof buf), EINVAL));
     n = readlink("/proc/self/exe", buf, sizeof buf - 1);
     CHECK("readlink-proc-self-exe", n > 0 && (buf[n] = 0, !strcmp(buf, argv0)));
 }
