@@ -75,11 +75,17 @@ static void sync_to_file(void *file, uint64_t base, uint64_t off, uint64_t len)
 }
 
 static void write_back(void *file, uint64_t base, uint64_t len) { sync_to_file(file, base, 0, len); }
+static uint64_t file_size(void *file)
+{
+    uint64_t key[2], size;
+    /* A file that cannot say: all the object is there, as before. */
+    return key_of(file, key, &size) < 0 ? UINT64_MAX : size;
+}
 static void hold(void *file) { file_get(file); }
 static void release(void *file) { file_put(file); }
 
 const struct vma_owner_ops filemap_owner_ops = {
-    .hold = hold, .release = release, .last = write_back, .sync = sync_to_file,
+    .hold = hold, .release = release, .last = write_back, .sync = sync_to_file, .size = file_size,
 };
 
 struct io {

@@ -161,9 +161,21 @@ static uint64_t frame_of(const struct vma *v, uint64_t va)
 }
 
 /* Maps the absent pages of [start, end) inside v.  False when frames ran out. */
+/* Where the pages of v that exist end: v->end, or a mapped file's last page. */
+static uint64_t existing_end(const struct vma *v)
+{
+    if (!v->owner_ops || !v->owner_ops->size)
+        return v->end;
+    uint64_t size = v->owner_ops->size(v->owner);
+    if (size <= v->shm_off)
+        return v->start;
+    return MIN(v->end, v->start + ALIGN_UP(size - v->shm_off, PAGE));
+}
+
 static bool populate(const struct vma *v, uint64_t start, uint64_t end)
 {
     uint64_t flags = pt_prot_flags(v->prot);
+    end = MIN(end, existing_end(v));
     for (uint64_t va = start; va < end; va += PAGE) {
         if (pt_lookup(va))
             continue;
@@ -266,12 +278,14 @@ static long map_vma(struct vma *v)
 {
     uint64_t len = v->end - v->start;
     bool accessible = v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-    v->lazy = !accessible || (!v->shm && ((v->flags & MAP_NORESERVE) || !affordable(len)));
+    v->lazy = !accessible || (!v->shm && ((v->flags & MAP_NORESERVE) || !affordable(len))) ||
+              existing_end(v) < v->end;
     if ((v->lazy && v->kind != VMA_USER) || !insert_at(first_after(v->start), v)) {
         put_shared(v);
         return -ENOMEM;
     }
-    if (!v->lazy && !populate(v, v->start, v->end)) {
+    /* A file mapped past its end: what exists now is given at once. */
+    if ((!v->lazy || (v->shm && accessible)) && !populate(v, v->start, v->end)) {
         unmap_range(v->start, len, v->kind);
         return -ENOMEM;
     }
@@ -504,6 +518,8 @@ int mm_fault(uint64_t addr, bool write)
     uint64_t page = ALIGN_DOWN(addr, PAGE);
     if (pt_lookup(page))
         return MM_FAULT_NOT_MINE;   /* it has its frame: the access itself is refused */
+    if (page >= existing_end(v))
+        return MM_FAULT_SIGBUS;     /* unless the file grew since */
     uint64_t end = MIN(v->end, page + FAULT_AROUND * PAGE);
     if (!populate(v, page, page + PAGE)) {
         log_error("out of memory: no page left in the pool of %lu MB (picovm.memory_size)",

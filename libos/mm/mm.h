@@ -19,6 +19,9 @@ struct vma_owner_ops {
     void (*release)(void *owner);
     void (*last)(void *owner, uint64_t base, uint64_t len);                   /* under the pool's lock */
     void (*sync)(void *owner, uint64_t base, uint64_t off, uint64_t len);     /* msync */
+    /* The object's bytes that exist now (a file's size): pages past them
+     * are not given, and a touch there is SIGBUS, as Linux's.  NULL: all. */
+    uint64_t (*size)(void *owner);
 };
 
 /* Advice that outlives the call (madvise). */
@@ -73,8 +76,9 @@ void mm_unmap_user(void);
 /* Is [addr, addr+len) free of any mapping? */
 bool mm_range_free(uint64_t addr, uint64_t len);
 /* A page fault at addr: MM_FAULT_DONE if it was a page still to be given
- * (lazy) and now is, MM_FAULT_OOM if the pool had none left for it. */
-enum { MM_FAULT_NOT_MINE = 0, MM_FAULT_DONE = 1, MM_FAULT_OOM = 2 };
+ * (lazy) and now is, MM_FAULT_OOM if the pool had none left for it,
+ * MM_FAULT_SIGBUS if it lies past the end of the file it maps. */
+enum { MM_FAULT_NOT_MINE = 0, MM_FAULT_DONE = 1, MM_FAULT_OOM = 2, MM_FAULT_SIGBUS = 3 };
 int mm_fault(uint64_t addr, bool write);
 /* Writes into the program's memory whatever its protection (code patching). */
 bool mm_poke(uint64_t addr, const void *src, size_t len);

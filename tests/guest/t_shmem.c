@@ -478,6 +478,52 @@ static void madvise_fork(void)
     munmap((void *)p, len);
 }
 
+static volatile int bus_code;
+
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    bus_code = si->si_code;
+    siglongjmp(fault_jump, 1);
+}
+
+/* 1 if touching *p raises SIGBUS (BUS_ADRERR), 0 if it does not. */
+static int touch_buses(volatile unsigned char *p)
+{
+    struct sigaction sa = { 0 }, old;
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &old);
+    bus_code = 0;
+    int bused = 1;
+    if (!sigsetjmp(fault_jump, 1)) {
+        *p = 1;
+        bused = 0;
+    }
+    sigaction(SIGBUS, &old, NULL);
+    return bused && bus_code == BUS_ADRERR;
+}
+
+/* Pages of a shared file mapping past the file's end are SIGBUS, as on
+ * Linux, until the file grows. */
+static void past_the_end(const char *dir)
+{
+    char path[PATH_MAX];
+    int fd = open(path_join(path, dir, "short.dat"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("past-end-setup", fd >= 0 && ftruncate(fd, PAGE / 2) == 0);
+    volatile unsigned char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK("past-end-mmap", p != MAP_FAILED);
+    CHECK("past-end-last-page-of-file", !touch_buses(p + PAGE / 2 + 1));
+    CHECK("past-end-sigbus", touch_buses(p + PAGE + 1));
+    CHECK("past-end-grown", ftruncate(fd, 2 * PAGE) == 0 && !touch_buses(p + PAGE + 1));
+    CHECK("past-end-still-sigbus", touch_buses(p + 2 * PAGE));
+    CHECK("past-end-write-grows", pwrite(fd, "x", 1, 3 * PAGE - 1) == 1 && !touch_buses(p + 2 * PAGE) &&
+                                      p[3 * PAGE - 1] == 'x');
+    munmap((void *)p, 3 * PAGE);
+    close(fd);
+}
+
 static void madvise_dontneed(void)
 {
     size_t len = 8 * PAGE;
@@ -510,6 +556,7 @@ int main(void)
     private_cow();
     scratch_dir(dir, "T_RW", "t_shmem.d");
     shared_file(dir);
+    past_the_end(dir);
     remove_tree(dir);
     memfd();
     posix_shm();
