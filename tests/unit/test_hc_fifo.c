@@ -51,17 +51,6 @@ static const char *host_path(const char *rel)
     return p;
 }
 
-static int threads(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/task");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
 /* The handle's host fd never blocks, whatever the guest asked. */
 static bool nonblocking(int64_t h)
 {
@@ -178,7 +167,7 @@ static void *signal_later(void *arg)
 /* A wait ended by fd (the wakeup or the news eventfd): -EINTR, and nothing left. */
 static void interrupted(int flags, int *fd)
 {
-    int fds = count_fds(), nthreads = threads();
+    int fds = count_fds(), nthreads = count_threads();
     pthread_t t;
     pthread_create(&t, NULL, signal_later, fd);
     EXPECT_EQ(open_rel("/rw/f", flags), -EINTR);
@@ -186,7 +175,7 @@ static void interrupted(int flags, int *fd)
     uint64_t v;
     EXPECT(read(*fd, &v, sizeof v) < 0 && errno == EAGAIN, "the event is taken");
     EXPECT_EQ(count_fds(), fds);
-    EXPECT_EQ(threads(), nthreads);
+    EXPECT_EQ(count_threads(), nthreads);
 }
 
 static void test_interrupted(void)
