@@ -1,4 +1,4 @@
-/* FIFOs (named pipes) on a writable host mount: mkfifo and mknod, their type
+/* FIFOs (named pipes) on a writable host mount (and a tmpfs): mkfifo and mknod, their type
  * in stat and readdir, open(2)'s rendezvous between processes (a forked
  * child, and a program started by exec that opens the FIFO by name),
  * O_NONBLOCK opens (ENXIO for a writer without a reader), O_RDWR, data and
@@ -239,6 +239,24 @@ static void removal(void)
     CHECK("open-gone-enoent", FAILS_WITH(open(fifo, O_RDONLY | O_NONBLOCK), ENOENT));
 }
 
+/* A tmpfs keeps FIFOs too (a host directory under picovm). */
+static void on_tmpfs(void)
+{
+    char tdir[PATH_MAX], tfifo[PATH_MAX];
+    scratch_dir(tdir, "T_TMPFS", "t_fifo");
+    path_join(tfifo, tdir, "fifo");
+    struct stat st;
+    CHECK("tmpfs-mkfifo", mkfifo(tfifo, 0600) == 0 && stat(tfifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK("tmpfs-enxio", FAILS_WITH(open(tfifo, O_WRONLY | O_NONBLOCK), ENXIO));
+    int r = open(tfifo, O_RDONLY | O_NONBLOCK);
+    int w = open(tfifo, O_WRONLY);
+    CHECK("tmpfs-data", r >= 0 && w >= 0 && write(w, "t", 1) == 1 && read(r, buf, sizeof buf) == 1 && buf[0] == 't');
+    close(w);
+    close(r);
+    CHECK("tmpfs-unlink", unlink(tfifo) == 0);
+    remove_tree(tdir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "writer"))
@@ -257,5 +275,6 @@ int main(int argc, char **argv)
     interrupted();
     removal();
     remove_tree(dir);
+    on_tmpfs();
     return check_exit_status();
 }
