@@ -145,9 +145,9 @@ long sys_link(const char *oldpath, const char *newpath)
     return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-/* mknod of a regular file is a create, of a FIFO a host FIFO (host
- * mounts only); device nodes need CAP_MKNOD, which the program lacks.
- * Socket nodes are not offered yet. */
+/* mknod of a regular file is a create, of a FIFO a host FIFO (on host and
+ * tmpfs mounts, both host directories); device nodes need CAP_MKNOD, which
+ * the program lacks.  Socket nodes are not offered yet. */
 long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int dev)
 {
     (void)dev;
