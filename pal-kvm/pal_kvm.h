@@ -34,6 +34,7 @@ long kvm_stream_mkdir(const char *uri, int mode);
 long kvm_stream_delete(const char *uri, int is_dir);
 long kvm_stream_rename(const char *uri, const char *new_uri);
 long kvm_stream_link(const char *uri, const char *new_uri);
+long kvm_stream_mkfifo(const char *uri, int mode);
 long kvm_stream_flock(long h, int op);
 long kvm_stream_pipe_size(long h, unsigned long size);
 long kvm_stream_readlink(const char *uri, char *buf, size_t len);

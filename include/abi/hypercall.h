@@ -49,6 +49,12 @@ enum hc_nr {
     HC_SETATTR,       /* (uri, urilen, struct hc_attr *, nofollow) */
     HC_LINK,          /* (uri, urilen, uri2, urilen2): a hard link uri2 to uri, neither followed;
                        * both in writable mounts (a new name must not make a read-only file writable) */
+    HC_MKFIFO,        /* (uri, urilen, mode) a FIFO at uri, in a writable mount; mode's permission
+                       * bits only.  HC_OPEN of a FIFO is open(2)'s: O_RDWR and O_NONBLOCK never
+                       * wait (a writer without a reader: -ENXIO), a blocking reader waits for a
+                       * writer and a blocking writer for a reader, -EINTR when the monitor has
+                       * an event for the guest (a signal); the handle is always non-blocking on
+                       * the host, as HC_PIPE's */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */

@@ -36,6 +36,7 @@ struct fs_type {
     long (*setattr)(struct mount *m, const char *rel, const struct vfs_attr *a, bool nofollow);  /* NULL: -EPERM */
     /* A new name new_rel for old_rel (never followed), not a directory.  NULL: -EPERM */
     long (*link)(struct mount *m, const char *old_rel, const char *new_rel);
+    long (*mkfifo)(struct mount *m, const char *rel, int mode);   /* NULL: -EPERM */
 };
 
 struct mount {

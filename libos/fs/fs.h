@@ -93,6 +93,9 @@ long console_open_tty(int flags, struct file **out);
 /* Pipes (fs_pipe.c): the two ends of a new pipe, [0] for reading and [1]
  * for writing, with flags O_NONBLOCK and O_DIRECT (packet mode). */
 long pipe_files(int flags, struct file *ends[2]);
+/* A FIFO opened by name with open(2)'s flags: a pipe end over its PAL
+ * handle h, which it owns from here on (closed if this fails). */
+long pipe_fifo_file(long h, int flags, struct file **out);
 /* F_GETPIPE_SZ (set false) and F_SETPIPE_SZ: the capacity, -EBADF for a file that is no pipe. */
 long pipe_capacity(struct file *f, bool set, unsigned int size);
 /* Files over PAL streams: console, pipes, sockets (fs/stream.c).

@@ -8,6 +8,7 @@
  * descriptor's: a forked child shares the descriptor, so parent and child
  * share the offset as Linux processes share an open file description. */
 #include "fs/fs.h"
+#include "signal/signal.h"
 #include <linux/fs.h>
 
 struct host_file {
@@ -208,6 +209,26 @@ static const struct file_ops host_file_ops = {
     .seek = host_seek,
 };
 
+/* A FIFO's open waits in the host for the other end, and an event for us
+ * ends that wait with -EINTR.  A look at the streams (stream_poll, which the
+ * layers stacked on the PAL take to serve the other processes' messages: the
+ * other end may be waiting for an answer) takes it in; then a signal makes
+ * -ERESTARTSYS (the open starts over after a handler with SA_RESTART, else
+ * EINTR, as on Linux), and anything else starts the open over at once. */
+static long open_stream(const char *uri, int flags, int mode)
+{
+    for (;;) {
+        long h = pal->stream_open(uri, flags, mode);
+        if (h != -EINTR)
+            return h;
+        pal->stream_poll(NULL, 0, 0);
+        if (signal_pending())
+            return -ERESTARTSYS;
+    }
+}
+
+/* A FIFO becomes a pipe end (fs/pipe.c) over the host FIFO, shared with
+ * whoever else opens it; O_PATH (no I/O, so no end) never waits for a writer. */
 static long host_open(struct mount *m, const char *rel, int flags, int mode, struct file **out)
 {
     char uri[PAL_MAX_URI];
@@ -216,22 +237,22 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
         r = tmpfs_may_open(m, rel, flags);
     if (r < 0)
         return r;
-    struct host_file *hf = kzalloc(sizeof(*hf));
-    if (!hf)
-        return -ENOMEM;
-    struct file *f;
-    if ((r = file_open(&host_file_ops, flags, m, NULL, hf, &f)) < 0) {
-        kfree(hf);
-        return r;
-    }
-    long h = pal->stream_open(uri, (flags & ~(O_CLOEXEC | O_APPEND)) | (m->tmpfs ? O_NOFOLLOW : 0), mode);
-    if (h < 0) {
-        kfree(hf);
-        kfree(f);
+    long h = open_stream(uri, (flags & ~(O_CLOEXEC | O_APPEND)) | (m->tmpfs ? O_NOFOLLOW : 0) |
+                                  ((flags & O_PATH) ? O_NONBLOCK : 0), mode);
+    if (h < 0)
         return tmpfs_link_answer(m, rel, flags, h);
+    struct stat st;
+    if (!(flags & (O_PATH | O_DIRECTORY)) && pal->stream_attr(h, (struct pal_stat *)&st) == 0 &&
+        S_ISFIFO(st.st_mode))
+        return pipe_fifo_file(h, flags, out);
+    struct host_file *hf = kzalloc(sizeof(*hf));
+    if (hf)
+        hf->handle = h;
+    if (!hf || file_open(&host_file_ops, flags, m, NULL, hf, out) < 0) {
+        kfree(hf);
+        pal->stream_close(h);
+        return -ENOMEM;
     }
-    hf->handle = h;
-    *out = f;
     return 0;
 }
 
@@ -284,6 +305,13 @@ static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
     return two_names(m, old_rel, new_rel, pal->stream_link);
 }
 
+static long host_mkfifo(struct mount *m, const char *rel, int mode)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    return r < 0 ? r : pal->stream_mkfifo(uri, mode);
+}
+
 const struct fs_type fs_host = {
     .name = "chroot",
     .open = host_open,
@@ -295,4 +323,5 @@ const struct fs_type fs_host = {
     .symlink = host_symlink,
     .setattr = host_setattr,
     .link = host_link,
+    .mkfifo = host_mkfifo,
 };

@@ -1,4 +1,5 @@
-/* Pipes: files over the two ends of a host pipe (PAL stream handles).
+/* Pipes: files over the two ends of a host pipe (PAL stream handles), and
+ * over a host FIFO opened by name (fs/host.c).
  *
  * The host ends are always non-blocking and blocking happens here, by waiting
  * on the stream (stream_wait_one): a blocked read or write is then a PAL
@@ -127,6 +128,11 @@ static long pipe_end_file(long h, int flags, const char *path, struct file **out
     f->seekable = false;
     *out = f;
     return 0;
+}
+
+long pipe_fifo_file(long h, int flags, struct file **out)
+{
+    return pipe_end_file(h, fs_file_flags(flags), NULL, out);
 }
 
 long pipe_files(int flags, struct file *ends[2])

@@ -149,6 +149,16 @@ long vfs_mkdir(int dirfd, const char *path, int mode)
     return r;
 }
 
+/* symlink and mknod: as create_check, and a new name that is no directory
+ * cannot end in '/'. */
+static long create_check_nondir(struct lookup *lk, const char *path, bool has_op)
+{
+    long r = create_check(lk, path, has_op);
+    if (r == 0 && lk->must_dir)
+        r = exists(lk) ? -EEXIST : -ENOENT;
+    return r;
+}
+
 long vfs_symlink(const char *target, int dirfd, const char *path)
 {
     if (!target[0])
@@ -157,11 +167,22 @@ long vfs_symlink(const char *target, int dirfd, const char *path)
     long r = lookup_path(dirfd, path, lk);
     if (r < 0)
         return r;
-    r = create_check(lk, path, lk->m && lk->m->fs->symlink);
-    if (r == 0 && lk->must_dir)
-        r = exists(lk) ? -EEXIST : -ENOENT;
+    r = create_check_nondir(lk, path, lk->m && lk->m->fs->symlink);
     if (r == 0)
         r = lk->m->fs->symlink(lk->m, lk->rel, target);
+    return r;
+}
+
+/* A file system without FIFOs answers -EPERM, as Linux's does. */
+long vfs_mkfifo(int dirfd, const char *path, int mode)
+{
+    struct lookup lkb, *lk = &lkb;
+    long r = lookup_path(dirfd, path, lk);
+    if (r < 0)
+        return r;
+    r = create_check_nondir(lk, path, lk->m && lk->m->fs->mkfifo);
+    if (r == 0)
+        r = lk->m->fs->mkfifo(lk->m, lk->rel, mode);
     return r;
 }
 

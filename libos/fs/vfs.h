@@ -24,6 +24,7 @@ long vfs_unlink(int dirfd, const char *path, bool is_dir);
 long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 long vfs_readlink(int dirfd, const char *path, char *buf, size_t len);
 long vfs_symlink(const char *target, int dirfd, const char *path);
+long vfs_mkfifo(int dirfd, const char *path, int mode);
 /* A hard link newpath to oldpath; follow: oldpath's final link is followed (AT_SYMLINK_FOLLOW). */
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow);
 long vfs_setattr(int dirfd, const char *path, const struct vfs_attr *a, bool nofollow);

@@ -145,20 +145,21 @@ long sys_link(const char *oldpath, const char *newpath)
     return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
 }
 
-/* mknod of a regular file is a create; device nodes need CAP_MKNOD, which
- * the program lacks.  FIFOs (and socket nodes) are not offered yet. */
+/* mknod of a regular file is a create, of a FIFO a host FIFO (on host and
+ * tmpfs mounts, both host directories); device nodes need CAP_MKNOD, which
+ * the program lacks.  Socket nodes are not offered yet. */
 long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int dev)
 {
     (void)dev;
     switch (mode & S_IFMT) {
     case 0:
     case S_IFREG:
+    case S_IFIFO:
         break;
     case S_IFCHR:
     case S_IFBLK:
     case S_IFDIR:
         return -EPERM;
-    case S_IFIFO:
     case S_IFSOCK:
         return -ENOSYS;
     default:
@@ -167,8 +168,11 @@ long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int de
     long r = user_path_ok(path);
     if (r < 0)
         return r;
+    int perm = (int)(mode & 07777 & ~proc.umask);
+    if (S_ISFIFO(mode))
+        return vfs_mkfifo(dirfd, path, perm);
     struct file *f;
-    r = vfs_open(dirfd, path, O_RDONLY | O_CREAT | O_EXCL, (int)(mode & 07777 & ~proc.umask), &f);
+    r = vfs_open(dirfd, path, O_RDONLY | O_CREAT | O_EXCL, perm, &f);
     if (r == 0)
         file_put(f);
     return r;

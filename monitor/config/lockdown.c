@@ -36,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "lockdown.h"
@@ -193,6 +194,8 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW(openat2),
         ALLOW(newfstatat), ALLOW(getdents64), ALLOW(lseek), ALLOW(readlinkat),
         ALLOW(mkdirat), ALLOW(unlinkat), ALLOW(renameat), ALLOW(symlinkat), ALLOW(linkat),
+        /* pal/files.c: HC_MKFIFO; FIFOs only, never a device node. */
+        ALLOW_IF_IN(mknodat, 2, 07777, DENY, S_IFIFO),
         /* pal/files.c: HC_FLOCK on guest files and pipes. */
         ALLOW(flock),
         ALLOW(fchownat), ALLOW(utimensat), ALLOW(ftruncate), ALLOW(fsync),
@@ -232,14 +235,17 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW_IF_IN(socket, 0, 0, DENY, AF_UNIX), ALLOW(connect), ALLOW(accept4), ALLOW(sendto),
         ALLOW(readv), ALLOW(shutdown), ALLOW(bind), ALLOW(listen),
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
-        /* pal/files.c: record locks on guest files; pal/pipes.c: pipe sizes; nothing else through fcntl. */
+        /* pal/files.c: record locks on guest files; pal/pipes.c: pipe sizes; pal/fifo.c and
+         * files.c: the O_NONBLOCK of a FIFO and of a device; nothing else through fcntl. */
         ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
-                    F_GETPIPE_SZ, F_SETPIPE_SZ),
+                    F_GETPIPE_SZ, F_SETPIPE_SZ, F_SETFL),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),
         /* The return from glibc's own signal handlers (thread cancel, set*id). */
         ALLOW(rt_sigreturn),
         ALLOW(exit_group),
+        /* pal/fifo.c: the end of a FIFO's helper thread. */
+        ALLOW(exit),
     };
     static struct filter f;
     f.n = 0;

@@ -3,12 +3,20 @@
 #ifndef PICOVM_MONITOR_PAL_CALLS_H
 #define PICOVM_MONITOR_PAL_CALLS_H
 
-void pal_files_setup(void);   /* files.c: host files and directories, by handle and by uri */
+void pal_files_setup(void);   /* files.c: host files and directories, by handle and by uri (FIFOs: fifo.c) */
 void pal_futex_setup(void);   /* futex.c: futexes on memory shared between picoprocesses */
 void pal_misc_setup(void);    /* misc.c: log, random bytes, sleep, giving pages back */
 void pal_pipes_setup(void);   /* pipes.c: host pipes, bytes waiting on a stream */
 void pal_poll_setup(void);    /* poll.c: waiting on several streams */
 void pal_tty_setup(void);     /* tty.c: terminal queries */
+
+struct vm;
+/* For a call that waits in the monitor (poll.c): until one of n (at most
+ * PAL_WAIT_MAX) fds is readable, or hung up -> the first such one's index,
+ * or -EINTR as soon as the guest has an event of its own (a signal, vsock
+ * traffic), which ends an HC_POLL too. */
+#define PAL_WAIT_MAX 2
+int pal_wait_any(struct vm *vm, const int *fds, int n);
 
 /* Every call the monitor serves: these, the process calls (proc/) and the
  * alarm (core/upcall.c). */

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "calls.h"
+#include "fifo.h"
 #include "core/pal_server.h"
 #include "config/policy.h"
 #include "kvm/guest_mem.h"
@@ -61,6 +62,28 @@ static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
     return copy_string(vm, gpa, len, out, HC_MAX_URI);
 }
 
+/* Opens with O_NONBLOCK, so that a FIFO never holds the server in open():
+ * fifo.c gives it open(2)'s answer.  O_NONBLOCK means nothing to regular
+ * files and directories; anything else (a device) gets the guest's flags back. */
+static int open_file(struct vm *vm, const char *uri, int flags, int mode)
+{
+    int fd = policy_open(uri, flags | O_NONBLOCK, mode);
+    if (fd == -ENXIO || fd == -EROFS)
+        return fifo_open_named(vm, uri, flags, fd);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    int err = fstat(fd, &st) ? -errno : 0;
+    if (!err && S_ISFIFO(st.st_mode))
+        return fifo_opened(vm, fd, flags);
+    if (!err && !(flags & O_NONBLOCK) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) &&
+        fcntl(fd, F_SETFL, flags & O_APPEND))
+        err = -errno;
+    if (err)
+        close(fd);
+    return err ? err : fd;
+}
+
 static int64_t hc_open(struct vm *vm, const uint64_t a[6])
 {
     char uri[HC_MAX_URI];
@@ -69,7 +92,7 @@ static int64_t hc_open(struct vm *vm, const uint64_t a[6])
         return err;
     /* flags is a C int: its low 32 bits, as the kernel reads an int argument.
      * An O_PATH handle is no use to the guest: only the monitor opens those. */
-    int fd = policy_open(uri, (int)(uint32_t)a[2] & ~O_PATH, (int)(a[3] & 07777));
+    int fd = open_file(vm, uri, (int)(uint32_t)a[2] & ~O_PATH, (int)(a[3] & 07777));
     if (fd < 0)
         return fd;
     int h = handle_alloc(fd);
@@ -292,6 +315,19 @@ static int64_t do_unlink(struct vm *vm, int dirfd, const char *name, const uint6
 {
     (void)vm;
     return unlinkat(dirfd, name, a[2] ? AT_REMOVEDIR : 0) ? -errno : 0;
+}
+
+/* Only FIFOs: device nodes need a privilege the guest never has, sockets
+ * are made by bind. */
+static int64_t do_mkfifo(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
+{
+    (void)vm;
+    return mknodat(dirfd, name, S_IFIFO | (mode_t)(a[2] & GUEST_MODE_MASK), 0) ? -errno : 0;
+}
+
+static int64_t hc_mkfifo(struct vm *vm, const uint64_t a[6])
+{
+    return on_name(vm, a, true, do_mkfifo);
 }
 
 static int64_t hc_unlink(struct vm *vm, const uint64_t a[6])
@@ -521,6 +557,7 @@ void pal_files_setup(void)
     pal_register(HC_SYMLINK, hc_symlink);
     pal_register(HC_SETATTR, hc_setattr);
     pal_register(HC_LINK, hc_link);
+    pal_register(HC_MKFIFO, hc_mkfifo);
     pal_register_fd(HC_LOCK, hc_lock);
     pal_register_fd(HC_FLOCK, hc_flock);
 }

@@ -6,7 +6,8 @@
  * when it must: the VM's wakeup eventfd (vm_wakeup_fd: written by whoever has
  * an asynchronous event for the guest, a signal), which makes the call answer
  * -EINTR, and the VM's device news fd (vm_news_fd), which makes it
- * answer early so the PAL can look at its own streams. */
+ * answer early so the PAL can look at its own streams.  Other calls that
+ * wait on host fds wait the same way (pal_wait_any). */
 #include <errno.h>
 #include <poll.h>
 #include <stddef.h>
@@ -103,6 +104,32 @@ static int64_t hc_poll(struct vm *vm, const uint64_t a[6])
         return -EINTR;
     }
     return ready;
+}
+
+int pal_wait_any(struct vm *vm, const int *fds, int n)
+{
+    struct pollfd host[PAL_WAIT_MAX + 2];
+    if (n > PAL_WAIT_MAX)
+        return -EINVAL;
+    for (int i = 0; i < n; i++)
+        host[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+    nfds_t m = (nfds_t)n;
+    int wake = vm_wakeup_fd(vm), news = vm_news_fd(vm);
+    if (wake >= 0)
+        host[m++] = (struct pollfd){ .fd = wake, .events = POLLIN };
+    if (news >= 0)
+        host[m++] = (struct pollfd){ .fd = news, .events = POLLIN };
+    int r = wait_fds(host, m, -1);
+    if (r < 0)
+        return r;
+    for (int i = 0; i < n; i++)
+        if (host[i].revents)
+            return i;
+    /* As hc_poll: the guest looks at its streams and its events next. */
+    for (nfds_t i = (nfds_t)n; i < m; i++)
+        if (host[i].revents & POLLIN)
+            drain(host[i].fd);
+    return -EINTR;
 }
 
 void pal_poll_setup(void)

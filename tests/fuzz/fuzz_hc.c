@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a
@@ -307,9 +307,9 @@ static struct call parse_call(const uint8_t **data, size_t *size)
     /* Short sleeps only; the bound check itself still sees huge values. */
     if (c.nr == HC_SLEEP && c.a[0] <= 86400ull * 1000000000ull)
         c.a[0] %= 1000;
-    /* Nothing waits long: polls time out within a microsecond, and pipes are
-     * non-blocking (a read of an empty one, a write to a full one would wait
-     * for ever in a single thread). */
+    /* Nothing waits long: polls time out within a microsecond, and pipes and
+     * opens are non-blocking (a read of an empty pipe, a write to a full one,
+     * the open of a FIFO HC_MKFIFO made would wait for ever in a single thread). */
     if (c.nr == HC_POLL)
         c.a[2] %= 1000;
     if (c.nr == HC_FUTEX)
@@ -319,6 +319,8 @@ static struct call parse_call(const uint8_t **data, size_t *size)
         c.a[1] %= 1 << 20;
     if (c.nr == HC_PIPE)
         c.a[1] |= O_NONBLOCK;
+    if (c.nr == HC_OPEN)
+        c.a[2] |= O_NONBLOCK;
     return c;
 }
 
