@@ -4,6 +4,8 @@
 #include "ipc/wire.h"
 #include "bookkeep/cputime.h"
 #include "sys/cred.h"
+#include "mm/mm.h"
+#include "signal/signal.h"
 
 uint32_t ipc_gen;
 bool ipc_execed;
@@ -135,18 +137,28 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
 static int status_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     const char *what = state == 'Z' ? "zombie" : state == 'T' ? "stopped" : state == 'R' ? "running" : "sleeping";
-    /* Another process's ids beyond its uid live in its own VM. */
+    /* Another process's ids beyond its uid live in its own VM, and so do its
+     * memory, signals and capabilities: of it Linux's lines before them. */
+    bool self = r->pid == ipc.pid;
     unsigned int uid = r->uid, gid = (unsigned int)pal_state->host_gid;
     struct cred c = { uid, uid, uid, uid, gid, gid, gid, gid };
-    if (r->pid == ipc.pid)
+    if (self)
         c = *cred();
-    return snprintf(buf, size,
-                    "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-                    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
-                    "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nThreads:\t%d\n",
-                    r->comm, r->pid == ipc.pid ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
-                    c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid, r->sid,
-                    state == 'Z' ? 0 : 1);
+    int n = snprintf(buf, size,
+                     "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+                     "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
+                     "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+                     r->comm, self ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
+                     c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid,
+                     r->sid);
+    if (self && state != 'Z')
+        n += mm_status_text(buf + n, size - (size_t)n);
+    n += snprintf(buf + n, size - (size_t)n, "Threads:\t%d\n", state == 'Z' ? 0 : 1);
+    if (self) {
+        n += signal_status_text(buf + n, size - (size_t)n);
+        n += cred_status_text(buf + n, size - (size_t)n);
+    }
+    return n;
 }
 
 long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)

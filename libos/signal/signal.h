@@ -116,6 +116,9 @@ uint64_t signal_swap_mask(uint64_t blocked);
  * -> false if sig does not stop this process (see there). */
 bool signal_stop(int sig);
 
+/* /proc/self/status's signal lines (SigQ .. SigCgt), as snprintf (status.c). */
+int signal_status_text(char *buf, size_t size);
+
 /* sig sent to this process by itself (SIGPIPE on a broken pipe), as kill(getpid(), sig). */
 long signal_raise(int sig);
 
