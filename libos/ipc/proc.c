@@ -179,6 +179,8 @@ long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
         n = stat_text(rec, state, buf, size);
     } else if (which == IPC_PROC_STATUS) {
         n = status_text(rec, state, buf, size);
+    } else if (which == IPC_PROC_COMM) {
+        n = snprintf(buf, size, "%s\n", rec->comm);
     } else {
         /* A zombie has no arguments left. */
         n = state == 'Z' ? 0 : rec->cmdline_len;

@@ -22,7 +22,6 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-#define MAX_VMAS 4096
 #define PAGE 4096ull
 /* Frames eager mappings leave to page tables, the library OS's heap and lazy pages (8 MB). */
 #define RESERVE_FRAMES 2048
@@ -31,7 +30,7 @@
 /* The MAP_* flags a mapping keeps. */
 #define KEPT_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN)
 
-static struct vma vmas[MAX_VMAS];
+static struct vma vmas[MM_MAX_MAPS];
 static int nvmas;
 /* /proc's figures (usage.c): the program's pages that have a frame now and
  * at most so far, and the most bytes its mappings ever spanned. */
@@ -112,7 +111,7 @@ bool mm_range_free(uint64_t addr, uint64_t len)
 
 static bool insert_at(int i, const struct vma *v)
 {
-    if (nvmas == MAX_VMAS)
+    if (nvmas == MM_MAX_MAPS)
         return false;
     memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof(*v));
     vmas[i] = *v;

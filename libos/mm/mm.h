@@ -10,6 +10,8 @@
 #include "libos.h"
 
 enum vma_kind { VMA_USER = 1, VMA_LIBOS = 2 };
+/* Mappings the table holds, the library OS's own included (/proc/sys/vm/max_map_count). */
+#define MM_MAX_MAPS 4096
 
 /* Whoever stands behind a shared object besides the mappings (a file, for
  * fs/filemap.c): each mapping holds it, and the object's last reference
