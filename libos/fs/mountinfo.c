@@ -3,9 +3,10 @@
  *
  * A host mount is a directory the monitor serves, as a FUSE server serves
  * one: it says "fuse.picovm" with FUSE_SUPER_MAGIC, the host's file system
- * behind it being unknown to the guest.  Its block and inode counts are 0
- * (unknown, as Linux's pseudo file systems say): no PAL call asks the host for
- * them.  Its source is "picovm", not the host path, which the program is not
+ * behind it being unknown to the guest.  Its block and inode counts, block
+ * size and name length are the host file system's, which the monitor asks
+ * for the mount's directory (stream_statfs), so df shows them.  Its source
+ * is "picovm", not the host path, which the program is not
  * told anywhere else either.  tmpfs and /dev live in the pool and report its
  * size and free pages. */
 #include "fs/fs.h"
@@ -77,6 +78,17 @@ void mount_statfs(struct mount *m, struct statfs *sf)
         /* Inodes are not limited (Linux's nr_inodes=0 also gives 0 here). */
         sf->f_blocks = (long)(pal_state->ram_size / BLOCK);
         sf->f_bfree = sf->f_bavail = (long)MIN(mm_free_bytes() / BLOCK, pal_state->ram_size / BLOCK);
+    }
+    struct pal_statfs hs;
+    if (m->host_uri && pal->stream_statfs(m->host_uri, &hs) == 0) {
+        sf->f_bsize = (long)hs.bsize;
+        sf->f_frsize = (long)hs.frsize;
+        sf->f_blocks = (long)hs.blocks;
+        sf->f_bfree = (long)hs.bfree;
+        sf->f_bavail = (long)hs.bavail;
+        sf->f_files = (long)hs.files;
+        sf->f_ffree = (long)hs.ffree;
+        sf->f_namelen = (long)hs.namelen;
     }
 }
 

@@ -102,6 +102,9 @@ long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int de
 /* sys/exec.c */
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[]);
 
+/* sys/fallocate.c */
+long sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
+
 /* sys/fd.c */
 long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);

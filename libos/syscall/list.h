@@ -2,7 +2,7 @@
  * Anything not listed answers -ENOSYS and is named once in a warning.
  * Handlers are `long sys_NAME(...)`, declared in syscall/handlers.h. */
 
-/* files and descriptors: sys/open.c, sys/fd.c, sys/dir.c, sys/statfs.c */
+/* files and descriptors: sys/open.c, sys/fd.c, sys/dir.c, sys/statfs.c, sys/fallocate.c */
 SC(0, read, 3)
 SC(1, write, 3)
 SC(2, open, 3)
@@ -65,6 +65,7 @@ SC(85, creat, 2)
 SC(86, link, 2)
 SC(265, linkat, 5)
 SC(73, flock, 2)
+SC(285, fallocate, 4)
 SC(133, mknod, 3)
 SC(259, mknodat, 4)
 SC(137, statfs, 2)
