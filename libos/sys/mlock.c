@@ -12,27 +12,20 @@
 
 #define PAGE 4096ull
 
-/* Linux's can_do_mlock: a limit of 0 forbids locking without CAP_IPC_LOCK;
- * then locked bytes past the limit are refused, locked already ones aside. */
-static long may_lock(uint64_t more)
+/* Linux's can_do_mlock: a limit of 0 forbids locking without CAP_IPC_LOCK. */
+static bool may_lock(void) { return rlimit_soft(RLIMIT_MEMLOCK) || cred_capable(CAP_IPC_LOCK); }
+
+/* Locked bytes past the limit are refused, those locked already aside. */
+static bool within_limit(uint64_t more)
 {
-    uint64_t limit = rlimit_soft(RLIMIT_MEMLOCK);
-    if (cred_capable(CAP_IPC_LOCK))
-        return 0;
-    if (!limit)
-        return -EPERM;
-    return more + mm_user_bytes(VMA_LOCKED) > limit ? -ENOMEM : 0;
+    return cred_capable(CAP_IPC_LOCK) || more + mm_user_bytes(VMA_LOCKED) <= rlimit_soft(RLIMIT_MEMLOCK);
 }
 
-/* The range rounded out to pages, as Linux does; false if it wraps. */
-static bool pages(uint64_t *addr, uint64_t *len)
+/* The range rounded out to pages, as Linux does: its start, its length. */
+static void pages(uint64_t *addr, uint64_t *len)
 {
-    uint64_t start = ALIGN_DOWN(*addr, PAGE), end = *addr + *len;
-    if (end < *addr || ALIGN_UP(end, PAGE) < end)
-        return false;
-    *addr = start;
-    *len = ALIGN_UP(end, PAGE) - start;
-    return true;
+    *len = ALIGN_UP(*len + (*addr & (PAGE - 1)), PAGE);
+    *addr = ALIGN_DOWN(*addr, PAGE);
 }
 
 /* Bytes of [addr, addr+len) not locked yet. */
@@ -47,43 +40,42 @@ static uint64_t unlocked_in(uint64_t addr, uint64_t len)
     return n;
 }
 
-static long lock(uint64_t addr, uint64_t len)
+/* Linux's order: the permission, the limit, a range that wraps, then one not wholly mapped. */
+static long set_lock(uint64_t addr, uint64_t len, bool on)
 {
-    if (!pages(&addr, &len))
-        return -ENOMEM;
-    if (!len)
-        return 0;
-    long r = may_lock(unlocked_in(addr, len));
-    return r < 0 ? r : mm_advise(addr, len, VMA_LOCKED, true);
+    pages(&addr, &len);
+    if (on) {
+        if (!may_lock())
+            return -EPERM;
+        if (!within_limit(addr + len < addr ? len : unlocked_in(addr, len)))
+            return -ENOMEM;
+    }
+    if (addr + len < addr)
+        return -EINVAL;
+    return len ? mm_advise(addr, len, VMA_LOCKED, on) : 0;
 }
 
-long sys_mlock(uint64_t addr, uint64_t len) { return lock(addr, len); }
+long sys_mlock(uint64_t addr, uint64_t len) { return set_lock(addr, len, true); }
 
 long sys_mlock2(uint64_t addr, uint64_t len, unsigned int flags)
 {
     /* MLOCK_ONFAULT locks pages as they come: the same here, where none go. */
     if (flags & ~MLOCK_ONFAULT)
         return -EINVAL;
-    return lock(addr, len);
+    return set_lock(addr, len, true);
 }
 
-long sys_munlock(uint64_t addr, uint64_t len)
-{
-    if (!pages(&addr, &len))
-        return -ENOMEM;
-    return len ? mm_advise(addr, len, VMA_LOCKED, false) : 0;
-}
+long sys_munlock(uint64_t addr, uint64_t len) { return set_lock(addr, len, false); }
 
 long sys_mlockall(int flags)
 {
     if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
         return -EINVAL;
-    long r = may_lock(0);
-    if (r < 0)
-        return r;
+    if (!may_lock())
+        return -EPERM;
     if (flags & MCL_CURRENT) {
-        uint64_t all = mm_user_bytes(0);
-        if (!cred_capable(CAP_IPC_LOCK) && all > rlimit_soft(RLIMIT_MEMLOCK))
+        /* Linux weighs the whole address space against the limit. */
+        if (!cred_capable(CAP_IPC_LOCK) && mm_user_bytes(0) > rlimit_soft(RLIMIT_MEMLOCK))
             return -ENOMEM;
         mm_lock_all(true);
     }
