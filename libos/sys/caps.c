@@ -100,10 +100,11 @@ long sys_capget(struct __user_cap_header_struct *hdrp, struct __user_cap_data_st
 {
     struct __user_cap_header_struct h;
     long words = words_of(hdrp, &h);
+    /* Without data it is a probe of the version: told, and no error. */
+    if (!datap)
+        return words == -EINVAL ? 0 : MIN(words, 0);
     if (words < 0)
         return words;
-    if (!datap)
-        return 0;
     if (h.pid < 0)
         return -EINVAL;
     uint64_t eff, prm, inh = 0;
