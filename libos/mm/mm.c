@@ -198,8 +198,8 @@ static bool populate(const struct vma *v, uint64_t start, uint64_t end)
                 frame_free(pa, false);
             return false;
         }
-        if (v->kind == VMA_USER)
-            resident_peak = MAX(resident_peak, ++resident);
+        if (v->kind == VMA_USER && ++resident > resident_peak)
+            resident_peak = resident;
     }
     return true;
 }

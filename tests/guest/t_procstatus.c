@@ -90,7 +90,8 @@ static void memory(void)
     memset(p, 1, 16 * MB);
     long size2 = figure("VmSize"), rss2 = figure("VmRSS");
     CHECK("status-VmSize-grows-16M", size2 - size >= 16 * 1024);
-    CHECK("status-VmRSS-grows-16M", rss2 - rss >= 16 * 1024);
+    /* Linux folds a task's resident count in every 64 faults: most of it shows. */
+    CHECK("status-VmRSS-grows-16M", rss2 - rss >= 15 * 1024);
     CHECK("status-VmData-counts-it", figure("VmData") >= 16 * 1024);
     CHECK("mlock-64K", mlock(p, 64 * 1024) == 0);
     CHECK("status-VmLck-64K", figure("VmLck") >= 64);
