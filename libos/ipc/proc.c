@@ -115,8 +115,8 @@ static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     /* Fields 4-52 of proc(5); what a picoprocess does not track is 0, and
-     * so are the CPU times and nice value of another process, which live
-     * in its own VM. */
+     * so are the CPU times, nice value and memory of another process, which
+     * live in its own VM. */
     bool self = r->pid == ipc.pid;
     struct cpu_times t = { 0, 0 }, c = { 0, 0 };
     if (self) {
@@ -124,12 +124,18 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
         c = cputime_children();
     }
     int nice = self ? proc.nice : 0;
+    /* The size of the address space in bytes and its resident pages (mm/mm.h). */
+    uint64_t vsize = 0, rss = 0, peak;
+    if (self && r->state != IPC_ZOMBIE) {
+        vsize = mm_user_bytes(0);
+        rss = mm_resident_pages(&peak);
+    }
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu 0 0 "
+                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu %lu %lu "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
                     r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(t.user_ns),
                     (unsigned long)ticks(t.sys_ns), (unsigned long)ticks(c.user_ns), (unsigned long)ticks(c.sys_ns),
-                    20 + nice, nice, (unsigned long)ticks(r->start_ns),
+                    20 + nice, nice, (unsigned long)ticks(r->start_ns), (unsigned long)vsize, (unsigned long)rss,
                     self ? (unsigned long)arg_start : 0ul, self ? (unsigned long)arg_end : 0ul,
                     r->state == IPC_ZOMBIE ? r->exit_status : 0);
 }

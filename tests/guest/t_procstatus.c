@@ -81,6 +81,16 @@ static void memory(void)
     CHECK("status-VmPeak-covers-VmSize", figure("VmPeak") >= size);
     CHECK("status-VmHWM-covers-VmRSS", figure("VmHWM") >= rss);
     CHECK("status-VmStk-VmExe-VmData-positive", figure("VmStk") > 0 && figure("VmExe") > 0 && figure("VmData") > 0);
+    /* stat's vsize (field 23, bytes) is VmSize.  (Its rss is an estimate on
+     * Linux, 0 for a small process: not compared.) */
+    char st[4096];
+    slurp_into("/proc/self/stat", st, sizeof st);
+    long vm_size = figure("VmSize");
+    const char *f = strrchr(st, ')');
+    for (int field = 2; f && field < 23; field++)
+        f = strchr(f + 1, ' ');
+    unsigned long vsize = f ? strtoul(f + 1, NULL, 10) : 0;
+    CHECK("stat-vsize-is-VmSize", vsize / 1024 == (unsigned long)vm_size);
 
     /* 16 MB mapped and touched: the size and the resident set grow by it. */
     char *p = mmap(NULL, 16 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
