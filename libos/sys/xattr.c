@@ -23,12 +23,9 @@ static long check_name(const char *name)
 /* The file a path names must exist; a change needs its mount writable. */
 static long check_path(const char *path, bool nofollow, bool change)
 {
-    long r = user_path_ok(path);
-    if (r < 0)
-        return r;
     struct lookup lkb, *lk = &lkb;
-    struct stat st;
-    if ((r = lookup_path(AT_FDCWD, path, lk)) < 0 || (r = vfs_stat_lookup(lk, &st, nofollow)) < 0)
+    long r = vfs_lookup_existing(path, nofollow, lk);
+    if (r < 0)
         return r;
     return change && (!lk->m || lk->synthetic || !lk->m->writable) ? -EROFS : 0;
 }
