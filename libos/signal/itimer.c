@@ -162,8 +162,10 @@ void itimer_expired(uint64_t n)
         set_alarm();
 }
 
-/* The CPU-time limit's timer from the limits and the time used so far. */
-static long arm_cpu_limit(void)
+/* The CPU-time limit's timer: due when the process's CPU clock reaches the
+ * soft limit, then each second.  As itimer_expired does, it sets the alarm
+ * without asking whether the PAL took it. */
+static void arm_cpu_limit(void)
 {
     timers[CPU_LIMIT].next = 0;
     if (cpu_soft != UINT64_MAX) {
@@ -171,15 +173,15 @@ static long arm_cpu_limit(void)
         timers[CPU_LIMIT].next = MAX(ns_add_sat(MIN(cpu_soft, cpu_hard), CPU_TICK_NS), 1);
         timers[CPU_LIMIT].interval = NSEC_PER_SEC;
     }
-    return set_alarm();
+    set_alarm();
 }
 
-long itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s)
+void itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s)
 {
     signal_take_async();
     cpu_soft = soft_s >= UINT64_MAX / NSEC_PER_SEC ? UINT64_MAX : soft_s * NSEC_PER_SEC;
     cpu_hard = hard_s >= UINT64_MAX / NSEC_PER_SEC ? UINT64_MAX : hard_s * NSEC_PER_SEC;
-    return arm_cpu_limit();
+    arm_cpu_limit();
 }
 
 /* A forked child's CPU time starts at 0 under the same limit. */

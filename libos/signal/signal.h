@@ -193,7 +193,7 @@ void fpu_reset(void);                      /* the initial state, as a handler st
 void itimer_expired(uint64_t n);
 void itimer_forget(void);
 /* RLIMIT_CPU changed to soft_s and hard_s seconds (RLIM64_INFINITY: none). */
-long itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s);
+void itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s);
 
 /* Process life: a forked child starts with no pending signals and no
  * timer; a new program (execve) gets default handlers and no alternate stack. */
