@@ -21,6 +21,9 @@ SAME_FIELD(struct pal_attr, struct hc_attr, mtime_ns, mtime_ns);
 _Static_assert((int)PAL_ATTR_MODE == (int)HC_ATTR_MODE && (int)PAL_ATTR_UID == (int)HC_ATTR_UID && (int)PAL_ATTR_GID == (int)HC_ATTR_GID &&
                (int)PAL_ATTR_ATIME == (int)HC_ATTR_ATIME && (int)PAL_ATTR_MTIME == (int)HC_ATTR_MTIME && (int)PAL_ATTR_TOUCH == (int)HC_ATTR_TOUCH,
                "PAL_ATTR_* are HC_ATTR_*");
+_Static_assert(sizeof(struct pal_statfs) == sizeof(struct hc_statfs), "pal_statfs is hc_statfs");
+SAME_FIELD(struct pal_statfs, struct hc_statfs, bsize, bsize);
+SAME_FIELD(struct pal_statfs, struct hc_statfs, frsize, frsize);
 _Static_assert(sizeof(struct pal_poll) == sizeof(struct hc_pollfd), "pal_poll is hc_pollfd");
 SAME_FIELD(struct pal_poll, struct hc_pollfd, handle, handle);
 SAME_FIELD(struct pal_poll, struct hc_pollfd, events, events);

@@ -131,6 +131,16 @@ long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofol
 
 long kvm_stream_tty(long h, int op, void *buf) { return hcall(HC_TTY, h, op, (uint64_t)buf, 0); }
 
+long kvm_stream_statfs(const char *uri, struct pal_statfs *sf)
+{
+    return hcall(HC_STATFS, (uint64_t)uri, strlen(uri) + 1, (uint64_t)sf, 0);
+}
+
+long kvm_stream_allocate(long h, int mode, long long offset, long long len)
+{
+    return hcall(HC_FALLOCATE, h, (uint64_t)(unsigned int)mode, (uint64_t)offset, (uint64_t)len);
+}
+
 long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }
 long kvm_stream_flock(long h, int op) { return hcall(HC_FLOCK, h, (uint64_t)(unsigned int)op, 0, 0); }
 

@@ -87,6 +87,10 @@ enum hc_nr {
     HC_FLOCK = 114,   /* (handle, LOCK_SH/LOCK_EX/LOCK_UN) flock(2) on the host fd, never waiting
                        * (-EWOULDBLOCK: the guest waits and tries again), so picoprocesses sharing
                        * the file exclude each other as Linux processes do */
+    HC_STATFS = 120,  /* (uri, urilen, struct hc_statfs *) the figures of the host file system
+                       * holding uri (statfs(2) of a host mount, for the guest's statfs) */
+    HC_FALLOCATE = 121,   /* (handle, mode 0 or FALLOC_FL_KEEP_SIZE, offset, len) fallocate(2) on
+                           * the host file; other modes -EOPNOTSUPP */
     HC_NR_CALLS = 128
 };
 
@@ -118,6 +122,11 @@ struct hc_stat {
     long long size, blksize, blocks;
     unsigned long long atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
     long long reserved[3];
+};
+
+/* HC_STATFS's answer: the host's struct statfs figures a guest may see. */
+struct hc_statfs {
+    unsigned long long bsize, blocks, bfree, bavail, files, ffree, namelen, frsize;
 };
 
 /* What HC_SETATTR changes: the library OS's struct vfs_attr, passed through.

@@ -87,6 +87,13 @@ struct pal_usage {
     uint64_t user_ns, sys_ns;
 };
 
+/* The figures of a host file system (stream_statfs), as Linux's struct statfs has them. */
+struct pal_statfs {
+    unsigned long long bsize, blocks, bfree, bavail, files, ffree, namelen, frsize;
+};
+/* stream_allocate's modes: Linux's fallocate 0 and FALLOC_FL_KEEP_SIZE. */
+enum { PAL_ALLOC_KEEP_SIZE = 1 };
+
 /* stream_tty's questions. */
 enum { PAL_TTY_TCGETS = 1, PAL_TTY_WINSZ = 2, PAL_TTY_ISATTY = 3 };
 
@@ -177,6 +184,10 @@ struct pal_ops {
     long (*stream_mkfifo)(const char *uri, int mode);
     long (*stream_set_attr)(const char *uri, const struct pal_attr *attr, int nofollow);
     long (*stream_tty)(long handle, int op, void *buf);   /* op: PAL_TTY_* */
+    /* the host file system that holds uri (a mount's root): its size and use */
+    long (*stream_statfs)(const char *uri, struct pal_statfs *sf);
+    /* reserves [offset, offset+len) of a file (mode 0 or PAL_ALLOC_KEEP_SIZE); others -EOPNOTSUPP */
+    long (*stream_allocate)(long handle, int mode, long long offset, long long len);
     /* time and randomness */
     uint64_t (*time_realtime_ns)(void);
     uint64_t (*time_monotonic_ns)(void);

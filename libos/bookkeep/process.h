@@ -4,6 +4,7 @@
 #define PICOVM_LIBOS_PROCESS_H
 
 #include "pal.h"
+#include <stdbool.h>
 
 struct process {
     int pid, ppid, pgid, sid;
@@ -28,6 +29,9 @@ extern struct syscall_frame *current_syscall;
 
 /* A resource's soft limit, RLIMIT_* (sys/info.c). */
 uint64_t rlimit_soft(unsigned int resource);
+/* A new program's address space is laid out at random: personality() has
+ * not set ADDR_NO_RANDOMIZE (sys/personality.c). */
+bool personality_randomize(void);
 
 __attribute__((noreturn)) void libos_exit(int status);
 /* Dies by signo; crash says where (NULL: a signal the program raised itself,

@@ -58,6 +58,8 @@ struct file_ops {
     long (*stat)(struct file *f, struct stat *st);
     long (*getdents64)(struct file *f, void *buf, size_t len);  /* NULL: -ENOTDIR */
     long (*truncate)(struct file *f, uint64_t len);             /* NULL: -EINVAL */
+    /* fallocate(2) mode 0 or FALLOC_FL_KEEP_SIZE; NULL: -EOPNOTSUPP */
+    long (*allocate)(struct file *f, int mode, uint64_t off, uint64_t len);
     long (*ioctl)(struct file *f, unsigned long req, unsigned long arg);  /* NULL: -ENOTTY */
     long (*fsync)(struct file *f);                              /* NULL: -EINVAL */
     long (*setattr)(struct file *f, const struct vfs_attr *a);  /* NULL: -EPERM */

@@ -69,6 +69,9 @@ long fd_dir(int fd, struct stat *st, const char **path);
 
 /* vfs.c: stat of a looked-up path, following links unless nofollow. */
 long vfs_stat_lookup(struct lookup *lk, struct stat *st, bool nofollow);
+/* A path from the program that must name an existing file: lk then names
+ * it, its final link followed unless nofollow (statfs, the xattr calls). */
+long vfs_lookup_existing(const char *path, bool nofollow, struct lookup *lk);
 
 /* The flags an open file keeps (what F_GETFL reports): creation flags are
  * gone and, on x86-64, O_LARGEFILE is always set. */

@@ -99,6 +99,11 @@ static long host_truncate(struct file *f, uint64_t len)
     return pal->stream_set_length(host_handle(f), (long long)len);
 }
 
+static long host_allocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+    return pal->stream_allocate(host_handle(f), mode, (long long)off, (long long)len);
+}
+
 static long host_fsync(struct file *f)
 {
     return pal->stream_flush(host_handle(f));
@@ -201,6 +206,7 @@ static const struct file_ops host_file_ops = {
     .stat = host_fstat,
     .getdents64 = host_getdents64,
     .truncate = host_truncate,
+    .allocate = host_allocate,
     .fsync = host_fsync,
     .setattr = host_fsetattr,
     .release = host_release,

@@ -3,14 +3,14 @@
  *
  * A host mount is a directory the monitor serves, as a FUSE server serves
  * one: it says "fuse.picovm" with FUSE_SUPER_MAGIC, the host's file system
- * behind it being unknown to the guest.  Its block and inode counts are 0
- * (unknown, as Linux's pseudo file systems say): no PAL call asks the host for
- * them.  Its source is "picovm", not the host path, which the program is not
- * told anywhere else either.  A tmpfs is a host directory too, but one of
- * the application's own: it says what it is, tmpfs, with the picoprocess's
- * memory (picovm.memory_size) as its nominal size, as Linux's default is half
- * of RAM, all of it free (what its files take is the host's, which the guest
- * cannot ask).  /dev lives in the pool and reports its size and free pages. */
+ * behind it being unknown to the guest.  Its block and inode counts, block
+ * size and name length are the host file system's, which the monitor asks
+ * for the mount's directory (stream_statfs), so df shows them.  Its source
+ * is "picovm", not the host path, which the program is not told anywhere
+ * else either.  A tmpfs is a host directory too, but one of the
+ * application's own: it says what it is, tmpfs, with the counts of the host
+ * file system that holds it (where its files really go).  /dev lives in
+ * the pool and reports its size and free pages. */
 #include "fs/fs.h"
 #include "fs/mountinfo.h"
 #include "fs/text.h"
@@ -27,20 +27,19 @@ struct mount_kind {
     const char *type, *source;
     long magic;
     long flags;            /* ST_* of the kind; ST_RDONLY comes from the mount */
-    bool in_pool;          /* its files take pages of the pool */
-    bool sized;            /* reports the pool's size (devtmpfs, tmpfs) */
+    bool in_pool;          /* its files take pages of the pool, whose size it reports */
 };
 
 static struct mount_kind kind_of(const struct mount *m)
 {
     if (m->fs == &fs_proc)
-        return (struct mount_kind){ "proc", "proc", PROC_SUPER_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC, false, false };
+        return (struct mount_kind){ "proc", "proc", PROC_SUPER_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC, false };
     if (m->fs == &fs_dev)
-        return (struct mount_kind){ "devtmpfs", "devtmpfs", TMPFS_MAGIC, ST_NOSUID, true, true };
+        return (struct mount_kind){ "devtmpfs", "devtmpfs", TMPFS_MAGIC, ST_NOSUID, true };
     if (m->tmpfs)
-        return (struct mount_kind){ "tmpfs", "tmpfs", TMPFS_MAGIC, ST_NOSUID | ST_NODEV, false, true };
+        return (struct mount_kind){ "tmpfs", "tmpfs", TMPFS_MAGIC, ST_NOSUID | ST_NODEV, false };
     /* Set-id bits of host files never change who the program is. */
-    return (struct mount_kind){ "fuse.picovm", "picovm", FUSE_SUPER_MAGIC, ST_NOSUID | ST_NODEV, false, false };
+    return (struct mount_kind){ "fuse.picovm", "picovm", FUSE_SUPER_MAGIC, ST_NOSUID | ST_NODEV, false };
 }
 
 static long mount_flags(const struct mount *m)
@@ -77,11 +76,21 @@ void mount_statfs(struct mount *m, struct statfs *sf)
     sf->f_flags = mount_flags(m);
     sf->f_fsid.val[0] = (int)(uint32_t)dev;
     sf->f_fsid.val[1] = (int)(uint32_t)(dev >> 32);
-    if (k.sized) {
+    if (k.in_pool) {
         /* Inodes are not limited (Linux's nr_inodes=0 also gives 0 here). */
         sf->f_blocks = (long)(pal_state->ram_size / BLOCK);
-        sf->f_bfree = sf->f_bavail =
-            k.in_pool ? (long)MIN(mm_free_bytes() / BLOCK, pal_state->ram_size / BLOCK) : sf->f_blocks;
+        sf->f_bfree = sf->f_bavail = (long)MIN(mm_free_bytes() / BLOCK, pal_state->ram_size / BLOCK);
+    }
+    struct pal_statfs hs;
+    if (m->host_uri && pal->stream_statfs(m->host_uri, &hs) == 0) {
+        sf->f_bsize = (long)hs.bsize;
+        sf->f_frsize = (long)hs.frsize;
+        sf->f_blocks = (long)hs.blocks;
+        sf->f_bfree = (long)hs.bfree;
+        sf->f_bavail = (long)hs.bavail;
+        sf->f_files = (long)hs.files;
+        sf->f_ffree = (long)hs.ffree;
+        sf->f_namelen = (long)hs.namelen;
     }
 }
 

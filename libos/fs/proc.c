@@ -1,5 +1,7 @@
 /* A minimal /proc: "self", a directory per process of the application
- * with "stat", "status" and "cmdline" (ipc/proc.c makes their text),
+ * with "stat", "status", "comm" and "cmdline" (ipc/proc.c makes their text)
+ * and "task" (its one thread, whose tid is its pid, with the process's
+ * stat, status and comm),
  * "mounts" and "mountinfo" (mountinfo.c), and for this process also "exe",
  * "cwd", "maps" and "fd/N"; and the machine-wide files (proc_sys.c).
  *
@@ -13,12 +15,13 @@
 #include "mm/mm.h"
 
 enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS,
-                 P_MOUNTS, P_MOUNTINFO, P_SYSDIR, P_SYSFILE, P_SYSLINK, P_NONE };
+                 P_MOUNTS, P_MOUNTINFO, P_SYSDIR, P_SYSFILE, P_SYSLINK, P_COMM, P_TASKDIR, P_TASK, P_NONE };
 
 struct proc_node {
     enum proc_kind kind;
     int fd;               /* P_FD: the descriptor; P_SYS*: the proc_sys.c entry */
     int pid;              /* P_PID and the files in it */
+    bool task;            /* stat, status or comm of task/TID rather than of the process */
 };
 
 /* An open stat, status or cmdline: its text as it was at open, as Linux
@@ -43,50 +46,72 @@ static bool parse_uint(const char *s, size_t n, long max, long *out)
     return v <= max;
 }
 
+/* task/TID...: the process's one thread, whose tid is its pid. */
+static struct proc_node parse_task(const char *rest, int pid)
+{
+    struct proc_node none = { P_NONE, -1, 0, false };
+    const char *slash = strchr(rest, '/');
+    long tid;
+    if (!parse_uint(rest, slash ? (size_t)(slash - rest) : strlen(rest), 0x7fffffff, &tid) || tid != pid)
+        return none;
+    if (!slash)
+        return (struct proc_node){ P_TASK, -1, pid, false };
+    const char *file = slash + 1;
+    enum proc_kind k = !strcmp(file, "stat") ? P_STAT : !strcmp(file, "status") ? P_STATUS
+                     : !strcmp(file, "comm") ? P_COMM : P_NONE;
+    return k == P_NONE ? none : (struct proc_node){ k, -1, pid, true };
+}
+
 static struct proc_node parse(const char *rel)
 {
-    struct proc_node none = { P_NONE, -1, 0 };
+    struct proc_node none = { P_NONE, -1, 0, false };
     if (!rel[0])
-        return (struct proc_node){ P_ROOT, -1, 0 };
+        return (struct proc_node){ P_ROOT, -1, 0, false };
     if (!strcmp(rel, "self"))
-        return (struct proc_node){ P_SELF, -1, 0 };
+        return (struct proc_node){ P_SELF, -1, 0, false };
     int sys = proc_sys_find(rel);
     if (sys >= 0)
         return (struct proc_node){ proc_sys_is_dir(sys) ? P_SYSDIR : proc_sys_link(sys) ? P_SYSLINK : P_SYSFILE,
-                                   sys, 0 };
+                                   sys, 0, false };
     const char *slash = strchr(rel, '/');
     size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
     long pid;
     if (!parse_uint(rel, n, 0x7fffffff, &pid) || (pid != proc.pid && !ipc_pid_exists((int)pid)))
         return none;
     if (!slash)
-        return (struct proc_node){ P_PID, -1, (int)pid };
+        return (struct proc_node){ P_PID, -1, (int)pid, false };
     const char *rest = slash + 1;
+    if (!strcmp(rest, "task"))
+        return (struct proc_node){ P_TASKDIR, -1, (int)pid, false };
+    if (!strncmp(rest, "task/", 5))
+        return parse_task(rest + 5, (int)pid);
+    if (!strcmp(rest, "comm"))
+        return (struct proc_node){ P_COMM, -1, (int)pid, false };
     if (!strcmp(rest, "stat"))
-        return (struct proc_node){ P_STAT, -1, (int)pid };
+        return (struct proc_node){ P_STAT, -1, (int)pid, false };
     if (!strcmp(rest, "status"))
-        return (struct proc_node){ P_STATUS, -1, (int)pid };
+        return (struct proc_node){ P_STATUS, -1, (int)pid, false };
     if (!strcmp(rest, "cmdline"))
-        return (struct proc_node){ P_CMDLINE, -1, (int)pid };
+        return (struct proc_node){ P_CMDLINE, -1, (int)pid, false };
     /* Every process of the application mounts the same file systems. */
     if (!strcmp(rest, "mounts"))
-        return (struct proc_node){ P_MOUNTS, -1, (int)pid };
+        return (struct proc_node){ P_MOUNTS, -1, (int)pid, false };
     if (!strcmp(rest, "mountinfo"))
-        return (struct proc_node){ P_MOUNTINFO, -1, (int)pid };
+        return (struct proc_node){ P_MOUNTINFO, -1, (int)pid, false };
     /* The rest is known of this process only. */
     if (pid != proc.pid)
         return none;
     if (!strcmp(rest, "exe"))
-        return (struct proc_node){ P_EXE, -1, (int)pid };
+        return (struct proc_node){ P_EXE, -1, (int)pid, false };
     if (!strcmp(rest, "cwd"))
-        return (struct proc_node){ P_CWD, -1, (int)pid };
+        return (struct proc_node){ P_CWD, -1, (int)pid, false };
     if (!strcmp(rest, "fd"))
-        return (struct proc_node){ P_FDDIR, -1, (int)pid };
+        return (struct proc_node){ P_FDDIR, -1, (int)pid, false };
     if (!strcmp(rest, "maps"))
-        return (struct proc_node){ P_MAPS, -1, (int)pid };
+        return (struct proc_node){ P_MAPS, -1, (int)pid, false };
     long fd;
     if (!strncmp(rest, "fd/", 3) && parse_uint(rest + 3, strlen(rest + 3), MAX_FDS - 1, &fd) && fd_file((int)fd))
-        return (struct proc_node){ P_FD, (int)fd, (int)pid };
+        return (struct proc_node){ P_FD, (int)fd, (int)pid, false };
     return none;
 }
 
@@ -98,14 +123,15 @@ static bool is_link(enum proc_kind k)
 static bool is_text(enum proc_kind k)
 {
     return k == P_STAT || k == P_STATUS || k == P_CMDLINE || k == P_MAPS || k == P_MOUNTS || k == P_MOUNTINFO ||
-           k == P_SYSFILE;
+           k == P_SYSFILE || k == P_COMM;
 }
 
 static void node_stat(struct proc_node p, struct stat *st)
 {
     unsigned int mode = is_link(p.kind) ? S_IFLNK | (p.kind == P_FD ? 0700 : 0777) :
                         is_text(p.kind) ? S_IFREG | 0444 : S_IFDIR | 0555;
-    uint64_t ino = ((uint64_t)p.kind << 32) | (uint32_t)(p.fd + 1) | ((uint64_t)(uint32_t)p.pid << 36);
+    uint64_t ino = ((uint64_t)p.kind << 32) | (uint32_t)(p.fd + 1) | ((uint64_t)(uint32_t)p.pid << 37) |
+                   ((uint64_t)p.task << 36);
     fs_synth_stat(st, mode, ino, makedev(0, DEV_PROCFS), 0);
     /* A process's files are its owner's; the rest is root's, as on Linux. */
     if (p.pid) {
@@ -166,11 +192,13 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
 {
     const struct proc_node *p = f->priv;
     /* Of another process: its first PID_FILES entries. */
-    static const char *const pid_dir[] = { ".", "..", "cmdline", "mountinfo", "mounts", "stat", "status",
-                                           "cwd", "exe", "fd", "maps" };
-    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG,
-                                              DT_LNK, DT_LNK, DT_DIR, DT_REG };
-    enum { PID_FILES = 7, MAX_PIDS = 4096 };
+    static const char *const pid_dir[] = { ".", "..", "cmdline", "comm", "mountinfo", "mounts", "stat", "status",
+                                           "task", "cwd", "exe", "fd", "maps" };
+    static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG,
+                                              DT_DIR, DT_LNK, DT_LNK, DT_DIR, DT_REG };
+    /* task/TID holds these three. */
+    static const char *const task_dir[] = { ".", "..", "comm", "stat", "status" };
+    enum { PID_FILES = 9, MAX_PIDS = 4096 };
     int *pids = NULL, npids = 0;
     if (p->kind == P_ROOT && !(pids = kmalloc(MAX_PIDS * sizeof(*pids))))
         return -ENOMEM;
@@ -207,6 +235,15 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
                 break;
             strlcpy(name, pid_dir[pos], sizeof(name));
             type = pid_type[pos];
+        } else if (p->kind == P_TASKDIR) {
+            if (pos > 2)
+                break;
+            snprintf(name, sizeof(name), "%d", p->pid);
+        } else if (p->kind == P_TASK) {
+            if (pos >= ARRAY_SIZE(task_dir))
+                break;
+            strlcpy(name, task_dir[pos], sizeof(name));
+            type = DT_REG;
         } else {
             /* fd directory: position 2 + fd */
             while (pos - 2 < MAX_FDS && !fd_file((int)(pos - 2)))
@@ -277,7 +314,7 @@ static long open_text(struct mount *m, struct proc_node p, int flags, struct fil
         return -ENOMEM;
     t->node = p;
     enum ipc_proc_file which = p.kind == P_STAT ? IPC_PROC_STAT : p.kind == P_STATUS ? IPC_PROC_STATUS
-                                                                                    : IPC_PROC_CMDLINE;
+                             : p.kind == P_COMM ? IPC_PROC_COMM : IPC_PROC_CMDLINE;
     long r;
     if (p.kind == P_MAPS)
         r = mm_maps_text(&t->text, &t->len);

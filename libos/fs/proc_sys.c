@@ -89,6 +89,25 @@ static void osrelease(struct text *t) { text_printf(t, "%s\n", uname_release());
 static void hostname(struct text *t) { text_printf(t, "%s\n", UNAME_NODENAME); }
 static void pipe_max_size(struct text *t) { text_printf(t, "%d\n", PIPE_MAX_SIZE); }
 
+/* Linux's formula, sqrt(16 x RAM in kB) within [128, 262144], for the pool. */
+static void min_free_kbytes(struct text *t)
+{
+    uint64_t x = (pal_state->ram_size >> 10) * 16, r = 0;
+    for (uint64_t bit = 1ull << 62; bit; bit >>= 2)
+        if (x >= r + bit) {
+            x -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    text_printf(t, "%lu\n", (unsigned long)MIN(MAX(r, 128), 262144));
+}
+
+/* The heuristic mode: mm.c refuses only a private mapping larger than RAM. */
+static void overcommit_memory(struct text *t) { text_printf(t, "0\n"); }
+/* What the mapping table holds (Linux's default is 65530). */
+static void max_map_count(struct text *t) { text_printf(t, "%d\n", MM_MAX_MAPS); }
+
 /* Parents before their children; a NULL text and link is a directory. */
 static const struct entry {
     const char *path;
@@ -110,6 +129,10 @@ static const struct entry {
     { "sys/kernel/osrelease", osrelease, NULL },
     { "sys/kernel/pid_max", pid_max, NULL },
     { "sys/kernel/tainted", tainted, NULL },
+    { "sys/vm", NULL, NULL },
+    { "sys/vm/max_map_count", max_map_count, NULL },
+    { "sys/vm/min_free_kbytes", min_free_kbytes, NULL },
+    { "sys/vm/overcommit_memory", overcommit_memory, NULL },
     { "uptime", uptime_file, NULL },
 };
 

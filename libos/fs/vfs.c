@@ -361,3 +361,12 @@ long vfs_chdir(int dirfd, const char *path)
         strlcpy(proc.cwd, lk->path, sizeof(proc.cwd));
     return r;
 }
+
+long vfs_lookup_existing(const char *path, bool nofollow, struct lookup *lk)
+{
+    struct stat st;
+    long r = user_path_ok(path);
+    if (r == 0)
+        r = lookup_path(AT_FDCWD, path, lk);
+    return r < 0 ? r : vfs_stat_lookup(lk, &st, nofollow);
+}

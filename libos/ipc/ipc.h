@@ -84,9 +84,9 @@ bool ipc_pid_exists(int pid);
 /* How many processes the application has (zombies too), at least 1; the
  * highest of their pids in *last_pid unless NULL. */
 int ipc_nprocs(int *last_pid);
-/* The text of /proc/<pid>/stat, status or cmdline in a new heap buffer
+/* The text of /proc/<pid>/stat, status, comm or cmdline in a new heap buffer
  * (*len its length): 0, -ESRCH or -ENOMEM. */
-enum ipc_proc_file { IPC_PROC_STAT, IPC_PROC_STATUS, IPC_PROC_CMDLINE };
+enum ipc_proc_file { IPC_PROC_STAT, IPC_PROC_STATUS, IPC_PROC_CMDLINE, IPC_PROC_COMM };
 long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len);
 
 #endif

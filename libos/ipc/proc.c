@@ -4,6 +4,8 @@
 #include "ipc/wire.h"
 #include "bookkeep/cputime.h"
 #include "sys/cred.h"
+#include "mm/mm.h"
+#include "signal/signal.h"
 
 uint32_t ipc_gen;
 bool ipc_execed;
@@ -113,8 +115,8 @@ static uint64_t ticks(uint64_t ns) { return ns / 10000000ull; }
 static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     /* Fields 4-52 of proc(5); what a picoprocess does not track is 0, and
-     * so are the CPU times and nice value of another process, which live
-     * in its own VM. */
+     * so are the CPU times, nice value and memory of another process, which
+     * live in its own VM. */
     bool self = r->pid == ipc.pid;
     struct cpu_times t = { 0, 0 }, c = { 0, 0 };
     if (self) {
@@ -122,12 +124,18 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
         c = cputime_children();
     }
     int nice = self ? proc.nice : 0;
+    /* The size of the address space in bytes and its resident pages (mm/mm.h). */
+    uint64_t vsize = 0, rss = 0, peak;
+    if (self && r->state != IPC_ZOMBIE) {
+        vsize = mm_user_bytes(0);
+        rss = mm_resident_pages(&peak);
+    }
     return snprintf(buf, size,
-                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu 0 0 "
+                    "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d 1 0 %lu %lu %lu "
                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %lu %lu 0 0 %d\n",
                     r->pid, r->comm, state, r->ppid, r->pgid, r->sid, (unsigned long)ticks(t.user_ns),
                     (unsigned long)ticks(t.sys_ns), (unsigned long)ticks(c.user_ns), (unsigned long)ticks(c.sys_ns),
-                    20 + nice, nice, (unsigned long)ticks(r->start_ns),
+                    20 + nice, nice, (unsigned long)ticks(r->start_ns), (unsigned long)vsize, (unsigned long)rss,
                     self ? (unsigned long)arg_start : 0ul, self ? (unsigned long)arg_end : 0ul,
                     r->state == IPC_ZOMBIE ? r->exit_status : 0);
 }
@@ -135,18 +143,28 @@ static int stat_text(const struct ipc_rec *r, char state, char *buf, size_t size
 static int status_text(const struct ipc_rec *r, char state, char *buf, size_t size)
 {
     const char *what = state == 'Z' ? "zombie" : state == 'T' ? "stopped" : state == 'R' ? "running" : "sleeping";
-    /* Another process's ids beyond its uid live in its own VM. */
+    /* Another process's ids beyond its uid live in its own VM, and so do its
+     * memory, signals and capabilities: of it Linux's lines before them. */
+    bool self = r->pid == ipc.pid;
     unsigned int uid = r->uid, gid = (unsigned int)pal_state->host_gid;
     struct cred c = { uid, uid, uid, uid, gid, gid, gid, gid };
-    if (r->pid == ipc.pid)
+    if (self)
         c = *cred();
-    return snprintf(buf, size,
-                    "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-                    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
-                    "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nThreads:\t%d\n",
-                    r->comm, r->pid == ipc.pid ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
-                    c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid, r->sid,
-                    state == 'Z' ? 0 : 1);
+    int n = snprintf(buf, size,
+                     "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+                     "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
+                     "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+                     r->comm, self ? proc.umask : 022, state, what, r->pid, r->pid, r->ppid,
+                     c.ruid, c.euid, c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, r->pid, r->pid, r->pgid,
+                     r->sid);
+    if (self && state != 'Z')
+        n += mm_status_text(buf + n, size - (size_t)n);
+    n += snprintf(buf + n, size - (size_t)n, "Threads:\t%d\n", state == 'Z' ? 0 : 1);
+    if (self) {
+        n += signal_status_text(buf + n, size - (size_t)n);
+        n += cred_status_text(buf + n, size - (size_t)n);
+    }
+    return n;
 }
 
 long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
@@ -167,6 +185,8 @@ long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
         n = stat_text(rec, state, buf, size);
     } else if (which == IPC_PROC_STATUS) {
         n = status_text(rec, state, buf, size);
+    } else if (which == IPC_PROC_COMM) {
+        n = snprintf(buf, size, "%s\n", rec->comm);
     } else {
         /* A zombie has no arguments left. */
         n = state == 'Z' ? 0 : rec->cmdline_len;

@@ -22,7 +22,6 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-#define MAX_VMAS 4096
 #define PAGE 4096ull
 /* Frames eager mappings leave to page tables, the library OS's heap and lazy pages (8 MB). */
 #define RESERVE_FRAMES 2048
@@ -31,8 +30,13 @@
 /* The MAP_* flags a mapping keeps. */
 #define KEPT_FLAGS (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN)
 
-static struct vma vmas[MAX_VMAS];
+static struct vma vmas[MM_MAX_MAPS];
 static int nvmas;
+/* /proc's figures (usage.c): the program's pages that have a frame now and
+ * at most so far, and the most bytes its mappings ever spanned. */
+static uint64_t resident, resident_peak, size_peak;
+/* mlockall(MCL_FUTURE): new mappings are locked (see mlock.c). */
+static bool lock_future;
 static uint64_t stack_top, mmap_top, pie_base;
 
 static uint64_t random_pages(uint64_t mask)
@@ -57,6 +61,25 @@ void mm_init(bool aslr)
 uint64_t mm_stack_top(void) { return stack_top; }
 uint64_t mm_pie_base(void) { return pie_base; }
 uint64_t mm_free_bytes(void) { return frames_available() * PAGE; }
+
+uint64_t mm_user_bytes(int advice)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < nvmas; i++)
+        if (vmas[i].kind == VMA_USER && (vmas[i].advice & advice) == advice)
+            n += vmas[i].end - vmas[i].start;
+    return n;
+}
+
+uint64_t mm_size_peak(void) { return size_peak; }
+
+uint64_t mm_resident_pages(uint64_t *peak)
+{
+    *peak = resident_peak;
+    return resident;
+}
+
+void mm_lock_future(bool on) { lock_future = on; }
 
 /* Index of the first VMA with end > addr. */
 static int first_after(uint64_t addr)
@@ -88,7 +111,7 @@ bool mm_range_free(uint64_t addr, uint64_t len)
 
 static bool insert_at(int i, const struct vma *v)
 {
-    if (nvmas == MAX_VMAS)
+    if (nvmas == MM_MAX_MAPS)
         return false;
     memmove(&vmas[i + 1], &vmas[i], (nvmas - i) * sizeof(*v));
     vmas[i] = *v;
@@ -187,6 +210,8 @@ static bool populate(const struct vma *v, uint64_t start, uint64_t end)
                 frame_free(pa, false);
             return false;
         }
+        if (v->kind == VMA_USER && ++resident > resident_peak)
+            resident_peak = resident;
     }
     return true;
 }
@@ -200,6 +225,8 @@ static uint64_t drop_page(uint64_t va, uint64_t pte, void *arg)
     const struct vma *v = arg;
     if (!v->shm)
         frame_free(pt_frame(pte), pt_dirty(pte));
+    if (v->kind == VMA_USER)
+        resident--;
     return 0;
 }
 
@@ -277,6 +304,8 @@ static bool all_mapped(uint64_t addr, uint64_t end)
 static long map_vma(struct vma *v)
 {
     uint64_t len = v->end - v->start;
+    if (lock_future && v->kind == VMA_USER)
+        v->advice |= VMA_LOCKED;
     bool accessible = v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
     v->lazy = !accessible || (!v->shm && ((v->flags & MAP_NORESERVE) || !affordable(len))) ||
               existing_end(v) < v->end;
@@ -290,6 +319,7 @@ static long map_vma(struct vma *v)
         return -ENOMEM;
     }
     merge_around(v->start);
+    size_peak = MAX(size_peak, mm_user_bytes(0));
     return (long)v->start;
 }
 
@@ -502,12 +532,27 @@ long mm_advise(uint64_t addr, uint64_t len, int advice, bool set)
     return 0;
 }
 
+void mm_lock_all(bool on)
+{
+    for (int i = 0; i < nvmas; i++)
+        if (vmas[i].kind == VMA_USER)
+            vmas[i].advice = on ? vmas[i].advice | VMA_LOCKED : vmas[i].advice & ~VMA_LOCKED;
+    /* Going down, a merge never moves a mapping not looked at yet. */
+    for (int i = nvmas - 1; i > 0; i--)
+        if (i < nvmas && mergeable(&vmas[i - 1], &vmas[i]))
+            merge_around(vmas[i].start);
+}
+
 void mm_unmap_user(void)
 {
+    /* A new program has a new address space: no lock, no peaks yet. */
+    lock_future = false;
     for (int i = 0; i < nvmas;) {
         if (vmas[i].kind != VMA_USER || unmap_range(vmas[i].start, vmas[i].end - vmas[i].start, VMA_USER) < 0)
             i++;
     }
+    resident_peak = resident;
+    size_peak = 0;
 }
 
 int mm_fault(uint64_t addr, bool write)
@@ -567,8 +612,11 @@ void mm_fork_failed(void)
 void mm_fork_child(void)
 {
     bool changed = false;
+    /* Locks are not inherited, as on Linux. */
+    lock_future = false;
     for (int i = 0; i < nvmas;) {
         struct vma *v = &vmas[i];
+        v->advice &= ~VMA_LOCKED;
         if (v->advice & VMA_DONTFORK) {
             changed |= drop_pages(v, v->start, v->end);   /* no object reference was taken for it */
             if (v->owner_ops)

@@ -10,6 +10,8 @@
 #include "libos.h"
 
 enum vma_kind { VMA_USER = 1, VMA_LIBOS = 2 };
+/* Mappings the table holds, the library OS's own included (/proc/sys/vm/max_map_count). */
+#define MM_MAX_MAPS 4096
 
 /* Whoever stands behind a shared object besides the mappings (a file, for
  * fs/filemap.c): each mapping holds it, and the object's last reference
@@ -24,8 +26,8 @@ struct vma_owner_ops {
     uint64_t (*size)(void *owner);
 };
 
-/* Advice that outlives the call (madvise). */
-enum { VMA_WIPEONFORK = 1, VMA_DONTFORK = 2 };
+/* Advice that outlives the call (madvise), and mlock's lock. */
+enum { VMA_WIPEONFORK = 1, VMA_DONTFORK = 2, VMA_LOCKED = 4 };
 
 struct vma {
     uint64_t start, end;     /* page aligned, end exclusive */
@@ -48,6 +50,17 @@ uint64_t mm_stack_top(void);
 uint64_t mm_pie_base(void);
 /* Bytes of RAM the pool can still give. */
 uint64_t mm_free_bytes(void);
+/* Bytes the program's mappings span, of those with every bit of advice
+ * (VMA_*; 0: all of them), now and at most since the process began. */
+uint64_t mm_user_bytes(int advice);
+uint64_t mm_size_peak(void);
+/* The program's pages that have a frame now; *peak: at most so far. */
+uint64_t mm_resident_pages(uint64_t *peak);
+/* mlockall(MCL_FUTURE): the program's new mappings are locked (until
+ * munlockall, a fork's child or a new program). */
+void mm_lock_future(bool on);
+/* mlockall(MCL_CURRENT) and munlockall: every mapping of the program. */
+void mm_lock_all(bool on);
 
 /* Finds room for len bytes, top down below the stack, or uses addr exactly
  * when fixed.  Replaces whatever user mappings were there when fixed
@@ -94,6 +107,8 @@ void mm_exit(void);
 
 /* /proc/self/maps: a kmalloc'ed text. */
 long mm_maps_text(char **text, size_t *len);
+/* /proc/self/status's memory lines (VmPeak .. VmSwap), as snprintf (usage.c). */
+int mm_status_text(char *buf, size_t size);
 
 /* Library OS pages (its heap). */
 void *mm_alloc_pages(size_t npages);

@@ -9,7 +9,13 @@
  * for the soonest any timer could expire; then the timers that are due
  * fire, and the alarm is set again.  The CPU
  * timers are looked at no more often than a HZ=250 kernel's tick, as
- * Linux's are, so a sleeping process with one armed wakes little. */
+ * Linux's are, so a sleeping process with one armed wakes little.
+ *
+ * RLIMIT_CPU is a fourth CPU timer on the same clock as ITIMER_PROF, as
+ * Linux's process CPU timer: SIGXCPU when the soft limit is passed and each
+ * second after, SIGKILL at the hard limit.  (Linux raises the soft limit by
+ * a second at each SIGXCPU to time the next one; here the timer's interval
+ * does, and getrlimit still shows the limit the program set.) */
 #include "libos.h"
 #include "signal/signal.h"
 #include "ktime.h"
@@ -20,14 +26,18 @@
 
 #define USEC_NS 1000ull
 #define CPU_TICK_NS 4000000ull
-#define NTIMERS 3   /* indexed by ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+#define NITIMERS 3   /* the program's: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+#define CPU_LIMIT 3  /* then RLIMIT_CPU's */
+#define NTIMERS 4
 
 static struct {
     uint64_t next;       /* the timer's clock at its next expiry, 0: disarmed */
     uint64_t interval;
 } timers[NTIMERS];
 
-static const int timer_signal[NTIMERS] = { SIGALRM, SIGVTALRM, SIGPROF };
+static const int timer_signal[NTIMERS] = { SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU };
+/* RLIMIT_CPU's hard limit in ns of CPU time, UINT64_MAX: none; and its soft one. */
+static uint64_t cpu_hard = UINT64_MAX, cpu_soft = UINT64_MAX;
 
 static uint64_t clock_of(int which)
 {
@@ -60,7 +70,10 @@ static void current(int which, struct __kernel_old_itimerval *v)
  * trusted as they are, as with the real timer alone. */
 static bool alarm_is_real;
 
-static bool cpu_timers_armed(void) { return timers[ITIMER_VIRTUAL].next || timers[ITIMER_PROF].next; }
+static bool cpu_timers_armed(void)
+{
+    return timers[ITIMER_VIRTUAL].next || timers[ITIMER_PROF].next || timers[CPU_LIMIT].next;
+}
 
 /* Sets the PAL's alarm: with the real timer alone, to it (the host repeats
  * it); with a CPU timer, once, for the soonest any timer could expire. */
@@ -140,24 +153,50 @@ void itimer_expired(uint64_t n)
             timers[w].next = advance(next, timers[w].interval, 1, now);
         else
             continue;
-        siginfo_t info = { .si_signo = timer_signal[w], .si_code = SI_KERNEL };
-        signal_send(timer_signal[w], &info);
+        int sig = w == CPU_LIMIT && now >= cpu_hard ? SIGKILL : timer_signal[w];
+        siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
+        signal_send(sig, &info);
     }
     /* The host repeats the real timer's own alarm; the others are set anew. */
     if (cpu_timers_armed() || !real_alarm)
         set_alarm();
 }
 
+/* The CPU-time limit's timer: due when the process's CPU clock reaches the
+ * soft limit, then each second.  As itimer_expired does, it sets the alarm
+ * without asking whether the PAL took it. */
+static void arm_cpu_limit(void)
+{
+    timers[CPU_LIMIT].next = 0;
+    if (cpu_soft != UINT64_MAX) {
+        /* Linux checks at its tick: never before the limit is reached. */
+        timers[CPU_LIMIT].next = MAX(ns_add_sat(MIN(cpu_soft, cpu_hard), CPU_TICK_NS), 1);
+        timers[CPU_LIMIT].interval = NSEC_PER_SEC;
+    }
+    set_alarm();
+}
+
+void itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s)
+{
+    signal_take_async();
+    cpu_soft = soft_s >= UINT64_MAX / NSEC_PER_SEC ? UINT64_MAX : soft_s * NSEC_PER_SEC;
+    cpu_hard = hard_s >= UINT64_MAX / NSEC_PER_SEC ? UINT64_MAX : hard_s * NSEC_PER_SEC;
+    arm_cpu_limit();
+}
+
+/* A forked child's CPU time starts at 0 under the same limit. */
 void itimer_forget(void)
 {
     memset(timers, 0, sizeof timers);
     alarm_is_real = false;
+    if (cpu_soft != UINT64_MAX)
+        arm_cpu_limit();
 }
 
 long sys_getitimer(int which, struct __kernel_old_itimerval *uv)
 {
     struct __kernel_old_itimerval v;
-    if (which < 0 || which >= NTIMERS)
+    if (which < 0 || which >= NITIMERS)
         return -EINVAL;
     current(which, &v);
     if (!user_range_ok(uv, sizeof v, true))
@@ -175,7 +214,7 @@ long sys_setitimer(int which, const struct __kernel_old_itimerval *unew, struct 
             return -EFAULT;
         memcpy(&v, unew, sizeof v);
     }
-    if (which < 0 || which >= NTIMERS || !valid(&v.it_value) || !valid(&v.it_interval))
+    if (which < 0 || which >= NITIMERS || !valid(&v.it_value) || !valid(&v.it_interval))
         return -EINVAL;
     current(which, &old);
     long r = arm(which, tv_ns(&v.it_value), tv_ns(&v.it_interval));

@@ -116,6 +116,9 @@ uint64_t signal_swap_mask(uint64_t blocked);
  * -> false if sig does not stop this process (see there). */
 bool signal_stop(int sig);
 
+/* /proc/self/status's signal lines (SigQ .. SigCgt), as snprintf (status.c). */
+int signal_status_text(char *buf, size_t size);
+
 /* sig sent to this process by itself (SIGPIPE on a broken pipe), as kill(getpid(), sig). */
 long signal_raise(int sig);
 
@@ -189,6 +192,8 @@ void fpu_reset(void);                      /* the initial state, as a handler st
  * has no timer (the monitor's alarm is not forked either). */
 void itimer_expired(uint64_t n);
 void itimer_forget(void);
+/* RLIMIT_CPU changed to soft_s and hard_s seconds (RLIM64_INFINITY: none). */
+void itimer_cpu_limit(uint64_t soft_s, uint64_t hard_s);
 
 /* Process life: a forked child starts with no pending signals and no
  * timer; a new program (execve) gets default handlers and no alternate stack. */

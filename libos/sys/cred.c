@@ -5,13 +5,13 @@
  * compared with a native run the same).  Only the application sees them:
  * files on the host are still reached as that host user.
  *
- * Privilege is Linux's CAP_SETUID/CAP_SETGID, which a program that knows
- * nothing of capabilities holds exactly while its effective uid is 0
- * (Linux clears the effective set when euid leaves 0 and restores it when
- * euid comes back): so here, privileged means euid 0.  Fork copies this
- * state with the rest of the memory. */
+ * Privilege is Linux's CAP_SETUID/CAP_SETGID (caps.c), which a program
+ * that knows nothing of capabilities holds exactly while its effective uid
+ * is 0 (Linux clears the effective set when euid leaves 0 and restores it
+ * when euid comes back).  Fork copies this state with the rest of the memory. */
 #include "sys/cred.h"
 #include "syscall/handlers.h"
+#include <linux/capability.h>
 
 #define NGROUPS_MAX 65536
 #define NO_ID ((unsigned int)-1)
@@ -33,7 +33,6 @@ const struct cred *cred(void)
 
 static struct cred *cur(void) { return (struct cred *)cred(); }
 
-static bool privileged(void) { return cred()->euid == 0; }
 
 bool cred_in_group(unsigned int gid)
 {
@@ -50,20 +49,41 @@ static bool one_of(unsigned int id, unsigned int a, unsigned int b, unsigned int
     return id == a || id == b || id == c;
 }
 
-/* The three ids of one kind and its fs id, in struct cred order. */
+/* The three ids of one kind and its fs id, in struct cred order, and the
+ * capability that lets them change freely. */
 struct idset {
     unsigned int *r, *e, *s, *fs;
+    int cap;
 };
 
-static struct idset uids(void) { struct cred *c = cur(); return (struct idset){ &c->ruid, &c->euid, &c->suid, &c->fsuid }; }
-static struct idset gids(void) { struct cred *c = cur(); return (struct idset){ &c->rgid, &c->egid, &c->sgid, &c->fsgid }; }
+static struct idset uids(void)
+{
+    struct cred *c = cur();
+    return (struct idset){ &c->ruid, &c->euid, &c->suid, &c->fsuid, CAP_SETUID };
+}
+
+static struct idset gids(void)
+{
+    struct cred *c = cur();
+    return (struct idset){ &c->rgid, &c->egid, &c->sgid, &c->fsgid, CAP_SETGID };
+}
+
+static bool privileged(struct idset v) { return cred_capable(v.cap); }
+
+/* A change of user ids changes the capabilities (caps.c). */
+static long uids_changed(const struct cred *old, long r)
+{
+    if (r >= 0)
+        cred_uids_changed(old);
+    return r;
+}
 
 /* setuid/setgid: all four with privilege, else the effective one to the real or saved. */
 static long set_one(struct idset v, unsigned int id)
 {
     if (id == NO_ID)
         return -EINVAL;
-    if (privileged())
+    if (privileged(v))
         *v.r = *v.s = id;
     else if (id != *v.r && id != *v.s)
         return -EPERM;
@@ -78,7 +98,7 @@ static long set_one(struct idset v, unsigned int id)
 static long set_re(struct idset v, unsigned int r, unsigned int e)
 {
     unsigned int old_r = *v.r;
-    if (!privileged() && ((r != NO_ID && r != *v.r && r != *v.e) ||
+    if (!privileged(v) && ((r != NO_ID && r != *v.r && r != *v.e) ||
                           (e != NO_ID && !one_of(e, *v.r, *v.e, *v.s))))
         return -EPERM;
     if (r != NO_ID)
@@ -94,7 +114,7 @@ static long set_re(struct idset v, unsigned int r, unsigned int e)
 /* setresuid/setresgid: without privilege, each to one of the current three. */
 static long set_res(struct idset v, unsigned int r, unsigned int e, unsigned int s)
 {
-    if (!privileged()) {
+    if (!privileged(v)) {
         unsigned int a = *v.r, b = *v.e, c = *v.s;
         if ((r != NO_ID && !one_of(r, a, b, c)) || (e != NO_ID && !one_of(e, a, b, c)) ||
             (s != NO_ID && !one_of(s, a, b, c)))
@@ -114,18 +134,38 @@ static long set_res(struct idset v, unsigned int r, unsigned int e, unsigned int
 static long set_fs(struct idset v, unsigned int id)
 {
     unsigned int old = *v.fs;
-    if (id != NO_ID && (privileged() || one_of(id, *v.r, *v.e, *v.s)))
+    if (id != NO_ID && (privileged(v) || one_of(id, *v.r, *v.e, *v.s)))
         *v.fs = id;
     return old;
 }
 
-long sys_setuid(unsigned int uid) { return set_one(uids(), uid); }
+long sys_setuid(unsigned int uid)
+{
+    struct cred old = *cred();
+    return uids_changed(&old, set_one(uids(), uid));
+}
+
+long sys_setreuid(unsigned int ruid, unsigned int euid)
+{
+    struct cred old = *cred();
+    return uids_changed(&old, set_re(uids(), ruid, euid));
+}
+
+long sys_setresuid(unsigned int r, unsigned int e, unsigned int s)
+{
+    struct cred old = *cred();
+    return uids_changed(&old, set_res(uids(), r, e, s));
+}
+
+long sys_setfsuid(unsigned int uid)
+{
+    struct cred old = *cred();
+    return uids_changed(&old, set_fs(uids(), uid));
+}
+
 long sys_setgid(unsigned int gid) { return set_one(gids(), gid); }
-long sys_setreuid(unsigned int ruid, unsigned int euid) { return set_re(uids(), ruid, euid); }
 long sys_setregid(unsigned int rgid, unsigned int egid) { return set_re(gids(), rgid, egid); }
-long sys_setresuid(unsigned int r, unsigned int e, unsigned int s) { return set_res(uids(), r, e, s); }
 long sys_setresgid(unsigned int r, unsigned int e, unsigned int s) { return set_res(gids(), r, e, s); }
-long sys_setfsuid(unsigned int uid) { return set_fs(uids(), uid); }
 long sys_setfsgid(unsigned int gid) { return set_fs(gids(), gid); }
 
 long sys_getuid(void) { return cred()->ruid; }
@@ -178,7 +218,7 @@ long sys_setgroups(int size, const unsigned int *list)
 {
     if (size < 0 || size > NGROUPS_MAX)
         return -EINVAL;
-    if (!privileged())
+    if (!cred_capable(CAP_SETGID))
         return -EPERM;
     unsigned int *g = NULL;
     if (size) {

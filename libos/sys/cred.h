@@ -14,4 +14,12 @@ const struct cred *cred(void);
 /* Whether gid is the file-system gid or a supplementary group, for permission checks. */
 bool cred_in_group(unsigned int gid);
 
+/* Capabilities (caps.c): whether the effective set holds cap (CAP_*); the
+ * user ids changed from old, or a new program runs, and they follow as on
+ * Linux; /proc/self/status's Cap* lines, as snprintf. */
+bool cred_capable(int cap);
+void cred_uids_changed(const struct cred *old);
+void cred_exec(void);
+int cred_status_text(char *buf, size_t size);
+
 #endif

@@ -7,6 +7,7 @@
 #include "syscall/syscall.h"
 #include "fs/vfs.h"
 #include "ipc/ipc.h"
+#include "sys/cred.h"
 #include "syscall/handlers.h"
 #include <asm/stat.h>
 #include <linux/stat.h>
@@ -159,11 +160,12 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
         goto fail;
     /* The point of no return: the old program's memory goes. */
     mm_unmap_user();
-    mm_init(pal_state->aslr);   /* a new program gets a new layout, as on Linux */
+    mm_init(pal_state->aslr && personality_randomize());   /* a new program gets a new layout, as on Linux */
     syscall_patch_reset();
     fd_close_on_exec();
     proc_vfork_release();
     signal_exec();
+    cred_exec();
     uint64_t entry, sp;
     r = program_load(path, argv, envp, &entry, &sp);
     if (r < 0) {

@@ -5,6 +5,7 @@
 #include "mm/mm.h"
 #include "fs/vfs.h"
 #include "ipc/ipc.h"
+#include "signal/signal.h"
 #include "syscall/handlers.h"
 #include <linux/random.h>
 #include <linux/resource.h>
@@ -108,6 +109,9 @@ static long do_prlimit(unsigned int resource, const struct rlimit64 *new_lim,
         *old_lim = *cur;
     if (new_lim)
         *cur = *new_lim;
+    /* The CPU-time limit is a timer on the process's CPU clock. */
+    if (new_lim && resource == RLIMIT_CPU)
+        itimer_cpu_limit(cur->rlim_cur, cur->rlim_max);
     return 0;
 }
 

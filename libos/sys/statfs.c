@@ -14,14 +14,11 @@ static long put_statfs(struct statfs *ubuf, const struct statfs *sf)
 
 long sys_statfs(const char *path, struct statfs *buf)
 {
-    long r = user_path_ok(path);
-    if (r < 0)
-        return r;
     /* The path is looked up as stat does, links followed: the mount that
      * answers is the one the file lives on. */
     struct lookup lkb, *lk = &lkb;
-    struct stat st;
-    if ((r = lookup_path(AT_FDCWD, path, lk)) < 0 || (r = vfs_stat_lookup(lk, &st, false)) < 0)
+    long r = vfs_lookup_existing(path, false, lk);
+    if (r < 0)
         return r;
     struct statfs sf;
     mount_statfs(lk->synthetic ? NULL : lk->m, &sf);

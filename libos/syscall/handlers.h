@@ -14,6 +14,8 @@
 #include <asm/siginfo.h>
 
 struct __kernel_old_itimerval;
+struct __user_cap_data_struct;
+struct __user_cap_header_struct;
 struct __kernel_old_timeval;
 struct __kernel_timespec;
 struct iovec;
@@ -52,6 +54,10 @@ long sys_umask(int mask);
 long sys_utime(const char *path, const struct utimbuf *times);
 long sys_utimensat(int dirfd, const char *path, const struct timespec *times, int flags);
 long sys_utimes(const char *path, const struct timeval *tv);
+
+/* sys/caps.c */
+long sys_capget(struct __user_cap_header_struct *hdrp, struct __user_cap_data_struct *datap);
+long sys_capset(struct __user_cap_header_struct *hdrp, const struct __user_cap_data_struct *datap);
 
 /* sys/cred.c */
 long sys_getegid(void);
@@ -96,6 +102,9 @@ long sys_mknodat(int dirfd, const char *path, unsigned int mode, unsigned int de
 /* sys/exec.c */
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[]);
 
+/* sys/fallocate.c */
+long sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
+
 /* sys/fd.c */
 long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
@@ -107,6 +116,13 @@ long sys_flock(int fd, int op);
 long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint64_t tls);
 long sys_fork(void);
 long sys_vfork(void);
+
+/* sys/mlock.c */
+long sys_mlock(uint64_t addr, uint64_t len);
+long sys_mlock2(uint64_t addr, uint64_t len, unsigned int flags);
+long sys_mlockall(int flags);
+long sys_munlock(uint64_t addr, uint64_t len);
+long sys_munlockall(void);
 
 /* sys/open.c */
 long sys_close(int fd);
@@ -146,6 +162,9 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
 long sys_mprotect(uint64_t addr, uint64_t len, int prot);
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr);
 long sys_munmap(uint64_t addr, uint64_t len);
+
+/* sys/personality.c */
+long sys_personality(unsigned int value);
 
 /* sys/pgrp.c */
 long sys_setpgid(int pid, int pgid);
@@ -221,6 +240,20 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned int mask, struct
 /* sys/statfs.c */
 long sys_fstatfs(int fd, struct statfs *buf);
 long sys_statfs(const char *path, struct statfs *buf);
+
+/* sys/xattr.c */
+long sys_fgetxattr(int fd, const char *name, void *value, size_t size);
+long sys_flistxattr(int fd, char *list_buf, size_t size);
+long sys_fremovexattr(int fd, const char *name);
+long sys_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
+long sys_getxattr(const char *path, const char *name, void *value, size_t size);
+long sys_lgetxattr(const char *path, const char *name, void *value, size_t size);
+long sys_listxattr(const char *path, char *list_buf, size_t size);
+long sys_llistxattr(const char *path, char *list_buf, size_t size);
+long sys_lremovexattr(const char *path, const char *name);
+long sys_lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags);
+long sys_removexattr(const char *path, const char *name);
+long sys_setxattr(const char *path, const char *name, const void *value, size_t size, int flags);
 
 /* sys/time.c */
 long sys_clock_getres(int clockid, void *res);

@@ -2,7 +2,7 @@
  * Anything not listed answers -ENOSYS and is named once in a warning.
  * Handlers are `long sys_NAME(...)`, declared in syscall/handlers.h. */
 
-/* files and descriptors: sys/open.c, sys/fd.c, sys/dir.c, sys/statfs.c */
+/* files and descriptors: sys/open.c, sys/fd.c, sys/dir.c, sys/statfs.c, sys/fallocate.c */
 SC(0, read, 3)
 SC(1, write, 3)
 SC(2, open, 3)
@@ -65,10 +65,24 @@ SC(85, creat, 2)
 SC(86, link, 2)
 SC(265, linkat, 5)
 SC(73, flock, 2)
+SC(285, fallocate, 4)
 SC(133, mknod, 3)
 SC(259, mknodat, 4)
 SC(137, statfs, 2)
 SC(138, fstatfs, 2)
+/* extended attributes: sys/xattr.c */
+SC(188, setxattr, 5)
+SC(189, lsetxattr, 5)
+SC(190, fsetxattr, 5)
+SC(191, getxattr, 4)
+SC(192, lgetxattr, 4)
+SC(193, fgetxattr, 4)
+SC(194, listxattr, 3)
+SC(195, llistxattr, 3)
+SC(196, flistxattr, 3)
+SC(197, removexattr, 2)
+SC(198, lremovexattr, 2)
+SC(199, fremovexattr, 2)
 
 /* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
 SC(22, pipe, 1)
@@ -86,6 +100,12 @@ SC(12, brk, 1)
 SC(25, mremap, 5)
 SC(26, msync, 3)
 SC(28, madvise, 3)
+/* locked memory: sys/mlock.c */
+SC(149, mlock, 2)
+SC(150, munlock, 2)
+SC(151, mlockall, 1)
+SC(152, munlockall, 0)
+SC(325, mlock2, 3)
 
 /* process, identity, limits: sys/proc.c, sys/info.c */
 SC(39, getpid, 0)
@@ -140,6 +160,10 @@ SC(145, sched_getscheduler, 1)
 SC(146, sched_get_priority_max, 1)
 SC(147, sched_get_priority_min, 1)
 SC(203, sched_setaffinity, 3)
+/* capabilities: sys/caps.c; execution domain: sys/personality.c */
+SC(125, capget, 2)
+SC(126, capset, 2)
+SC(135, personality, 1)
 
 /* processes: sys/fork.c, sys/wait.c, sys/exec.c */
 SC(56, clone, 5)

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/falloc.h>
 #include <linux/futex.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
@@ -199,6 +200,8 @@ int monitor_lockdown(char *err, size_t errlen)
         /* pal/files.c: HC_FLOCK on guest files and pipes. */
         ALLOW(flock),
         ALLOW(fchownat), ALLOW(utimensat), ALLOW(ftruncate), ALLOW(fsync),
+        /* pal/space.c: HC_STATFS of a mount's root, HC_FALLOCATE in the two modes it serves. */
+        ALLOW(fstatfs), ALLOW_IF_IN(fallocate, 1, 0, DENY, 0, FALLOC_FL_KEEP_SIZE),
         /* glibc 2.36's fchmodat(AT_SYMLINK_NOFOLLOW): openat(O_PATH) of the
          * name, then chmod of /proc/self/fd/N. */
         ALLOW(chmod), ALLOW(fchmodat2),

@@ -10,6 +10,7 @@ void pal_calls_setup(void)
     pal_misc_setup();
     pal_pipes_setup();
     pal_poll_setup();
+    pal_space_setup();
     pal_tty_setup();
     proc_calls_setup();
     upcall_calls_setup();

@@ -56,8 +56,8 @@ static int copy_string(struct vm *vm, uint64_t va, uint64_t len, char *out, size
     return 0;
 }
 
-/* out has HC_MAX_URI bytes. */
-static int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
+/* out has HC_MAX_URI bytes (calls.h). */
+int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
 {
     return copy_string(vm, gpa, len, out, HC_MAX_URI);
 }

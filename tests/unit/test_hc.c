@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/pal/space.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/falloc.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/log.h"
@@ -622,6 +624,48 @@ static void test_flock(void)
     hc(HC_CLOSE, h2, 0, 0, 0, 0);
 }
 
+/* HC_STATFS gives the host's figures of a mount, never of a place outside one. */
+static void test_statfs(void)
+{
+    struct hc_statfs *hs = (struct hc_statfs *)(vm.ram + STAT);
+    struct statfs want;
+    EXPECT_EQ(statfs(host_path("/rw"), &want), 0);
+    EXPECT_EQ(hc_uri(HC_STATFS, "/rw", STAT, 0), 0);
+    EXPECT(hs->blocks == (unsigned long long)want.f_blocks && hs->bsize == (unsigned long long)want.f_bsize &&
+           hs->namelen == (unsigned long long)want.f_namelen,
+           "blocks %llu bsize %llu namelen %llu", hs->blocks, hs->bsize, hs->namelen);
+    EXPECT_EQ(hc_uri(HC_STATFS, "/ro/", STAT, 0), 0);
+    EXPECT_EQ(hc_uri(HC_STATFS, "/rw/missing", STAT, 0), -ENOENT);
+    EXPECT_EQ(hc_uri(HC_STATFS, "/outside", STAT, 0), -EACCES);
+    EXPECT(hc_uri(HC_STATFS, "/rw/link_up/outside", STAT, 0) < 0, "no statfs through an escaping link");
+    EXPECT_EQ(hc_uri(HC_STATFS, "/rw", RAM_SIZE - 8, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_STATFS, RAM_SIZE - 3, 8, STAT, 0, 0), -EFAULT);
+}
+
+/* HC_FALLOCATE reserves in the two modes that only reserve, on files open for writing. */
+static void test_fallocate(void)
+{
+    int64_t w = open_rel("/rw/alloc.bin", O_RDWR | O_CREAT, 0644), r = open_rel("/rw/file.txt", O_RDONLY, 0);
+    struct stat st;
+    EXPECT_EQ(hc(HC_FALLOCATE, w, FALLOC_FL_KEEP_SIZE, 0, 65536, 0), 0);
+    EXPECT(stat(host_path("/rw/alloc.bin"), &st) == 0 && st.st_size == 0, "KEEP_SIZE keeps size %lld",
+           (long long)st.st_size);
+    EXPECT_EQ(hc(HC_FALLOCATE, w, 0, 4096, 8192, 0), 0);
+    EXPECT(stat(host_path("/rw/alloc.bin"), &st) == 0 && st.st_size == 12288, "mode 0 grows to %lld",
+           (long long)st.st_size);
+    const uint64_t bad_modes[] = { FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, FALLOC_FL_COLLAPSE_RANGE,
+                                   FALLOC_FL_ZERO_RANGE, 1ull << 32, UINT64_MAX };
+    for (size_t i = 0; i < sizeof bad_modes / sizeof *bad_modes; i++)
+        EXPECT_EQ(hc(HC_FALLOCATE, w, bad_modes[i], 0, 4096, 0), -EOPNOTSUPP);
+    EXPECT_EQ(hc(HC_FALLOCATE, w, 0, UINT64_MAX, 4096, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_FALLOCATE, w, 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_FALLOCATE, r, 0, 0, 4096, 0), -EBADF);
+    EXPECT_EQ(hc(HC_FALLOCATE, (uint64_t)-1, 0, 0, 4096, 0), -EBADF);
+    hc(HC_CLOSE, w, 0, 0, 0, 0);
+    hc(HC_CLOSE, r, 0, 0, 0, 0);
+    unlink(host_path("/rw/alloc.bin"));
+}
+
 static void test_hostile_args(void)
 {
     const uint64_t wild[] = { 0, RAM_SIZE, RAM_SIZE - 1, UINT64_MAX, UINT64_MAX - 4095,
@@ -905,6 +949,7 @@ int main(void)
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
         { "link", test_link },           { "flock", test_flock },
+        { "statfs", test_statfs },       { "fallocate", test_fallocate },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
         { "scattered_io", test_scattered_io },

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/caps.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
