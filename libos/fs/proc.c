@@ -14,7 +14,7 @@
 #include "fs/proc_sys.h"
 #include "mm/mm.h"
 
-enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS,
+enum proc_kind { P_ROOT, P_SELF, P_PID, P_EXE, P_CWD, P_FDDIR, P_FD, P_STAT, P_STATUS, P_CMDLINE, P_MAPS, P_PAGEMAP,
                  P_MOUNTS, P_MOUNTINFO, P_SYSDIR, P_SYSFILE, P_SYSLINK, P_COMM, P_TASKDIR, P_TASK, P_NONE };
 
 struct proc_node {
@@ -109,6 +109,8 @@ static struct proc_node parse(const char *rel)
         return (struct proc_node){ P_FDDIR, -1, (int)pid, false };
     if (!strcmp(rest, "maps"))
         return (struct proc_node){ P_MAPS, -1, (int)pid, false };
+    if (!strcmp(rest, "pagemap"))
+        return (struct proc_node){ P_PAGEMAP, -1, (int)pid, false };
     long fd;
     if (!strncmp(rest, "fd/", 3) && parse_uint(rest + 3, strlen(rest + 3), MAX_FDS - 1, &fd) && fd_file((int)fd))
         return (struct proc_node){ P_FD, (int)fd, (int)pid, false };
@@ -129,6 +131,7 @@ static bool is_text(enum proc_kind k)
 static void node_stat(struct proc_node p, struct stat *st)
 {
     unsigned int mode = is_link(p.kind) ? S_IFLNK | (p.kind == P_FD ? 0700 : 0777) :
+                        p.kind == P_PAGEMAP ? S_IFREG | 0400 :
                         is_text(p.kind) ? S_IFREG | 0444 : S_IFDIR | 0555;
     uint64_t ino = ((uint64_t)p.kind << 32) | (uint32_t)(p.fd + 1) | ((uint64_t)(uint32_t)p.pid << 37) |
                    ((uint64_t)p.task << 36);
@@ -193,7 +196,7 @@ static long proc_getdents64(struct file *f, void *buf, size_t len)
     const struct proc_node *p = f->priv;
     /* Of another process: its first PID_FILES entries. */
     static const char *const pid_dir[] = { ".", "..", "cmdline", "comm", "mountinfo", "mounts", "stat", "status",
-                                           "task", "cwd", "exe", "fd", "maps" };
+                                           "task", "cwd", "exe", "fd", "maps", "pagemap" };
     static const unsigned char pid_type[] = { DT_DIR, DT_DIR, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG, DT_REG,
                                               DT_DIR, DT_LNK, DT_LNK, DT_DIR, DT_REG };
     /* task/TID holds these three. */
@@ -333,6 +336,35 @@ static long open_text(struct mount *m, struct proc_node p, int flags, struct fil
     return r;
 }
 
+/* pagemap: whole 64-bit entries, at a position that is the page's number times 8. */
+static long pagemap_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+    (void)f;
+    if ((*pos | len) & 7)
+        return -EINVAL;
+    uint64_t entries[64];
+    size_t done = 0;
+    len = MIN(len, PAL_MAX_IO);
+    while (done < len) {
+        size_t n = MIN((len - done) / 8, sizeof(entries) / 8);
+        mm_pagemap((*pos + done) / 8, entries, n);
+        if (!user_range_ok((char *)buf + done, n * 8, true))
+            return done ? (long)done : -EFAULT;
+        memcpy((char *)buf + done, entries, n * 8);
+        done += n * 8;
+    }
+    *pos += done;
+    return (long)done;
+}
+
+static void pagemap_release(struct file *f) { kfree(f->priv); }
+
+static const struct file_ops pagemap_ops = {
+    .read = pagemap_read,
+    .stat = proc_fstat,
+    .release = pagemap_release,
+};
+
 /* Opening fd/N: what has a path is opened again (its own position, as Linux
  * gives), anything else shares the descriptor's open file. */
 static long open_fd_link(struct file *target, int flags, int mode, struct file **out)
@@ -366,13 +398,16 @@ static long proc_open(struct mount *m, const char *rel, int flags, int mode, str
     }
     if (is_text(p.kind))
         return open_text(m, p, flags, out);
+    bool pagemap = p.kind == P_PAGEMAP;
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
-        return -EISDIR;
+        return pagemap ? -EACCES : -EISDIR;
+    if (pagemap && (flags & O_DIRECTORY))
+        return -ENOTDIR;
     struct proc_node *priv = kmalloc(sizeof(*priv));
     if (!priv)
         return -ENOMEM;
     *priv = p;
-    long r = file_open(&proc_dir_ops, flags, m, NULL, priv, out);
+    long r = file_open(pagemap ? &pagemap_ops : &proc_dir_ops, flags, m, NULL, priv, out);
     if (r < 0)
         kfree(priv);
     return r;

@@ -107,6 +107,8 @@ void mm_exit(void);
 
 /* /proc/self/maps: a kmalloc'ed text. */
 long mm_maps_text(char **text, size_t *len);
+/* /proc/self/pagemap (pagemap.c): the entries of n pages from first_page on. */
+void mm_pagemap(uint64_t first_page, uint64_t *out, size_t n);
 /* /proc/self/status's memory lines (VmPeak .. VmSwap), as snprintf (usage.c). */
 int mm_status_text(char *buf, size_t size);
 

@@ -32,7 +32,7 @@ static long map_file(uint64_t addr, uint64_t len, struct file *f, uint64_t off)
     return n < 0 ? n : 0;
 }
 
-long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+static long map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
 {
     if (off & (PAGE - 1))
         return -EINVAL;
@@ -99,12 +99,35 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t
     return r;
 }
 
+long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+    long r = map(addr, len, prot, flags, fd, off);
+    /* As mlock: accounted (VmLck, msync's EBUSY), nothing is ever paged out. */
+    if (r >= 0 && (flags & MAP_LOCKED))
+        mm_advise((uint64_t)r, ALIGN_UP(len, PAGE), VMA_LOCKED, true);
+    return r;
+}
+
+/* Does [addr, addr+len) hold locked pages (mlock, MAP_LOCKED)? */
+static bool has_locked(uint64_t addr, uint64_t len)
+{
+    for (int i = 0; mm_at(i); i++) {
+        const struct vma *v = mm_at(i);
+        if ((v->advice & VMA_LOCKED) && v->end > addr && v->start < addr + len)
+            return true;
+    }
+    return false;
+}
+
 long sys_msync(uint64_t addr, uint64_t len, int flags)
 {
     if (addr & (PAGE - 1) || flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE) ||
         (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
         return -EINVAL;
     len = ALIGN_UP(len, PAGE);
+    /* Linux will not throw away locked pages' cached copies. */
+    if ((flags & MS_INVALIDATE) && has_locked(addr, len))
+        return -EBUSY;
     /* Other processes see a mapping's bytes at once; the file gets them now either way. */
     return mm_sync(addr, len);
 }

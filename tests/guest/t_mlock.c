@@ -58,6 +58,12 @@ static void calls(char *p)
     CHECK("future-mapping-locked", q != MAP_FAILED && vmlck() >= 32);
     CHECK("munlockall-future", munlockall() == 0 && vmlck() == 0);
     munmap(q, 32 * KB);
+    q = mmap(NULL, 16 * KB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+    CHECK("map-locked", q != MAP_FAILED && vmlck() == 16);
+    CHECK("msync-invalidate-locked-ebusy", FAILS_WITH(msync(q, 16 * KB, MS_INVALIDATE), EBUSY));
+    CHECK("msync-sync-locked", msync(q, 16 * KB, MS_SYNC) == 0);
+    CHECK("msync-invalidate-unlocked", munlock(q, 16 * KB) == 0 && msync(q, 16 * KB, MS_INVALIDATE) == 0);
+    munmap(q, 16 * KB);
 }
 
 /* RLIMIT_MEMLOCK binds a process without CAP_IPC_LOCK. */

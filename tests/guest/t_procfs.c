@@ -6,7 +6,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <mntent.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -286,6 +288,26 @@ static void sys_files(void)
     CHECK("sys-kernel-dir", stat("/proc/sys/kernel", &st) == 0 && S_ISDIR(st.st_mode));
 }
 
+/* pagemap: bit 63 for a page the process touched, 0 where nothing is mapped. */
+static void pagemap(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *p = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int fd = open("/proc/self/pagemap", O_RDONLY);
+    CHECK("pagemap-open", fd >= 0 && p != MAP_FAILED);
+    p[0] = 1;
+    uint64_t e[2] = { 0, 0 };
+    off_t at = (off_t)((uintptr_t)p / (uintptr_t)page * 8);
+    CHECK("pagemap-touched-present", pread(fd, e, 8, at) == 8 && (e[0] >> 63) == 1);
+    munmap(p + page, (size_t)page);
+    CHECK("pagemap-unmapped-zero", pread(fd, e, 16, at) == 16 && (e[0] >> 63) == 1 && e[1] == 0);
+    CHECK("pagemap-unaligned-einval", pread(fd, e, 8, at + 1) < 0 && errno == EINVAL);
+    struct stat st;
+    CHECK("pagemap-mode", fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0400);
+    close(fd);
+    munmap(p, (size_t)page);
+}
+
 int main(void)
 {
     meminfo();
@@ -294,5 +316,6 @@ int main(void)
     mounts();
     statfs_checks();
     sys_files();
+    pagemap();
     return check_exit_status();
 }
