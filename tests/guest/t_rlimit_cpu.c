@@ -1,3 +1,4 @@
+// EMULATED-SKIP: a known bug: on a loaded emulated SVM host a child spinning under a CPU-time limit (or ITIMER_PROF) now and then never ends (cause not found yet); runs on real KVM
 // RLIMIT_CPU: past the soft limit of CPU time SIGXCPU comes (and again each
 // second after), at the hard limit SIGKILL; SIGXCPU's default action ends the
 // process.  Each child spins in its own code, so the limit must be enforced

@@ -66,6 +66,12 @@ else
   for src in "$ROOT"/tests/guest/*.c; do
     [ -e "$src" ] || continue
     prog=$(basename "$src" .c)
+    # A test with a known bug on this host: skipped loudly, with the bug's description.
+    if header_flag "$src" EMULATED-SKIP:; then
+      t_skip "svm:$prog" "EMULATED-SKIP: $(header_value "$src" EMULATED-SKIP)"
+      t_skip "svm:glibc:$prog" "EMULATED-SKIP: $(header_value "$src" EMULATED-SKIP)"
+      continue
+    fi
     TESTS+=("$prog")
     # Reported here, before any way out below, so that it is reported whatever happens.
     if header_flag "$src" MUSL-ONLY:; then
