@@ -18,7 +18,7 @@ long sys_dup3(int oldfd, int newfd, int flags)
         return -EINVAL;
     if (oldfd == newfd)
         return -EINVAL;
-    if (newfd < 0 || newfd >= MAX_FDS)
+    if (newfd < 0 || newfd >= fd_limit())
         return -EBADF;
     struct file *f = fd_file(oldfd);
     if (!f)
@@ -176,7 +176,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= MAX_FDS)
+        if (arg >= (unsigned long)fd_limit())
             return -EINVAL;
         file_get(f);
         return fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
