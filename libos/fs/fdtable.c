@@ -45,8 +45,10 @@ long fd_install_at(int fd, struct file *f, bool cloexec)
     set_cloexec(fd, cloexec);
     /* Released after the slot is reused, as Linux does, so a release that looks
      * at the table sees the new file. */
-    if (old)
+    if (old) {
+        file_record_locks_close(old);
         file_put(old);
+    }
     return fd;
 }
 
@@ -57,6 +59,7 @@ long fd_close(int fd)
         return -EBADF;
     fd_table[fd] = NULL;
     set_cloexec(fd, false);
+    file_record_locks_close(f);
     file_put(f);
     return 0;
 }

@@ -34,59 +34,6 @@ long sys_dup2(int oldfd, int newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
-/* Record locks.  Locks only exclude other processes.  A host file is locked
- * on the host (file_ops.lock), where every picoprocess is a process of its
- * own, so they exclude each other exactly as Linux processes do.  A file no
- * other process can reach (tmpfs is private to each picoprocess, /dev) has
- * nobody to exclude: every lock is granted and F_GETLK finds nothing in the
- * way.  The checks Linux makes on the request are made either way. */
-static long record_lock(struct file *f, int cmd, struct flock *ufl)
-{
-    bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
-    bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
-    if (!user_range_ok(ufl, sizeof(*ufl), get))
-        return -EFAULT;
-    struct flock fl;
-    memcpy(&fl, ufl, sizeof(fl));
-    if (fl.l_whence != SEEK_SET && fl.l_whence != SEEK_CUR && fl.l_whence != SEEK_END)
-        return -EINVAL;
-    if (ofd && fl.l_pid != 0)
-        return -EINVAL;
-    if (f->ops->lock) {
-        int acc = f->flags & O_ACCMODE;
-        if (!get && ((fl.l_type == F_RDLCK && acc == O_WRONLY) || (fl.l_type == F_WRLCK && acc == O_RDONLY)))
-            return -EBADF;
-        if (fl.l_whence == SEEK_CUR) {
-            long at = file_tell(f);
-            if (at < 0)
-                return at;
-            fl.l_whence = SEEK_SET;
-            fl.l_start += at;
-        }
-        long r = f->ops->lock(f, cmd, &fl);
-        if (r == 0 && get)
-            memcpy(ufl, &fl, sizeof(fl));
-        return r;
-    }
-    if (get) {
-        if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK)
-            return -EINVAL;
-        ufl->l_type = F_UNLCK;
-        return 0;
-    }
-    int acc = f->flags & O_ACCMODE;
-    switch (fl.l_type) {
-    case F_RDLCK:
-        return acc == O_RDONLY || acc == O_RDWR ? 0 : -EBADF;
-    case F_WRLCK:
-        return acc == O_WRONLY || acc == O_RDWR ? 0 : -EBADF;
-    case F_UNLCK:
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
-
 /* Is st's file open for writing by a descriptor of this process? */
 static bool open_for_writing(const struct stat *st)
 {
@@ -199,7 +146,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-        return record_lock(f, cmd, (struct flock *)arg);
+        return file_record_lock(f, cmd, (struct flock *)arg);
     case F_GETPIPE_SZ:
         return pipe_capacity(f, false, 0);
     case F_SETPIPE_SZ:
