@@ -91,6 +91,7 @@ struct file {
     void *priv;
     bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
+    int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };

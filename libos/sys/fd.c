@@ -1,5 +1,6 @@
 /* Descriptor duplication and fcntl. */
 #include "fs/fs.h"
+#include "signal/signal.h"
 #include "syscall/handlers.h"
 #include <linux/fs.h>
 
@@ -163,6 +164,13 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
         return get_owner_ex(f, (struct f_owner_ex *)arg);
     case F_SETOWN_EX:
         return set_owner_ex(f, (const struct f_owner_ex *)arg);
+    case F_GETSIG:
+        return f->io_signal;
+    case F_SETSIG:
+        if (arg > SIGNAL_MAX)
+            return -EINVAL;
+        f->io_signal = (int)arg;
+        return 0;
     default:
         return -EINVAL;
     }
