@@ -96,6 +96,24 @@ int main(int argc, char **argv)
     st = wait_status(p);
     CHECK("exec-exit-status", WIFEXITED(st) && WEXITSTATUS(st) == 42);
 
+    /* By a relative name: the new program's /proc/self/exe is still absolute
+     * (glibc's start-up asserts it). */
+    p = fork();
+    if (p == 0) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", argv[0]);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *slash = 0;
+            chdir(*dir ? dir : "/");
+        }
+        char *args[] = { "relative", "exit", "43", NULL };
+        execve(slash ? slash + 1 : argv[0], args, environ);
+        _exit(99);
+    }
+    st = wait_status(p);
+    CHECK("exec-by-relative-name", WIFEXITED(st) && WEXITSTATUS(st) == 43);
+
     p = fork();
     if (p == 0) {
         char *none[] = { NULL };
