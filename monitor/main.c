@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <linux/kvm.h>
@@ -69,6 +70,18 @@ static char **program_argv(const struct pv_config *cfg, int nextra, char **extra
     return argv;
 }
 
+/* Each guest handle is a host fd of this monitor, on top of its own (KVM,
+ * vCPUs, doorbells, vsock streams): the host's default soft limit of 1024
+ * would run out before the guest's descriptor table is full. */
+static void raise_fd_limit(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
 static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
 {
     struct pv_config cfg;
@@ -96,6 +109,7 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
     /* A write to a pipe or socket with no reader left fails with EPIPE, which
      * goes back to the guest: its SIGPIPE is the library OS's to raise. */
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
     pal_calls_setup();
     launcher_split(stats);
     if (pidns_init((int)cfg.max_processes, pv_first_pid(&cfg)) < 0) {

@@ -97,8 +97,11 @@ enum hc_nr {
 enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
 enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX_WAKE */
 
-/* Handles 0, 1 and 2 are the monitor's own stdin, stdout and stderr. */
-#define HC_MAX_HANDLES 1024
+/* Handles 0, 1 and 2 are the monitor's own stdin, stdout and stderr.  Twice
+ * the guest's descriptor limit (1024): a program may fill its whole table
+ * with pipes or files and still have handles for what is not a descriptor
+ * (its executable, mapped files, directories being read). */
+#define HC_MAX_HANDLES 2048
 #define HC_MAX_URI     4096
 #define HC_MAX_IO      (1ull << 30)
 /* Linux's default /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */

@@ -27,6 +27,9 @@ void proc_vfork_release(void);
 struct syscall_frame;
 extern struct syscall_frame *current_syscall;
 
+/* The child of a fork takes its prctl state from its parent's (sys/proc.c). */
+void prctl_fork_child(void);
+
 /* A resource's soft limit, RLIMIT_* (sys/info.c). */
 uint64_t rlimit_soft(unsigned int resource);
 /* A new program's address space is laid out at random: personality() has

@@ -1,5 +1,7 @@
 /* The descriptor table of this picoprocess: lowest free number first, as POSIX wants. */
 #include "fs/fs.h"
+#include "bookkeep/process.h"
+#include <linux/resource.h>
 
 struct file *fd_table[MAX_FDS];
 static uint64_t cloexec_bits[MAX_FDS / 64];
@@ -12,9 +14,16 @@ static void set_cloexec(int fd, bool on)
         cloexec_bits[fd / 64] &= ~(1ull << (fd % 64));
 }
 
+int fd_limit(void)
+{
+    uint64_t soft = rlimit_soft(RLIMIT_NOFILE);
+    return soft < MAX_FDS ? (int)soft : MAX_FDS;
+}
+
 long fd_install(struct file *f, int min_fd, bool cloexec)
 {
-    for (int fd = min_fd < 0 ? 0 : min_fd; fd < MAX_FDS; fd++) {
+    int limit = fd_limit();
+    for (int fd = min_fd < 0 ? 0 : min_fd; fd < limit; fd++) {
         if (!fd_table[fd]) {
             fd_table[fd] = f;
             set_cloexec(fd, cloexec);
@@ -27,7 +36,7 @@ long fd_install(struct file *f, int min_fd, bool cloexec)
 
 long fd_install_at(int fd, struct file *f, bool cloexec)
 {
-    if (fd < 0 || fd >= MAX_FDS) {
+    if (fd < 0 || fd >= fd_limit()) {
         file_put(f);
         return -EBADF;
     }
@@ -36,8 +45,10 @@ long fd_install_at(int fd, struct file *f, bool cloexec)
     set_cloexec(fd, cloexec);
     /* Released after the slot is reused, as Linux does, so a release that looks
      * at the table sees the new file. */
-    if (old)
+    if (old) {
+        file_record_locks_close(old);
         file_put(old);
+    }
     return fd;
 }
 
@@ -48,6 +59,7 @@ long fd_close(int fd)
         return -EBADF;
     fd_table[fd] = NULL;
     set_cloexec(fd, false);
+    file_record_locks_close(f);
     file_put(f);
     return 0;
 }

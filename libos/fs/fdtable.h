@@ -4,7 +4,12 @@
 
 #include "fs/file.h"
 
+/* The table's size, which is also RLIMIT_NOFILE's hard limit and its
+ * default soft limit (Linux's default soft limit). */
 #define MAX_FDS 1024
+/* Descriptors at or past this are refused: RLIMIT_NOFILE's soft limit, which
+ * the program may lower and raise again up to MAX_FDS. */
+int fd_limit(void);
 long fd_install(struct file *f, int min_fd, bool cloexec);  /* takes the caller's reference, drops it on failure */
 /* The table itself, written only by fdtable.c: every read and write looks
  * a descriptor up, so the lookup is inline. */

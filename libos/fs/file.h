@@ -96,6 +96,7 @@ struct file {
     void *priv;
     bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
+    int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };
@@ -110,6 +111,13 @@ long file_setattr(struct file *f, const struct vfs_attr *a);
 struct file *file_new(const struct file_ops *ops, int flags, struct mount *m, const char *path);
 void file_get(struct file *f);
 void file_put(struct file *f);
+struct flock;
+/* fcntl's record-lock commands on f, with the program's struct flock (fs/reclock.c). */
+long file_record_lock(struct file *f, int cmd, struct flock *ufl);
+/* A descriptor of f is being closed: as on Linux, this process's record locks
+ * on the file go, whichever descriptor set them (not F_OFD_ locks, which
+ * belong to the open file description and go with its last reference). */
+void file_record_locks_close(struct file *f);
 /* flock(2): LOCK_SH, LOCK_EX or LOCK_UN, | LOCK_NB (fs/flock.c). */
 long file_flock(struct file *f, int op);
 /* The last reference to f is gone: its flock lock with it. */

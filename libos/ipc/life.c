@@ -200,6 +200,7 @@ static long ipc_fork(void)
         rec->ppid = rec->pid;
         rec->pid = (int32_t)pid;
         rec->gen = 0;
+        rec->flags &= ~(uint32_t)IPC_REC_EXECED;   /* ours, not the child's: it has not run execve */
         rec->start_ns = ipc.lower->time_monotonic_ns();
         ipc_fork_signals_begin();
         ipc_register(raw, len, true);

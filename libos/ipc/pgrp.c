@@ -44,6 +44,14 @@ long ipc_setpgid(int pid, int pgid)
     /* Only a child of ours, which the leader learnt of at its fork. */
     if (pid <= 0 || ipc_lookup(pid, raw) < 0 || rec->ppid != ipc.pid || rec->state != IPC_ALIVE)
         return -ESRCH;
+    /* Linux's order: another session, then an exec since the fork, then a
+     * session leader; what the record tells is not asked of the child. */
+    if (rec->sid != proc.sid)
+        return -EPERM;
+    if (rec->flags & IPC_REC_EXECED)
+        return -EACCES;
+    if (rec->sid == pid)
+        return -EPERM;
     if (pgid == 0)
         pgid = pid;
     if (pgid != pid && !ipc_group_exists(pgid, proc.sid))

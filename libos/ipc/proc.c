@@ -54,7 +54,8 @@ uint32_t ipc_self_rec(void *out)
     *r = (struct ipc_rec){
         .pid = ipc.pid, .ppid = proc.ppid, .pgid = proc.pgid, .sid = proc.sid,
         .uid = cred()->euid, .state = IPC_ALIVE, .gen = ipc_gen,
-        .start_ns = ipc_start_ns, .flags = stopped ? IPC_REC_STOPPED : 0,
+        .start_ns = ipc_start_ns,
+        .flags = (stopped ? IPC_REC_STOPPED : 0) | (ipc_execed ? IPC_REC_EXECED : 0),
     };
     strlcpy(r->comm, proc_comm(), sizeof(r->comm));
     uint8_t *p = (uint8_t *)(r + 1);

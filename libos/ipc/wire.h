@@ -50,7 +50,9 @@ enum { IPC_ALIVE = 1, IPC_ZOMBIE = 2 };   /* ipc_rec.state */
  * for itself before its parent's registration of it came, and is left out
  * of lists until then, so that a signal for its group reaches it either
  * from the leader or from its parent's fork (kill.c), never both. */
-enum { IPC_REC_STOPPED = 1, IPC_REC_UNTOLD = 2 };
+/* IPC_REC_EXECED: it ran execve since its fork, so that its parent's
+ * setpgid is refused without asking it (it may be blocked, not answering). */
+enum { IPC_REC_STOPPED = 1, IPC_REC_UNTOLD = 2, IPC_REC_EXECED = 4 };
 
 /* A process as the leader knows it; exe and cmdline (NUL-separated
  * arguments) follow, exe_len and cmdline_len bytes. */
@@ -64,7 +66,7 @@ struct ipc_rec {
     uint64_t start_ns;         /* monotonic clock at fork or start */
     char comm[16];             /* NUL-terminated */
     uint16_t exe_len, cmdline_len;
-    uint32_t flags;            /* IPC_REC_STOPPED (alive, and stopped by job control), IPC_REC_UNTOLD */
+    uint32_t flags;            /* IPC_REC_STOPPED (alive, and stopped by job control), IPC_REC_UNTOLD, IPC_REC_EXECED */
 };
 _Static_assert(sizeof(struct ipc_rec) == 64, "ipc_rec layout");
 #define IPC_EXE_MAX     256u

@@ -134,6 +134,16 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     }
     if ((r = copy_vector(uargv, &argv)) < 0 || (r = copy_vector(uenvp, &envp)) < 0)
         goto fail;
+    /* Linux (since 5.18) gives a program started with no argv an argv of {""},
+     * so that argv[0] is never the start of envp. */
+    if (!argv[0]) {
+        kfree(argv);
+        argv = kzalloc(2 * sizeof(char *));
+        if (!argv || !(argv[0] = kstrdup(""))) {
+            r = -ENOMEM;
+            goto fail;
+        }
+    }
     for (int depth = 0;; depth++) {
         if ((r = check_executable(path)) < 0)
             goto fail;

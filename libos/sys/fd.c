@@ -1,5 +1,6 @@
 /* Descriptor duplication and fcntl. */
 #include "fs/fs.h"
+#include "signal/signal.h"
 #include "syscall/handlers.h"
 #include <linux/fs.h>
 
@@ -18,7 +19,7 @@ long sys_dup3(int oldfd, int newfd, int flags)
         return -EINVAL;
     if (oldfd == newfd)
         return -EINVAL;
-    if (newfd < 0 || newfd >= MAX_FDS)
+    if (newfd < 0 || newfd >= fd_limit())
         return -EBADF;
     struct file *f = fd_file(oldfd);
     if (!f)
@@ -32,59 +33,6 @@ long sys_dup2(int oldfd, int newfd)
     if (oldfd == newfd)
         return fd_file(oldfd) ? newfd : -EBADF;
     return sys_dup3(oldfd, newfd, 0);
-}
-
-/* Record locks.  Locks only exclude other processes.  A host file is locked
- * on the host (file_ops.lock), where every picoprocess is a process of its
- * own, so they exclude each other exactly as Linux processes do.  A file no
- * other process can reach (in /dev) has
- * nobody to exclude: every lock is granted and F_GETLK finds nothing in the
- * way.  The checks Linux makes on the request are made either way. */
-static long record_lock(struct file *f, int cmd, struct flock *ufl)
-{
-    bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
-    bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
-    if (!user_range_ok(ufl, sizeof(*ufl), get))
-        return -EFAULT;
-    struct flock fl;
-    memcpy(&fl, ufl, sizeof(fl));
-    if (fl.l_whence != SEEK_SET && fl.l_whence != SEEK_CUR && fl.l_whence != SEEK_END)
-        return -EINVAL;
-    if (ofd && fl.l_pid != 0)
-        return -EINVAL;
-    if (f->ops->lock) {
-        int acc = f->flags & O_ACCMODE;
-        if (!get && ((fl.l_type == F_RDLCK && acc == O_WRONLY) || (fl.l_type == F_WRLCK && acc == O_RDONLY)))
-            return -EBADF;
-        if (fl.l_whence == SEEK_CUR) {
-            long at = file_tell(f);
-            if (at < 0)
-                return at;
-            fl.l_whence = SEEK_SET;
-            fl.l_start += at;
-        }
-        long r = f->ops->lock(f, cmd, &fl);
-        if (r == 0 && get)
-            memcpy(ufl, &fl, sizeof(fl));
-        return r;
-    }
-    if (get) {
-        if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK)
-            return -EINVAL;
-        ufl->l_type = F_UNLCK;
-        return 0;
-    }
-    int acc = f->flags & O_ACCMODE;
-    switch (fl.l_type) {
-    case F_RDLCK:
-        return acc == O_RDONLY || acc == O_RDWR ? 0 : -EBADF;
-    case F_WRLCK:
-        return acc == O_WRONLY || acc == O_RDWR ? 0 : -EBADF;
-    case F_UNLCK:
-        return 0;
-    default:
-        return -EINVAL;
-    }
 }
 
 /* Is st's file open for writing by a descriptor of this process? */
@@ -176,7 +124,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= MAX_FDS)
+        if (arg >= (unsigned long)fd_limit())
             return -EINVAL;
         file_get(f);
         return fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
@@ -199,7 +147,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-        return record_lock(f, cmd, (struct flock *)arg);
+        return file_record_lock(f, cmd, (struct flock *)arg);
     case F_GETPIPE_SZ:
         return pipe_capacity(f, false, 0);
     case F_SETPIPE_SZ:
@@ -216,6 +164,13 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
         return get_owner_ex(f, (struct f_owner_ex *)arg);
     case F_SETOWN_EX:
         return set_owner_ex(f, (const struct f_owner_ex *)arg);
+    case F_GETSIG:
+        return f->io_signal;
+    case F_SETSIG:
+        if (arg > SIGNAL_MAX)
+            return -EINVAL;
+        f->io_signal = (int)arg;
+        return 0;
     default:
         return -EINVAL;
     }

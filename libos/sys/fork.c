@@ -82,6 +82,7 @@ static long fork_process(uint64_t flags, uint64_t child_stack, int *ptid, int *c
     proc.ppid = proc.pid;
     proc.pid = (int)pal_state->pid;
     signal_fork_child();
+    prctl_fork_child();
     if (flags & CLONE_CHILD_SETTID)
         *ctid = proc.pid;
     if (flags & CLONE_SETTLS)

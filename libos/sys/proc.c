@@ -25,7 +25,7 @@ static struct {
     void *robust_list;          /* set_robust_list: walked at thread exit */
 } thread;
 
-/* Linux's default timer slack, which PR_SET_TIMERSLACK 0 brings back. */
+/* Linux's timer slack of the first process. */
 #define TIMER_SLACK_DEFAULT_NS 50000ul
 
 /* State Linux keeps per process that only prctl reads and writes. */
@@ -34,7 +34,14 @@ static struct {
     int dumpable;
     bool no_new_privs;
     unsigned long timer_slack_ns;   /* host timers do not use it: stored only */
-} pctl = { .dumpable = 1, .timer_slack_ns = TIMER_SLACK_DEFAULT_NS };
+    unsigned long timer_slack_default_ns;   /* what PR_SET_TIMERSLACK 0 brings back */
+} pctl = { .dumpable = 1, .timer_slack_ns = TIMER_SLACK_DEFAULT_NS, .timer_slack_default_ns = TIMER_SLACK_DEFAULT_NS };
+
+void prctl_fork_child(void)
+{
+    /* As Linux's fork: the child's default slack is its parent's current one. */
+    pctl.timer_slack_default_ns = pctl.timer_slack_ns;
+}
 
 static bool is_self(long pid)
 {
@@ -145,7 +152,7 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
             return -EINVAL;
         return pctl.no_new_privs;
     case PR_SET_TIMERSLACK:
-        pctl.timer_slack_ns = arg2 ? arg2 : TIMER_SLACK_DEFAULT_NS;
+        pctl.timer_slack_ns = arg2 ? arg2 : pctl.timer_slack_default_ns;
         return 0;
     case PR_GET_TIMERSLACK:
         return (long)pctl.timer_slack_ns;

@@ -189,31 +189,36 @@ long sys_tgkill(int tgid, int tid, int sig)
 }
 
 /* rt_sigqueueinfo and rt_tgsigqueueinfo: the program writes the siginfo,
- * but may claim to be the kernel or tkill only towards itself. */
-static long queue_info(bool self, int sig, const siginfo_t *uinfo)
+ * but may claim to be the kernel or tkill only towards itself.  As on Linux
+ * the claim and the signal number are checked before the target is looked
+ * for.  Another process (forward > 0) gets the signal by IPC, which carries
+ * no siginfo yet: it sees SI_USER from us, without the value. */
+static long queue_info(bool self, int forward, int sig, const siginfo_t *uinfo)
 {
     siginfo_t info;
     if (!user_range_ok(uinfo, sizeof info, false))
         return -EFAULT;
     memcpy(&info, uinfo, sizeof info);
-    if (!self)
-        return -ESRCH;
+    if (!self && (info.si_code >= 0 || info.si_code == SI_TKILL))
+        return -EPERM;
     if (!valid_signal(sig))
         return -EINVAL;
+    if (!self)
+        return forward > 0 ? ipc_kill(forward, sig) : -ESRCH;
     info.si_signo = sig;
     return send_to_self(sig, &info);
 }
 
 long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
 {
-    return queue_info(is_self(pid), sig, uinfo);
+    return queue_info(is_self(pid), pid, sig, uinfo);
 }
 
 long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const siginfo_t *uinfo)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    return queue_info(is_self(tgid) && is_self(tid), sig, uinfo);
+    return queue_info(is_self(tgid) && is_self(tid), 0, sig, uinfo);
 }
 
 long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)

@@ -544,7 +544,10 @@ int manifest_parse(const char *text, size_t len, const char *filename, struct pv
     cfg->brk_max_size = 256ull << 20;
     cfg->memory_size = GUEST_RAM_DEFAULT;
     cfg->shared_memory_size = SHARED_DEFAULT;
-    cfg->max_processes = 64;
+    /* Linux's default pid_max: the process table costs host memory only as
+     * processes fill it (proc/pidns.c), and a program that forks a few hundred
+     * children (test suites, servers) should not find a lower wall than on Linux. */
+    cfg->max_processes = 32768;
     cfg->init = true;
     cfg->log_level = LOG_ERROR;
     if (toml_parse(text, len, filename, &m.doc, err, errlen)) {

@@ -43,7 +43,7 @@ struct pv_config {
     uint64_t brk_max_size;       /* sys.brk.max_size, default 256M */
     uint64_t memory_size;        /* picovm.memory_size, default GUEST_RAM_DEFAULT */
     uint64_t shared_memory_size; /* picovm.shared_memory_size, default SHARED_DEFAULT */
-    uint64_t max_processes;      /* sys.max_processes, default 64 */
+    uint64_t max_processes;      /* sys.max_processes, default 32768 */
     int log_level;               /* loader.log_level: LOG_ERROR.. LOG_TRACE, default LOG_ERROR */
 };
 

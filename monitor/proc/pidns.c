@@ -15,6 +15,8 @@ struct pidns {
     int next_pid;
     int live;
     int max;
+    int top;                           /* who[] entries ever used: scans stop there, so the
+                                        * pages past it are never touched */
     struct { int host, app; } who[];   /* max entries, host 0: free */
 };
 
@@ -41,6 +43,10 @@ void pidns_enter(int app_pid)
         if (__atomic_compare_exchange_n(&ns->who[i].host, &free_slot, self, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_RELAXED)) {
             __atomic_store_n(&ns->who[i].app, app_pid, __ATOMIC_RELEASE);
+            int top = __atomic_load_n(&ns->top, __ATOMIC_RELAXED);
+            while (top < i + 1 &&
+                   !__atomic_compare_exchange_n(&ns->top, &top, i + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+                ;
             return;
         }
     }
@@ -48,7 +54,7 @@ void pidns_enter(int app_pid)
 
 int pidns_app_pid(int host_pid)
 {
-    for (int i = 0; ns && host_pid > 0 && i < ns->max; i++)
+    for (int i = 0; ns && host_pid > 0 && i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++)
         if (__atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE) == host_pid)
             return __atomic_load_n(&ns->who[i].app, __ATOMIC_ACQUIRE);
     return 0;
@@ -69,7 +75,7 @@ void pidns_release(void)
     if (!ns)
         return;
     int self = getpid();
-    for (int i = 0; i < ns->max; i++) {
+    for (int i = 0; i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++) {
         int mine = self;
         if (__atomic_compare_exchange_n(&ns->who[i].host, &mine, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
             break;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -45,5 +46,9 @@ int main(void)
     CHECK("setown-ex-efault", FAILS_WITH(fcntl(fd, F_SETOWN_EX, (void *)8), EFAULT));
     CHECK("setown-pgrp", fcntl(fd, F_SETOWN, -getpgrp()) == 0);
     CHECK("getown-pgrp", fcntl(fd, F_GETOWN) == -getpgrp());
+    CHECK("getsig-default", fcntl(fd, F_GETSIG) == 0);
+    CHECK("setsig", fcntl(fd, F_SETSIG, SIGUSR1) == 0 && fcntl(fd, F_GETSIG) == SIGUSR1);
+    CHECK("setsig-65-einval", FAILS_WITH(fcntl(fd, F_SETSIG, 65), EINVAL));
+    CHECK("setsig-0", fcntl(fd, F_SETSIG, 0) == 0 && fcntl(fd, F_GETSIG) == 0);
     return check_exit_status();
 }

@@ -3,12 +3,13 @@
 // runs with the sender's pid and SI_USER, or the default action kills it),
 // kill with signal 0, kill of pids that do not exist, bad signal numbers,
 // process groups (setpgid by the child and by the parent, getpgid, getsid,
-// kill of a group, setpgid's EPERM and EACCES), a signal that reaches
-// a child blocked reading a pipe, and one that reaches a child busy in its
-// own code.
+// kill of a group, setpgid's EPERM and EACCES, rt_sigqueueinfo's checks),
+// a signal that reaches a child blocked reading a pipe, and one that reaches
+// a child busy in its own code.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +203,35 @@ int main(int argc, char **argv)
     kill(p, SIGKILL);
     st = wait_status(p);
     CHECK("sleeper-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    close(fds[0]);
+
+    /* A child in a session of its own, blocked: setpgid on it is refused
+     * for the session, whatever it is doing; rt_sigqueueinfo checks the
+     * signal number and the claimed origin before the target. */
+    pipe(fds);
+    p = fork();
+    if (p == 0) {
+        close(fds[0]);
+        setsid();
+        write(fds[1], "r", 1);
+        pause();
+        _exit(0);
+    }
+    close(fds[1]);
+    CHECK("session-child-ready", get(fds[0]) == 'r');
+    CHECK("setpgid-other-session", FAILS_WITH(setpgid(p, getpgrp()), EPERM));
+    CHECK("setpgid-into-other-sessions-group", FAILS_WITH(setpgid(0, p), EPERM));
+    siginfo_t si = { .si_code = SI_QUEUE };
+    CHECK("sigqueueinfo-bad-signal", FAILS_WITH(syscall(SYS_rt_sigqueueinfo, p, -1, &si), EINVAL));
+    CHECK("sigqueueinfo-signal-65", FAILS_WITH(syscall(SYS_rt_sigqueueinfo, p, 65, &si), EINVAL));
+    CHECK("sigqueueinfo-no-target", FAILS_WITH(syscall(SYS_rt_sigqueueinfo, -1, SIGUSR1, &si), ESRCH));
+    si.si_code = SI_USER;
+    CHECK("sigqueueinfo-as-kill-eperm", FAILS_WITH(syscall(SYS_rt_sigqueueinfo, p, SIGUSR1, &si), EPERM));
+    si.si_code = SI_TKILL;
+    CHECK("sigqueueinfo-as-tkill-eperm", FAILS_WITH(syscall(SYS_rt_sigqueueinfo, p, SIGUSR1, &si), EPERM));
+    kill(p, SIGKILL);
+    st = wait_status(p);
+    CHECK("session-child-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     close(fds[0]);
 
     /* A child busy in its own code (no system calls) still takes signals:

@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -197,10 +198,31 @@ static void signals(void)
     CHECK("pending-discarded-by-ignore", 1);
 }
 
+/* A child's default timer slack (what PR_SET_TIMERSLACK 0 brings back) is
+ * its parent's current slack at the fork. */
+static void timer_slack(void)
+{
+    long mine = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+    CHECK("timerslack-set", prctl(PR_SET_TIMERSLACK, 70000, 0, 0, 0) == 0 &&
+                            prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == 70000);
+    pid_t p = fork();
+    if (p == 0) {
+        int inherited = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == 70000;
+        prctl(PR_SET_TIMERSLACK, 90000, 0, 0, 0);
+        prctl(PR_SET_TIMERSLACK, 0, 0, 0, 0);
+        _exit(inherited && prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == 70000 ? 0 : 1);
+    }
+    int st;
+    CHECK("timerslack-child-default-is-parents", waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    prctl(PR_SET_TIMERSLACK, 0, 0, 0, 0);
+    CHECK("timerslack-own-default-kept", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0) == mine);
+}
+
 int main(void)
 {
     ids_and_limits();
     prctls();
+    timer_slack();
     scheduling();
     clocks();
     signals();

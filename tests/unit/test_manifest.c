@@ -156,7 +156,7 @@ static void test_defaults_and_forms(void)
         check(name, !strcmp(c.entrypoint, "/hello") && !strcmp(c.start_dir, "/"), "entry/start_dir");
         check(name, !c.argv && !c.argc && !c.env && !c.nenv && !c.mounts && !c.nmounts, "empty lists");
         check(name, c.stack_size == 8 << 20 && c.brk_max_size == 256 << 20 && c.memory_size == 4ull << 30 &&
-                        c.shared_memory_size == 1ull << 30 && c.max_processes == 64 && c.log_level == LOG_ERROR,
+                        c.shared_memory_size == 1ull << 30 && c.max_processes == 32768 && c.log_level == LOG_ERROR,
               "defaults");
         check(name, !c.use_cmdline_argv && !c.use_host_env && !c.disable_aslr, "flags default off");
         free(cwd);

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/sys/cred.c libos/fs/dev.c libos/fs/proc.c libos/fs/proc_sys.c libos/fs/proc_cpuinfo.c libos/fs/mountinfo.c libos/fs/text.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c tests/unit/host_files_pal.c libos/sys/caps.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/sys/cred.c libos/fs/dev.c libos/fs/proc.c libos/fs/proc_sys.c libos/fs/proc_cpuinfo.c libos/fs/mountinfo.c libos/fs/text.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c tests/unit/host_files_pal.c libos/sys/caps.c libos/fs/reclock.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which tmpfs
  * resolves in the program's tree, not the host's), the mount tree, Linux's
@@ -27,6 +27,8 @@ long user_string_ok(const char *s, size_t max) { return !s ? -EFAULT : strnlen(s
 /* The console's waits and EPIPE (fs/stream.c): no signal is ever raised here. */
 long signal_raise(int sig) { (void)sig; abort(); }
 bool signal_pending(void) { return false; }
+/* No limit below the descriptor table's size (fs/fdtable.c asks for RLIMIT_NOFILE). */
+uint64_t rlimit_soft(unsigned int resource) { (void)resource; return UINT64_MAX; }
 
 /* No process maps anything here: no shared file mapping to read through, no maps file to show. */
 void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool write)
@@ -35,6 +37,7 @@ void filemap_after_io(struct file *f, void *buf, size_t n, uint64_t off, bool wr
 }
 bool filemap_active(void) { return false; }
 long mm_maps_text(char **text, size_t *len) { (void)text, (void)len; return -ENOMEM; }
+void mm_pagemap(uint64_t first_page, uint64_t *out, size_t n) { (void)first_page, memset(out, 0, n * sizeof *out); }
 uint64_t mm_free_bytes(void) { return 100 << 20; }
 const char *uname_release(void) { return "6.1.0"; }
 
