@@ -120,6 +120,15 @@ unsigned int fs_uid(void);
 unsigned int fs_gid(void);
 /* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner: 0 or -EACCES. */
 long fs_permission(const struct stat *st, int want);
+/* Owns the file, or is root (Linux's inode_owner_or_capable). */
+bool fs_owner(const struct stat *st);
+/* May the caller add a name to dir, or remove victim's (non-NULL) from it:
+ * write and search on dir, and the sticky bit's rule.  0, -EACCES or -EPERM. */
+long fs_may_change(const struct stat *dir, const struct stat *victim);
+/* The checks of an open(2) with flags of the existing file st: 0, -EACCES or -EPERM. */
+long fs_may_open(const struct stat *st, int flags);
+/* May the caller make the changes of a (chmod, chown, utimens) to st: 0, -EPERM or -EACCES. */
+long fs_may_setattr(const struct stat *st, const struct vfs_attr *a);
 uint64_t fs_hash(const char *s, size_t n);
 void fs_synth_stat(struct stat *st, unsigned int mode, uint64_t ino, uint64_t dev, uint64_t rdev);
 /* Appends one linux_dirent64 record at *used; false when it does not fit. */

@@ -187,14 +187,11 @@ static void drop_link(struct tnode *dir, struct tnode *n)
 /* May the caller add or remove names in dir (and remove victim from it)? */
 static long may_change(struct tnode *dir, struct tnode *victim)
 {
-    long r = node_perm(dir, W_OK | X_OK);
-    if (r < 0)
-        return r;
-    /* Sticky directories (/tmp): only the owners may remove a name. */
-    unsigned int uid = fs_uid();
-    if (victim && (dir->mode & S_ISVTX) && uid != 0 && uid != victim->uid && uid != dir->uid)
-        return -EPERM;
-    return 0;
+    struct stat d, v;
+    tmpfs_node_stat(dir, &d);
+    if (victim)
+        tmpfs_node_stat(victim, &v);
+    return fs_may_change(&d, victim ? &v : NULL);
 }
 
 static long create(struct mount *m, struct walk *w, unsigned int mode, struct tnode **out)
@@ -237,14 +234,12 @@ static long tmpfs_open(struct mount *m, const char *rel, int flags, int mode, st
         return -EISDIR;
     if (!S_ISDIR(n->mode) && (flags & O_DIRECTORY))
         return -ENOTDIR;
-    if (!(flags & O_PATH)) {
-        int want = (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK) |
-                   ((flags & O_TRUNC) ? W_OK : 0);
-        if ((r = node_perm(n, want)) < 0)
-            return r;
-        if ((flags & O_TRUNC) && S_ISREG(n->mode) && (r = tmpfs_truncate_node(n, 0)) < 0)
-            return r;
-    }
+    struct stat st;
+    tmpfs_node_stat(n, &st);
+    if ((r = fs_may_open(&st, flags)) < 0)
+        return r;
+    if (!(flags & O_PATH) && (flags & O_TRUNC) && S_ISREG(n->mode) && (r = tmpfs_truncate_node(n, 0)) < 0)
+        return r;
     return tmpfs_file_open(m, n, flags, out);
 }
 

@@ -210,19 +210,11 @@ static long tmpfs_fstat(struct file *f, struct stat *st)
 long tmpfs_node_setattr(struct tnode *n, const struct vfs_attr *a)
 {
     unsigned int uid = fs_uid();
-    bool owner = uid == 0 || uid == n->uid;
-    if ((a->valid & ATTR_MODE) && !owner)
-        return -EPERM;
-    if ((a->valid & ATTR_UID) && uid != 0 && a->uid != n->uid)
-        return -EPERM;
-    if ((a->valid & ATTR_GID) && uid != 0 && (!owner || (a->gid != n->gid && a->gid != fs_gid())))
-        return -EPERM;
-    if ((a->valid & (ATTR_ATIME | ATTR_MTIME)) && !owner) {
-        struct stat st;
-        tmpfs_node_stat(n, &st);
-        if (!(a->valid & ATTR_TOUCH) || fs_permission(&st, W_OK) < 0)
-            return (a->valid & ATTR_TOUCH) ? -EACCES : -EPERM;
-    }
+    struct stat st;
+    tmpfs_node_stat(n, &st);
+    long r = fs_may_setattr(&st, a);
+    if (r < 0)
+        return r;
     if (a->valid & ATTR_MODE) {
         unsigned int mode = a->mode & 07777;
         if (uid != 0 && n->gid != fs_gid())
