@@ -81,6 +81,40 @@ static long splice_link(struct lookup *lk, struct mount *m, const char *rel, con
     return 0;
 }
 
+/* The attributes of the directory abs, on whichever file system holds it. */
+static long dir_stat(const char *abs, struct stat *st)
+{
+    const char *rel;
+    struct mount *m = vfs_mount_of(abs, &rel);
+    long r = m ? m->fs->stat(m, rel, st, false) : -ENOENT;
+    if (r == -ENOENT && mountdir_covers(abs))
+        r = mountdir_stat(abs, st);
+    return r;
+}
+
+/* Linux's walk needs search permission on every directory it passes; root
+ * has it on all, so only others pay the stat of each.  A missing or
+ * non-directory component ends the check: the operation reports it. */
+static long search_parents(struct lookup *lk)
+{
+    if (fs_uid() == 0)
+        return 0;
+    char *p = lk->path;
+    for (char *slash = strchr(p, '/'); slash && slash[1]; slash = strchr(slash + 1, '/')) {
+        char *end = slash == p ? slash + 1 : slash;   /* "/" itself, then each directory */
+        char saved = *end;
+        *end = 0;
+        struct stat st;
+        long r = dir_stat(p, &st);
+        *end = saved;
+        if (r != 0 || !S_ISDIR(st.st_mode))
+            return 0;
+        if (fs_permission(&st, X_OK) < 0)
+            return -EACCES;
+    }
+    return 0;
+}
+
 /* Follows links in the directory components of lk->path. */
 static long resolve_parents(struct lookup *lk)
 {
@@ -111,7 +145,7 @@ static long resolve_parents(struct lookup *lk)
         i = (size_t)(slash + 1 - lk->path);
     }
     lk->m = vfs_mount_of(lk->path, &lk->rel);
-    return 0;
+    return search_parents(lk);
 }
 
 long lookup_path(int dirfd, const char *path, struct lookup *lk)
