@@ -129,6 +129,8 @@ long fs_may_change(const struct stat *dir, const struct stat *victim);
 long fs_may_open(const struct stat *st, int flags);
 /* May the caller make the changes of a (chmod, chown, utimens) to st: 0, -EPERM or -EACCES. */
 long fs_may_setattr(const struct stat *st, const struct vfs_attr *a);
+/* The mode a chmod to mode gives st: set-group-ID only for a member of its group, or root. */
+unsigned int fs_chmod_mode(const struct stat *st, unsigned int mode);
 uint64_t fs_hash(const char *s, size_t n);
 void fs_synth_stat(struct stat *st, unsigned int mode, uint64_t ino, uint64_t dev, uint64_t rdev);
 /* Appends one linux_dirent64 record at *used; false when it does not fit. */

@@ -197,9 +197,13 @@ static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
     struct stat st;
-    if (r == 0 && host_checks() && (r = host_stat(m, rel, &st, nofollow)) == 0)
+    struct vfs_attr checked = *a;
+    if (r == 0 && host_checks() && (r = host_stat(m, rel, &st, nofollow)) == 0) {
         r = fs_may_setattr(&st, a);
-    return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)a, nofollow);
+        if (a->valid & ATTR_MODE)
+            checked.mode = fs_chmod_mode(&st, a->mode);
+    }
+    return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)&checked, nofollow);
 }
 
 /* fchmod, fchown and futimens go by the path the file was opened by (the PAL

@@ -202,6 +202,12 @@ static long create(struct mount *m, struct walk *w, unsigned int mode, struct tn
     struct tnode *n = node_new(m, mode);
     if (!n)
         return -ENOMEM;
+    /* A set-group-ID directory gives new entries its group, and new subdirectories the bit. */
+    if (w->dir->mode & S_ISGID) {
+        n->gid = w->dir->gid;
+        if (S_ISDIR(mode))
+            n->mode |= S_ISGID;
+    }
     if ((r = entry_insert(w->dir, w->name, w->namelen, n)) < 0) {
         kfree(n);
         return r;

@@ -209,18 +209,13 @@ static long tmpfs_fstat(struct file *f, struct stat *st)
 /* chmod, chown and utimens with Linux's rules for who may do what. */
 long tmpfs_node_setattr(struct tnode *n, const struct vfs_attr *a)
 {
-    unsigned int uid = fs_uid();
     struct stat st;
     tmpfs_node_stat(n, &st);
     long r = fs_may_setattr(&st, a);
     if (r < 0)
         return r;
-    if (a->valid & ATTR_MODE) {
-        unsigned int mode = a->mode & 07777;
-        if (uid != 0 && n->gid != fs_gid())
-            mode &= ~(unsigned int)S_ISGID;
-        n->mode = (n->mode & S_IFMT) | mode;
-    }
+    if (a->valid & ATTR_MODE)
+        n->mode = (n->mode & S_IFMT) | fs_chmod_mode(&st, a->mode);
     if (a->valid & (ATTR_UID | ATTR_GID)) {
         if (a->valid & ATTR_UID)
             n->uid = a->uid;

@@ -80,6 +80,13 @@ long fs_may_setattr(const struct stat *st, const struct vfs_attr *a)
     return 0;
 }
 
+unsigned int fs_chmod_mode(const struct stat *st, unsigned int mode)
+{
+    if (fs_uid() != 0 && !cred_in_group(st->st_gid))
+        mode &= ~(unsigned int)S_ISGID;
+    return mode & 07777;
+}
+
 /* FNV-1a: stable inode numbers for synthetic files, from their names. */
 uint64_t fs_hash(const char *s, size_t n)
 {

@@ -420,6 +420,17 @@ static struct timespec attr_time(const struct hc_attr *at, unsigned int bit, uin
     return ns_to_timespec(ns);
 }
 
+/* Set-group-ID is kept on a directory, where it only gives new entries the
+ * directory's group (and new subdirectories the bit), no privilege: Linux
+ * programs (and LTP) rely on it.  Never on files (GUEST_MODE_MASK). */
+static mode_t guest_chmod_mode(int dirfd, const char *name, unsigned int mode)
+{
+    struct stat st;
+    if ((mode & S_ISGID) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+        return (mode_t)(mode & (GUEST_MODE_MASK | S_ISGID));
+    return (mode_t)(mode & GUEST_MODE_MASK);
+}
+
 /* Never follows name: setattr_target did that.  Whether the caller may make
  * the change is the host's to say (its errno comes back as is). */
 static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
@@ -433,7 +444,7 @@ static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
             return -errno;
     }
     /* On a symlink itself this is -EOPNOTSUPP, as lchmod is on Linux. */
-    if ((v & HC_ATTR_MODE) && fchmodat(dirfd, name, at->mode & GUEST_MODE_MASK, AT_SYMLINK_NOFOLLOW))
+    if ((v & HC_ATTR_MODE) && fchmodat(dirfd, name, guest_chmod_mode(dirfd, name, at->mode), AT_SYMLINK_NOFOLLOW))
         return -errno;
     if (v & HC_ATTR_TOUCH)
         return utimensat(dirfd, name, NULL, AT_SYMLINK_NOFOLLOW) ? -errno : 0;

@@ -16,6 +16,7 @@
 #include "scratch.h"
 
 #define NOBODY 65534
+#define GROUP 1234
 
 static char base[PATH_MAX];
 
@@ -61,6 +62,9 @@ static void setup(void)
     make_file("sticky/root", 0666);
     make_file("private", 0600);
     make_file("public", 0644);
+    make_dir("sgid", 0777);
+    if (chown(at("sgid"), -1, GROUP) != 0 || chmod(at("sgid"), 02777) != 0)
+        printf("FAIL setup: sgid (errno=%d)\n", errno);
     if (symlink("public", at("link")) != 0)
         printf("FAIL setup: symlink (errno=%d)\n", errno);
 }
@@ -81,6 +85,7 @@ static void as_nobody(void)
     CHECK("search-chdir", FAILS_WITH(chdir(at("closed")), EACCES));
     CHECK("search-readlink", FAILS_WITH(readlink(at("closed/f"), buf, sizeof buf), EACCES));
     CHECK("stat-dir-itself", stat(at("closed"), &st) == 0);
+    CHECK("sgid-dir-mode", stat(at("sgid"), &st) == 0 && (st.st_mode & 07777) == 02777);
 
     CHECK("open-private", FAILS_WITH(open(at("private"), O_RDONLY), EACCES));
     int fd = open(at("public"), O_RDONLY);
@@ -127,6 +132,13 @@ static void as_nobody(void)
     CHECK("mkdir-own", mkdir(at("mydir"), 0700) == 0 && owned_by("mydir", NOBODY, NOBODY));
     CHECK("mkdir-own-inside", mkdir(at("mydir/sub"), 0700) == 0);
     CHECK("symlink-own", symlink("mine", at("mylink")) == 0 && owned_by("mylink", NOBODY, NOBODY));
+    CHECK("sgid-creat", (fd = creat(at("sgid/f"), 0644)) >= 0 && owned_by("sgid/f", NOBODY, GROUP));
+    close(fd);
+    CHECK("sgid-mkdir", mkdir(at("sgid/d"), 0755) == 0 && owned_by("sgid/d", NOBODY, GROUP) &&
+                            stat(at("sgid/d"), &st) == 0 && (st.st_mode & 07777) == 02755);
+    CHECK("sgid-symlink", symlink("f", at("sgid/l")) == 0 && owned_by("sgid/l", NOBODY, GROUP));
+    CHECK("sgid-chmod-not-member", chmod(at("sgid/f"), 02644) == 0 && stat(at("sgid/f"), &st) == 0 &&
+                                       (st.st_mode & 07777) == 0644);
     CHECK("rename-own", rename(at("mine"), at("mine2")) == 0);
     CHECK("unlink-own", unlink(at("mine2")) == 0);
 }
