@@ -118,6 +118,10 @@ static inline long user_path_ok(const char *path)
 /* Helpers of the in-guest file systems (fs_util.c). */
 unsigned int fs_uid(void);
 unsigned int fs_gid(void);
+/* Must the library OS check permissions on host files itself?  Not for
+ * root, who passes every check, nor for the host user's own ids, which the
+ * host checks already as the monitor reaches the files: so neither pays. */
+bool fs_must_check(void);
 /* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner: 0 or -EACCES. */
 long fs_permission(const struct stat *st, int want);
 /* Owns the file, or is root (Linux's inode_owner_or_capable). */

@@ -5,7 +5,11 @@
  * keeping them inside the mount.  Every read and write is one PAL call, so
  * there is no cache to keep coherent.  The file position is the host
  * descriptor's: a forked child shares the descriptor, so parent and child
- * share the offset as Linux processes share an open file description. */
+ * share the offset as Linux processes share an open file description.
+ *
+ * Who may do what to a host file is the library OS's to say (fs_permission
+ * and friends, against the program's ids) whenever the monitor, reaching
+ * every file as the one host user, would let more through (fs_must_check). */
 #include "fs/fs.h"
 #include <linux/fs.h>
 
@@ -99,15 +103,6 @@ static long host_stat(struct mount *m, const char *rel, struct stat *st, bool no
     return r < 0 ? r : pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow);
 }
 
-/* Who may do what to host files is the library OS's to say (fs_permission
- * and friends, against the program's ids): the monitor reaches them all as
- * the one host user.  Root passes every check these make, so for root they
- * cost no PAL call. */
-static bool host_checks(void)
-{
-    return fs_uid() != 0;
-}
-
 /* The attributes of the directory holding rel. */
 static long parent_stat(struct mount *m, const char *rel, struct stat *st)
 {
@@ -145,8 +140,8 @@ static long may_open(struct mount *m, const char *rel, int flags, bool *made)
     long r = host_stat(m, rel, &st, flags & O_NOFOLLOW);
     *made = r == -ENOENT && (flags & O_CREAT);
     if (r < 0)
-        return *made && host_checks() ? may_change(m, rel, NULL) : 0;
-    if (!host_checks())
+        return *made && fs_must_check() ? may_change(m, rel, NULL) : 0;
+    if (!fs_must_check())
         return 0;
     if (S_ISLNK(st.st_mode) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
         (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY))
@@ -198,7 +193,7 @@ static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr
     long r = make_uri(m, rel, uri);
     struct stat st;
     struct vfs_attr checked = *a;
-    if (r == 0 && host_checks() && (r = host_stat(m, rel, &st, nofollow)) == 0) {
+    if (r == 0 && fs_must_check() && (r = host_stat(m, rel, &st, nofollow)) == 0) {
         r = fs_may_setattr(&st, a);
         if (a->valid & ATTR_MODE)
             checked.mode = fs_chmod_mode(&st, a->mode);
@@ -251,7 +246,7 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
     bool made = false;
-    if (r == 0 && (host_checks() || ((flags & O_CREAT) && foreign_ids())))
+    if (r == 0 && (fs_must_check() || ((flags & O_CREAT) && foreign_ids())))
         r = may_open(m, rel, flags, &made);
     if (r < 0)
         return r;
@@ -280,7 +275,7 @@ static long host_mkdir(struct mount *m, const char *rel, int mode)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    if (r == 0 && host_checks())
+    if (r == 0 && fs_must_check())
         r = may_create(m, rel);
     if (r == 0 && (r = pal->stream_mkdir(uri, mode)) == 0 && foreign_ids())
         own_new(m, rel);
@@ -292,7 +287,7 @@ static long host_unlink(struct mount *m, const char *rel, bool is_dir)
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
     struct stat st;
-    if (r == 0 && host_checks() && (r = host_stat(m, rel, &st, true)) == 0)
+    if (r == 0 && fs_must_check() && (r = host_stat(m, rel, &st, true)) == 0)
         r = may_change(m, rel, &st);
     return r < 0 ? r : pal->stream_delete(uri, is_dir);
 }
@@ -327,7 +322,7 @@ static long may_rename(struct mount *m, const char *old_rel, const char *new_rel
 
 static long host_rename(struct mount *m, const char *old_rel, const char *new_rel)
 {
-    long r = host_checks() ? may_rename(m, old_rel, new_rel) : 0;
+    long r = fs_must_check() ? may_rename(m, old_rel, new_rel) : 0;
     return r < 0 ? r : two_names(m, old_rel, new_rel, pal->stream_rename);
 }
 
@@ -342,7 +337,7 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    if (r == 0 && host_checks())
+    if (r == 0 && fs_must_check())
         r = may_create(m, rel);
     if (r == 0 && (r = pal->stream_symlink(target, uri)) == 0 && foreign_ids())
         own_new(m, rel);
@@ -351,7 +346,7 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
 
 static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
 {
-    long r = host_checks() ? may_create(m, new_rel) : 0;
+    long r = fs_must_check() ? may_create(m, new_rel) : 0;
     return r < 0 ? r : two_names(m, old_rel, new_rel, pal->stream_link);
 }
 

@@ -14,6 +14,12 @@ unsigned int fs_gid(void)
     return cred()->fsgid;
 }
 
+bool fs_must_check(void)
+{
+    unsigned int uid = fs_uid();
+    return uid != 0 && (uid != pal_state->host_uid || fs_gid() != pal_state->host_gid);
+}
+
 long fs_permission(const struct stat *st, int want)
 {
     unsigned int mode = st->st_mode;
