@@ -109,11 +109,6 @@ static inline long user_path_ok(const char *path)
 /* Linux caps one read or write at this many bytes. */
 #define MAX_RW_COUNT 0x7ffff000ul
 
-/* access(2) modes. */
-#define F_OK 0
-#define X_OK 1
-#define W_OK 2
-#define R_OK 4
 
 /* Helpers of the in-guest file systems (fs_util.c). */
 unsigned int fs_uid(void);
@@ -122,8 +117,6 @@ unsigned int fs_gid(void);
  * root, who passes every check, nor for the host user's own ids, which the
  * host checks already as the monitor reaches the files: so neither pays. */
 bool fs_must_check(void);
-/* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner: 0 or -EACCES. */
-long fs_permission(const struct stat *st, int want);
 /* Owns the file, or is root (Linux's inode_owner_or_capable). */
 bool fs_owner(const struct stat *st);
 /* May the caller add a name to dir, or remove victim's (non-NULL) from it:

@@ -2,9 +2,10 @@
  * nobody and meets Linux's rules on a host mount (T_RW) and a tmpfs
  * (T_TMPFS): search on every directory of a path, write and search on the
  * directory for a new or removed name, the sticky bit, the access an open
- * asks for, O_NOATIME for the owner only, chmod and chown by the owner only,
- * the new file's owner, and access(2) with the real ids.  Run as root
- * (natively and under picovm alike); as another user it checks nothing. */
+ * asks for, execve's, O_NOATIME for the owner only, chmod and chown by the
+ * owner only, the new file's owner and set-group-ID directories, and
+ * access(2) with the real ids.  Run as root (natively and under picovm
+ * alike); as another user it checks nothing. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ static void setup(void)
     make_file("sticky/root", 0666);
     make_file("private", 0600);
     make_file("public", 0644);
+    make_file("owner-exec", 0744);
     make_dir("sgid", 0777);
     if (chown(at("sgid"), -1, GROUP) != 0 || chmod(at("sgid"), 02777) != 0)
         printf("FAIL setup: sgid (errno=%d)\n", errno);
@@ -98,6 +100,7 @@ static void as_nobody(void)
     CHECK("opendir-closed", FAILS_WITH(open(at("closed"), O_RDONLY | O_DIRECTORY), EACCES));
     CHECK("access-public-w", FAILS_WITH(access(at("public"), W_OK), EACCES));
     CHECK("access-public-r", access(at("public"), R_OK) == 0);
+    CHECK("exec-owner-only", FAILS_WITH(execl(at("owner-exec"), "owner-exec", (char *)NULL), EACCES));
 
     CHECK("ro-creat", FAILS_WITH(creat(at("ro/new"), 0644), EACCES));
     CHECK("ro-mkdir", FAILS_WITH(mkdir(at("ro/new"), 0755), EACCES));
