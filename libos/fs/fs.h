@@ -45,6 +45,7 @@ struct lookup {
     bool must_dir;            /* trailing '/', "." or "..": must be a directory */
     bool synthetic;           /* answered by a mount-point parent directory (mountdir.c) */
     int links;                /* links followed so far, for ELOOP */
+    size_t walk_from;         /* the walk starts at path's first this many bytes (its cwd or dirfd) */
     char path[PATH_MAX_LEN];  /* absolute and normalised */
 };
 

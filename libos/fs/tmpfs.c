@@ -74,9 +74,6 @@ static long walk(struct mount *m, const char *rel, struct walk *w)
         size_t len = end ? (size_t)(end - rel) : strlen(rel);
         if (!S_ISDIR(cur->mode))
             return S_ISLNK(cur->mode) ? -ELOOP : -ENOTDIR;
-        long r = node_perm(cur, X_OK);
-        if (r < 0)
-            return r;
         struct tdirent *d = dir_find(cur, rel, len);
         if (!end) {
             *w = (struct walk){ .dir = cur, .node = d ? d->node : NULL, .ent = d, .name = rel, .namelen = len };

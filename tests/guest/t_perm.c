@@ -56,6 +56,7 @@ static void setup(void)
     }
     make_dir("closed", 0700);
     make_file("closed/f", 0666);
+    make_dir("closed/open", 0777);
     make_dir("ro", 0755);
     make_file("ro/f", 0666);
     make_dir("ro/sub", 0777);
@@ -154,11 +155,24 @@ static void real_nobody(void)
     CHECK("open-effective", open(at("private"), O_RDONLY) >= 0);
 }
 
+/* A walk starts at the cwd or dirfd: the directories above them are not searched. */
+static void below_closed(void)
+{
+    int fd;
+    CHECK("cwd-below-closed-creat", (fd = creat("made", 0644)) >= 0);
+    close(fd);
+    CHECK("cwd-below-closed-stat", access("made", F_OK) == 0);
+    CHECK("cwd-below-closed-dotdot", FAILS_WITH(access("../f", F_OK), EACCES));
+    CHECK("cwd-below-closed-absolute", FAILS_WITH(access(at("closed/open/made"), F_OK), EACCES));
+}
+
 static void in_child(void (*checks)(void), uid_t ruid, uid_t euid)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+        if (checks == below_closed && chdir(at("closed/open")) != 0)
+            printf("FAIL setup: chdir (errno=%d)\n", errno);
         if (setgid(NOBODY) != 0 || setreuid(ruid, euid) != 0) {
             printf("FAIL setup: dropping to nobody (errno=%d)\n", errno);
             _exit(1);
@@ -178,6 +192,7 @@ static void on(const char *var, const char *prefix)
     setup();
     in_child(as_nobody, NOBODY, NOBODY);
     in_child(real_nobody, NOBODY, 0);
+    in_child(below_closed, NOBODY, NOBODY);
     remove_tree(base);
 }
 
