@@ -21,6 +21,9 @@
 #define S_IFBLK  0060000
 #define S_IFIFO  0010000
 #define S_IFSOCK 0140000
+#define S_ISUID  0004000
+#define S_ISGID  0002000
+#define S_ISVTX  0001000
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
@@ -41,6 +44,7 @@ struct lookup {
     bool must_dir;            /* trailing '/', "." or "..": must be a directory */
     bool synthetic;           /* answered by a mount-point parent directory (mountdir.c) */
     int links;                /* links followed so far, for ELOOP */
+    size_t walk_from;         /* the walk starts at path's first this many bytes (its cwd or dirfd) */
     char path[PATH_MAX_LEN];  /* absolute and normalised */
 };
 
@@ -121,17 +125,25 @@ static inline long user_path_ok(const char *path)
 /* Linux caps one read or write at this many bytes. */
 #define MAX_RW_COUNT 0x7ffff000ul
 
-/* access(2) modes. */
-#define F_OK 0
-#define X_OK 1
-#define W_OK 2
-#define R_OK 4
 
 /* Helpers of the in-guest file systems (fs_util.c). */
 unsigned int fs_uid(void);
 unsigned int fs_gid(void);
-/* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner: 0 or -EACCES. */
-long fs_permission(const struct stat *st, int want);
+/* Must the library OS check permissions on host files itself?  Not for
+ * root, who passes every check, nor for the host user's own ids, which the
+ * host checks already as the monitor reaches the files: so neither pays. */
+bool fs_must_check(void);
+/* Owns the file, or is root (Linux's inode_owner_or_capable). */
+bool fs_owner(const struct stat *st);
+/* May the caller add a name to dir, or remove victim's (non-NULL) from it:
+ * write and search on dir, and the sticky bit's rule.  0, -EACCES or -EPERM. */
+long fs_may_change(const struct stat *dir, const struct stat *victim);
+/* The checks of an open(2) with flags of the existing file st: 0, -EACCES or -EPERM. */
+long fs_may_open(const struct stat *st, int flags);
+/* May the caller make the changes of a (chmod, chown, utimens) to st: 0, -EPERM or -EACCES. */
+long fs_may_setattr(const struct stat *st, const struct vfs_attr *a);
+/* The mode a chmod to mode gives st: set-group-ID only for a member of its group, or root. */
+unsigned int fs_chmod_mode(const struct stat *st, unsigned int mode);
 uint64_t fs_hash(const char *s, size_t n);
 void fs_synth_stat(struct stat *st, unsigned int mode, uint64_t ino, uint64_t dev, uint64_t rdev);
 /* Appends one linux_dirent64 record at *used; false when it does not fit. */

@@ -6,7 +6,11 @@
  * keeping them inside the mount.  Every read and write is one PAL call, so
  * there is no cache to keep coherent.  The file position is the host
  * descriptor's: a forked child shares the descriptor, so parent and child
- * share the offset as Linux processes share an open file description. */
+ * share the offset as Linux processes share an open file description.
+ *
+ * Who may do what to a host file is the library OS's to say (fs_permission
+ * and friends, against the program's ids) whenever the monitor, reaching
+ * every file as the one host user, would let more through (fs_must_check). */
 #include "fs/fs.h"
 #include "signal/signal.h"
 #include <linux/fs.h>
@@ -109,6 +113,87 @@ static long host_fsync(struct file *f)
     return pal->stream_flush(host_handle(f));
 }
 
+static long host_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    if (r < 0)
+        return r;
+    r = own_dev(m, pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow || m->tmpfs), st);
+    return r == 0 && m->tmpfs && !nofollow && S_ISLNK(st->st_mode) ? VFS_FOLLOW : r;
+}
+
+/* The attributes of the directory holding rel. */
+static long parent_stat(struct mount *m, const char *rel, struct stat *st)
+{
+    char uri[PAL_MAX_URI];
+    long r = make_uri(m, rel, uri);
+    if (r < 0)
+        return r;
+    const char *slash = strrchr(rel, '/');
+    uri[strlen(m->host_uri) + (slash ? 1 + (size_t)(slash - rel) : 0)] = 0;
+    return pal->stream_attr_uri(uri, (struct pal_stat *)st, false);
+}
+
+/* May the name rel be removed (victim: its attributes) or added (victim NULL)? */
+static long may_change(struct mount *m, const char *rel, const struct stat *victim)
+{
+    struct stat dir;
+    long r = parent_stat(m, rel, &dir);
+    return r < 0 ? r : fs_may_change(&dir, victim);
+}
+
+/* A name about to be made: a taken one is the host's to refuse (EEXIST comes
+ * before the directory's permission on Linux). */
+static long may_create(struct mount *m, const char *rel)
+{
+    struct stat st;
+    return host_stat(m, rel, &st, true) == 0 ? 0 : may_change(m, rel, NULL);
+}
+
+/* open(2) of an existing file needs the access its flags ask for; a new one
+ * (*made set), write and search on its directory.  Other failures are the
+ * host's to report. */
+static long may_open(struct mount *m, const char *rel, int flags, bool *made)
+{
+    struct stat st;
+    long r = host_stat(m, rel, &st, flags & O_NOFOLLOW);
+    *made = r == -ENOENT && (flags & O_CREAT);
+    if (r < 0)
+        return *made && fs_must_check() ? may_change(m, rel, NULL) : 0;
+    if (!fs_must_check())
+        return 0;
+    if (S_ISLNK(st.st_mode) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
+        (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY))
+        return 0;
+    return fs_may_open(&st, flags);
+}
+
+/* New files are the host user's unless the program's fs ids differ. */
+static bool foreign_ids(void)
+{
+    return fs_uid() != pal_state->host_uid || fs_gid() != pal_state->host_gid;
+}
+
+/* A name made with other fs ids than the host user's gets them, as Linux
+ * gives a new file its creator's (but the group of a set-group-ID
+ * directory, which the host gives already).  Where the host refuses (a
+ * monitor run by an unprivileged user cannot chown) the file stays the host
+ * user's, as before. */
+static void own_new(struct mount *m, const char *rel)
+{
+    struct stat dir;
+    char uri[PAL_MAX_URI];
+    if (parent_stat(m, rel, &dir) < 0 || make_uri(m, rel, uri) < 0)
+        return;
+    struct pal_attr a = { .valid = PAL_ATTR_UID, .uid = fs_uid() };
+    if (!(dir.st_mode & S_ISGID)) {
+        a.valid |= PAL_ATTR_GID;
+        a.gid = fs_gid();
+    }
+    pal->stream_set_attr(uri, &a, true);
+}
+
 /* struct vfs_attr is the PAL's struct pal_attr, so attribute changes pass through as is. */
 _Static_assert(sizeof(struct vfs_attr) == sizeof(struct pal_attr), "pal_attr size");
 _Static_assert(offsetof(struct vfs_attr, mode) == offsetof(struct pal_attr, mode), "pal_attr mode");
@@ -121,16 +206,6 @@ _Static_assert((int)ATTR_MODE == PAL_ATTR_MODE && (int)ATTR_UID == PAL_ATTR_UID 
                (int)ATTR_MTIME == PAL_ATTR_MTIME && (int)ATTR_TOUCH == PAL_ATTR_TOUCH,
                "ATTR_* are PAL_ATTR_*");
 
-static long host_stat(struct mount *m, const char *rel, struct stat *st, bool nofollow)
-{
-    char uri[PAL_MAX_URI];
-    long r = make_uri(m, rel, uri);
-    if (r < 0)
-        return r;
-    r = own_dev(m, pal->stream_attr_uri(uri, (struct pal_stat *)st, nofollow || m->tmpfs), st);
-    return r == 0 && m->tmpfs && !nofollow && S_ISLNK(st->st_mode) ? VFS_FOLLOW : r;
-}
-
 /* A tmpfs's final link is the VFS's to follow (mount_follows_links), so the
  * host opens without following it: its ELOOP, or ENOTDIR for O_DIRECTORY,
  * means a link to follow unless the program said O_NOFOLLOW. */
@@ -140,23 +215,6 @@ static long tmpfs_link_answer(struct mount *m, const char *rel, int flags, long 
     if (!m->tmpfs || (flags & O_NOFOLLOW) || (r != -ELOOP && r != -ENOTDIR))
         return r;
     return host_stat(m, rel, &st, true) == 0 && S_ISLNK(st.st_mode) ? VFS_FOLLOW : r;
-}
-
-/* The host checks access to a tmpfs's files as the user picovm runs as.  A
- * program that changed its ids (setuid, setfsuid) has an open checked by its
- * own ids, as Linux's tmpfs does, and as a root monitor would not: a file of
- * root's stays closed to it after it dropped its privileges.  Creating and
- * removing names stay the host's to check. */
-static long tmpfs_may_open(struct mount *m, const char *rel, int flags)
-{
-    if (!m->tmpfs || (fs_uid() == pal_state->host_uid && fs_gid() == pal_state->host_gid))
-        return 0;
-    struct stat st;
-    if (host_stat(m, rel, &st, true) != 0 || S_ISLNK(st.st_mode) || (flags & O_PATH))
-        return 0;   /* missing, or a link: the open (or the VFS) answers for it */
-    int acc = flags & O_ACCMODE;
-    return fs_permission(&st, (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK) |
-                                  ((flags & O_TRUNC) ? W_OK : 0));
 }
 
 /* The host follows a chroot mount's final link itself, beneath the mount,
@@ -171,7 +229,14 @@ static long host_setattr(struct mount *m, const char *rel, const struct vfs_attr
             return r;
         nofollow = true;
     }
-    return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)a, nofollow);
+    struct stat st;
+    struct vfs_attr checked = *a;
+    if (r == 0 && fs_must_check() && (r = host_stat(m, rel, &st, nofollow)) == 0) {
+        r = fs_may_setattr(&st, a);
+        if (a->valid & ATTR_MODE)
+            checked.mode = fs_chmod_mode(&st, a->mode);
+    }
+    return r < 0 ? r : pal->stream_set_attr(uri, (const struct pal_attr *)&checked, nofollow);
 }
 
 /* fchmod, fchown and futimens go by the path the file was opened by (the PAL
@@ -239,8 +304,9 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    if (r == 0)
-        r = tmpfs_may_open(m, rel, flags);
+    bool made = false;
+    if (r == 0 && (fs_must_check() || ((flags & O_CREAT) && foreign_ids())))
+        r = may_open(m, rel, flags, &made);
     if (r < 0)
         return r;
     long h = open_stream(uri, (flags & ~(O_CLOEXEC | O_APPEND)) | (m->tmpfs ? O_NOFOLLOW : 0) |
@@ -259,6 +325,8 @@ static long host_open(struct mount *m, const char *rel, int flags, int mode, str
         pal->stream_close(h);
         return -ENOMEM;
     }
+    if (made && foreign_ids())
+        own_new(m, rel);
     return 0;
 }
 
@@ -266,13 +334,20 @@ static long host_mkdir(struct mount *m, const char *rel, int mode)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    return r < 0 ? r : pal->stream_mkdir(uri, mode);
+    if (r == 0 && fs_must_check())
+        r = may_create(m, rel);
+    if (r == 0 && (r = pal->stream_mkdir(uri, mode)) == 0 && foreign_ids())
+        own_new(m, rel);
+    return r;
 }
 
 static long host_unlink(struct mount *m, const char *rel, bool is_dir)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
+    struct stat st;
+    if (r == 0 && fs_must_check() && (r = host_stat(m, rel, &st, true)) == 0)
+        r = may_change(m, rel, &st);
     return r < 0 ? r : pal->stream_delete(uri, is_dir);
 }
 
@@ -287,9 +362,27 @@ static long two_names(struct mount *m, const char *old_rel, const char *new_rel,
     return r < 0 ? r : call(uri, new_uri);
 }
 
+/* Both directories must let the names change; a directory moving to
+ * another parent also needs write on itself (its ".." changes). */
+static long may_rename(struct mount *m, const char *old_rel, const char *new_rel)
+{
+    struct stat o, n;
+    long r = host_stat(m, old_rel, &o, true);
+    if (r == 0)
+        r = may_change(m, old_rel, &o);
+    if (r == 0)
+        r = may_change(m, new_rel, host_stat(m, new_rel, &n, true) == 0 ? &n : NULL);
+    const char *os = strrchr(old_rel, '/'), *ns = strrchr(new_rel, '/');
+    size_t ol = os ? (size_t)(os - old_rel) : 0, nl = ns ? (size_t)(ns - new_rel) : 0;
+    if (r == 0 && S_ISDIR(o.st_mode) && (ol != nl || memcmp(old_rel, new_rel, ol)))
+        r = fs_permission(&o, W_OK);
+    return r;
+}
+
 static long host_rename(struct mount *m, const char *old_rel, const char *new_rel)
 {
-    return two_names(m, old_rel, new_rel, pal->stream_rename);
+    long r = fs_must_check() ? may_rename(m, old_rel, new_rel) : 0;
+    return r < 0 ? r : two_names(m, old_rel, new_rel, pal->stream_rename);
 }
 
 static long host_readlink(struct mount *m, const char *rel, char *buf, size_t len)
@@ -303,19 +396,28 @@ static long host_symlink(struct mount *m, const char *rel, const char *target)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    return r < 0 ? r : pal->stream_symlink(target, uri);
+    if (r == 0 && fs_must_check())
+        r = may_create(m, rel);
+    if (r == 0 && (r = pal->stream_symlink(target, uri)) == 0 && foreign_ids())
+        own_new(m, rel);
+    return r;
 }
 
 static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
 {
-    return two_names(m, old_rel, new_rel, pal->stream_link);
+    long r = fs_must_check() ? may_create(m, new_rel) : 0;
+    return r < 0 ? r : two_names(m, old_rel, new_rel, pal->stream_link);
 }
 
 static long host_mkfifo(struct mount *m, const char *rel, int mode)
 {
     char uri[PAL_MAX_URI];
     long r = make_uri(m, rel, uri);
-    return r < 0 ? r : pal->stream_mkfifo(uri, mode);
+    if (r == 0 && fs_must_check())
+        r = may_create(m, rel);
+    if (r == 0 && (r = pal->stream_mkfifo(uri, mode)) == 0 && foreign_ids())
+        own_new(m, rel);
+    return r;
 }
 
 const struct fs_type fs_host = {

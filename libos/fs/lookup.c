@@ -56,6 +56,7 @@ static long splice_link(struct lookup *lk, struct mount *m, const char *rel, con
 {
     if (++lk->links > MAX_LINKS)
         return -ELOOP;
+    lk->walk_from = 0;   /* the link's target is searched from "/", more than Linux at worst */
     char t[PATH_MAX_LEN];
     long n = m->fs->readlink(m, rel, t, PATH_MAX_LEN - 1);
     if (n < 0)
@@ -78,6 +79,48 @@ static long splice_link(struct lookup *lk, struct mount *m, const char *rel, con
     if (r < 0)
         return r;
     lk->must_dir = dir_only || (!restlen && lk->must_dir);
+    return 0;
+}
+
+/* May the caller search the directory abs?  0 yes (or the host checks
+ * these ids itself: fs_must_check), -EACCES no, 1 when abs is missing or no
+ * directory (the walk ends there). */
+static long may_search(const char *abs)
+{
+    const char *rel;
+    struct mount *m = vfs_mount_of(abs, &rel);
+    if (m && m->host_uri && !fs_must_check())
+        return 0;
+    struct stat st;
+    long r = m ? m->fs->stat(m, rel, &st, false) : -ENOENT;
+    if (r == -ENOENT && mountdir_covers(abs))
+        r = mountdir_stat(abs, &st);
+    if (r != 0 || !S_ISDIR(st.st_mode))
+        return 1;
+    return fs_permission(&st, X_OK);
+}
+
+/* Linux's walk needs search permission on every directory it passes, from
+ * where it starts (a relative path's cwd or dirfd, not their parents), on
+ * every file system.  Root has it everywhere, and on host directories the
+ * host checks its own user (fs_must_check), so neither pays a PAL call.  A
+ * missing or non-directory component ends the check: the operation reports it. */
+static long search_parents(struct lookup *lk)
+{
+    if (fs_uid() == 0)
+        return 0;
+    char *p = lk->path;
+    for (char *slash = strchr(p, '/'); slash && slash[1]; slash = strchr(slash + 1, '/')) {
+        char *end = slash == p ? slash + 1 : slash;   /* "/" itself, then each directory */
+        if ((size_t)(end - p) < lk->walk_from)
+            continue;
+        char saved = *end;
+        *end = 0;
+        long r = may_search(p);
+        *end = saved;
+        if (r != 0)
+            return r < 0 ? r : 0;
+    }
     return 0;
 }
 
@@ -116,7 +159,17 @@ static long resolve(struct lookup *lk, bool every)
         i = (size_t)(slash + 1 - lk->path);
     }
     lk->m = vfs_mount_of(lk->path, &lk->rel);
-    return 0;
+    return search_parents(lk);
+}
+
+/* How much of path is the base a relative path started from: all of base
+ * when path is still beneath it (no ".." left it), else nothing. */
+static size_t walk_start(const char *path, const char *base)
+{
+    size_t n = strlen(base);
+    if (n == 1)
+        return 1;
+    return !strncmp(path, base, n) && (path[n] == '/' || !path[n]) ? n : 0;
 }
 
 long lookup_path(int dirfd, const char *path, struct lookup *lk)
@@ -128,7 +181,10 @@ long lookup_path(int dirfd, const char *path, struct lookup *lk)
     lk->links = 0;
     lk->synthetic = false;
     r = path_normalize(base, path, lk->path, PATH_MAX_LEN, &lk->must_dir);
-    return r < 0 ? r : resolve(lk, false);
+    if (r < 0)
+        return r;
+    lk->walk_from = base ? walk_start(lk->path, base) : 0;
+    return resolve(lk, false);
 }
 
 long lookup_follow(struct lookup *lk)

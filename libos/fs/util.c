@@ -14,6 +14,12 @@ unsigned int fs_gid(void)
     return cred()->fsgid;
 }
 
+bool fs_must_check(void)
+{
+    unsigned int uid = fs_uid();
+    return uid != 0 && (uid != pal_state->host_uid || fs_gid() != pal_state->host_gid);
+}
+
 long fs_permission(const struct stat *st, int want)
 {
     unsigned int mode = st->st_mode;
@@ -32,6 +38,59 @@ long fs_permission(const struct stat *st, int want)
     else
         bits = mode & 7;
     return (want & ~bits) ? -EACCES : 0;
+}
+
+bool fs_owner(const struct stat *st)
+{
+    return fs_uid() == 0 || fs_uid() == st->st_uid;
+}
+
+long fs_may_change(const struct stat *dir, const struct stat *victim)
+{
+    long r = fs_permission(dir, W_OK | X_OK);
+    if (r < 0)
+        return r;
+    /* Sticky directories (/tmp): only the owners of the name or the directory may remove it. */
+    if (victim && (dir->st_mode & S_ISVTX) && !fs_owner(victim) && fs_uid() != dir->st_uid)
+        return -EPERM;
+    return 0;
+}
+
+long fs_may_open(const struct stat *st, int flags)
+{
+    if (flags & O_PATH)
+        return 0;
+    int acc = flags & O_ACCMODE;
+    int want = (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK) | ((flags & O_TRUNC) ? W_OK : 0);
+    long r = fs_permission(st, want);
+    /* Not touching the access time is the owner's choice only (Linux's may_open). */
+    if (r == 0 && (flags & O_NOATIME) && !fs_owner(st))
+        r = -EPERM;
+    return r;
+}
+
+long fs_may_setattr(const struct stat *st, const struct vfs_attr *a)
+{
+    bool owner = fs_owner(st), root = fs_uid() == 0;
+    if ((a->valid & ATTR_MODE) && !owner)
+        return -EPERM;
+    if ((a->valid & ATTR_UID) && !root && a->uid != st->st_uid)
+        return -EPERM;
+    if ((a->valid & ATTR_GID) && !root && (!owner || (a->gid != st->st_gid && !cred_in_group(a->gid))))
+        return -EPERM;
+    /* Times: the owner's to set; "now" also anyone's who may write. */
+    if ((a->valid & (ATTR_ATIME | ATTR_MTIME)) && !owner) {
+        if (!(a->valid & ATTR_TOUCH) || fs_permission(st, W_OK) < 0)
+            return (a->valid & ATTR_TOUCH) ? -EACCES : -EPERM;
+    }
+    return 0;
+}
+
+unsigned int fs_chmod_mode(const struct stat *st, unsigned int mode)
+{
+    if (fs_uid() != 0 && !cred_in_group(st->st_gid))
+        mode &= ~(unsigned int)S_ISGID;
+    return mode & 07777;
 }
 
 /* FNV-1a: stable inode numbers for synthetic files, from their names. */

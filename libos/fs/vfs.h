@@ -28,6 +28,15 @@ long vfs_mkfifo(int dirfd, const char *path, int mode);
 /* A hard link newpath to oldpath; follow: oldpath's final link is followed (AT_SYMLINK_FOLLOW). */
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow);
 long vfs_setattr(int dirfd, const char *path, const struct vfs_attr *a, bool nofollow);
+/* access(2) modes. */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* access(2)-style check of R_OK|W_OK|X_OK against a file's mode and owner,
+ * for the program's file-system ids: 0 or -EACCES (fs/util.c). */
+long fs_permission(const struct stat *st, int want);
 /* access(2) mode R_OK|W_OK|X_OK (0: existence); AT_EACCESS and AT_SYMLINK_NOFOLLOW flags. */
 long vfs_access(int dirfd, const char *path, int mode, int flags);
 /* Makes path the working directory (it must be a searchable directory). */

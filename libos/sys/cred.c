@@ -44,6 +44,21 @@ bool cred_in_group(unsigned int gid)
     return false;
 }
 
+void cred_fs_real(struct cred *saved)
+{
+    struct cred *c = cur();
+    *saved = *c;
+    c->fsuid = c->ruid;
+    c->fsgid = c->rgid;
+}
+
+void cred_fs_restore(const struct cred *saved)
+{
+    struct cred *c = cur();
+    c->fsuid = saved->fsuid;
+    c->fsgid = saved->fsgid;
+}
+
 static bool one_of(unsigned int id, unsigned int a, unsigned int b, unsigned int c)
 {
     return id == a || id == b || id == c;

@@ -13,6 +13,11 @@ struct cred {
 const struct cred *cred(void);
 /* Whether gid is the file-system gid or a supplementary group, for permission checks. */
 bool cred_in_group(unsigned int gid);
+/* access(2) checks with the real ids, as Linux does by overriding the
+ * credentials for the call: cred_fs_real saves the fs ids into *saved and
+ * puts the real ones in their place; cred_fs_restore puts them back. */
+void cred_fs_real(struct cred *saved);
+void cred_fs_restore(const struct cred *saved);
 
 /* Capabilities (caps.c): whether the effective set holds cap (CAP_*); the
  * user ids changed from old, or a new program runs, and they follow as on

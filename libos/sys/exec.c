@@ -116,9 +116,7 @@ static long check_executable(const char *path)
     long r = vfs_stat(AT_FDCWD, path, &st, false);
     if (r < 0)
         return r;
-    if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-        return -EACCES;
-    return 0;
+    return S_ISREG(st.st_mode) ? fs_permission(&st, X_OK) : -EACCES;
 }
 
 long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])

@@ -1,5 +1,6 @@
 /* stat in its forms, statx (built from the same struct stat), and access. */
 #include "fs/fs.h"
+#include "sys/cred.h"
 #include "syscall/handlers.h"
 
 /* The attributes are gathered first and copied out last, so a bad buffer
@@ -100,16 +101,9 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned int mask, struct
     return 0;
 }
 
-/* The identity is the same real and effective, so AT_EACCESS changes nothing. */
-long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
+static long access_at(int dirfd, const char *path, int mode, int flags)
 {
-    if (mode & ~(R_OK | W_OK | X_OK))
-        return -EINVAL;
-    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
-    long r = user_path_ok(path);
-    if (r < 0)
-        return r;
+    long r;
     if ((flags & AT_EMPTY_PATH) && !path[0] && dirfd != AT_FDCWD) {
         struct file *f = fd_file(dirfd);
         if (!f)
@@ -122,6 +116,26 @@ long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
         return fs_permission(&st, mode);
     }
     return vfs_access(dirfd, (flags & AT_EMPTY_PATH) && !path[0] ? "." : path, mode, flags);
+}
+
+/* Checked with the real ids, or with AT_EACCESS the effective (fs) ones. */
+long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
+{
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long r = user_path_ok(path);
+    if (r < 0)
+        return r;
+    struct cred saved;
+    bool real = !(flags & AT_EACCESS);
+    if (real)
+        cred_fs_real(&saved);
+    r = access_at(dirfd, path, mode, flags);
+    if (real)
+        cred_fs_restore(&saved);
+    return r;
 }
 
 long sys_faccessat(int dirfd, const char *path, int mode)

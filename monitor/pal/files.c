@@ -469,6 +469,18 @@ static int chmod_fd(int fd, mode_t mode)
     return chmod(path, mode);
 }
 
+/* Set-group-ID is kept on a directory, where it only gives new entries the
+ * directory's group (and new subdirectories the bit), no privilege: Linux
+ * programs (and LTP) rely on it.  Never on files (GUEST_MODE_MASK). */
+static mode_t guest_chmod_mode(int dirfd, const char *name, unsigned int mode)
+{
+    struct stat st;
+    int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
+    if ((mode & S_ISGID) && fstatat(dirfd, name, &st, flags) == 0 && S_ISDIR(st.st_mode))
+        return (mode_t)(mode & (GUEST_MODE_MASK | S_ISGID));
+    return (mode_t)(mode & GUEST_MODE_MASK);
+}
+
 /* Never follows name: setattr_target did that.  name "" is the directory
  * dirfd itself (a mount's root).  Whether the caller may make the change is
  * the host's to say (its errno comes back as is). */
@@ -484,7 +496,7 @@ static int set_attr(int dirfd, const char *name, const struct hc_attr *at)
             return -errno;
     }
     /* On a symlink itself this is -EOPNOTSUPP, as lchmod is on Linux. */
-    mode_t mode = at->mode & GUEST_MODE_MASK;
+    mode_t mode = guest_chmod_mode(dirfd, name, at->mode);
     if ((v & HC_ATTR_MODE) && (*name ? fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) : chmod_fd(dirfd, mode)))
         return -errno;
     if (v & HC_ATTR_TOUCH)

@@ -80,6 +80,22 @@ static uint64_t put_environment(struct strings *s, const struct pv_config *cfg, 
     return at;
 }
 
+/* The umask picovm was started with becomes the program's, which the library
+ * OS applies itself; the monitor then creates host files with exactly the
+ * mode it is given (umask 0), or the host's umask would be applied a second
+ * time (a program's umask(0) and creat(0777) would give 0755).  Read once:
+ * every later call would see 0. */
+static mode_t program_umask(void)
+{
+    static mode_t mask;
+    static bool read;
+    if (!read) {
+        mask = umask(0);
+        read = true;
+    }
+    return mask;
+}
+
 int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[], char *err, size_t errlen)
 {
     struct bootinfo *bi = (struct bootinfo *)(vm->ram + GPA_BOOTINFO);
@@ -118,9 +134,7 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     bi->first_pid = bi->pid;
     bi->host_uid = getuid();
     bi->host_gid = getgid();
-    mode_t mask = umask(0);
-    umask(mask);
-    bi->umask = mask;
+    bi->umask = program_umask();
     bi->aslr = !cfg->disable_aslr;
     bi->end_with_first = cfg->end_with_first;
     struct utsname uts;
