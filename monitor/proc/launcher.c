@@ -70,10 +70,13 @@ static void take_forwarded(int sig, siginfo_t *si, void *uc)
         post(passed);
 }
 
-/* The front died without removing the application's directories (SIGKILL, say). */
+/* The front died without removing the application's directories (SIGKILL,
+ * say): no picoprocess outlives it, and none is left to write into them as
+ * they go. */
 static void front_gone(int sig)
 {
     (void)sig;
+    pidns_kill_others();
     appdir_remove_all();
     _exit(128 + SIGKILL);
 }

@@ -7,6 +7,7 @@
  * reports about another process (the holder of a record lock) can be told
  * to the guest in its own pids. */
 #include <errno.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "proc.h"
@@ -49,6 +50,16 @@ void pidns_enter(int app_pid)
                 ;
             return;
         }
+    }
+}
+
+void pidns_kill_others(void)
+{
+    int self = getpid();
+    for (int i = 0; ns && i < ns->max; i++) {
+        int host = __atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE);
+        if (host > 0 && host != self)
+            kill(host, SIGKILL);
     }
 }
 

@@ -32,6 +32,8 @@ int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_
 void pidns_release(void);
 /* This monitor runs app_pid (at start, and in a forked monitor). */
 void pidns_enter(int app_pid);
+/* Every other monitor of the application is killed (SIGKILL): async-signal-safe. */
+void pidns_kill_others(void);
 /* The application pid the monitor host_pid runs, or 0. */
 int pidns_app_pid(int host_pid);
 

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphan.h"
+
 static const char *yes(int c) { return c ? "yes" : "no"; }
 
 static int proc_stat_has(int pid, const char *what)
@@ -38,30 +40,10 @@ int main(void)
     printf("kill(1, 0): %d; kill(1, SIGKILL): %d, and we live on\n", kill(1, 0), kill(1, SIGKILL));
     printf("kill(1, 99): %s\n", kill(1, 99) < 0 && errno == EINVAL ? "EINVAL" : "other");
 
-    int link[2], back[2];
-    if (pipe(link) || pipe(back))
+    int back[2];
+    if (pipe(back))
         return 1;
-    pid_t child = fork();
-    if (child == 0) {
-        pid_t grandchild = fork();
-        if (grandchild == 0) {
-            close(link[1]);
-            char c;
-            if (read(link[0], &c, 1) != 0)   /* EOF: the middle process is gone */
-                _exit(9);
-            /* The leader's word of the adoption may come just after the EOF. */
-            for (int i = 0; i < 1000 && getppid() != 1; i++)
-                usleep(10000);
-            int ppid = getppid();
-            write(back[1], &ppid, sizeof ppid);
-            _exit(5);
-        }
-        int gc = (int)grandchild;
-        write(back[1], &gc, sizeof gc);
-        _exit(grandchild > 0 ? 0 : 1);
-    }
-    close(link[0]);
-    close(link[1]);
+    pid_t child = orphan_make(back[1]);
     close(back[1]);
     int st;
     pid_t w = waitpid(child, &st, 0);

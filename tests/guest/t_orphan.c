@@ -10,29 +10,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphan.h"
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     printf("first process is pid %d\n", (int)getpid());
-    int link[2];
-    if (pipe(link))
+    int report[2];
+    if (pipe(report))
         return 1;
-    pid_t child = fork();
-    if (child == 0) {
-        pid_t grandchild = fork();
-        if (grandchild == 0) {
-            close(link[1]);
-            char c;
-            if (read(link[0], &c, 1) != 0)   /* EOF: the middle process is gone */
-                _exit(9);
-            for (int i = 0; i < 200 && getppid() != 1; i++)
-                usleep(10000);
-            _exit(getppid() == 1 ? 5 : 6);   /* told by status: pid 1 prints, in order */
-        }
-        _exit(grandchild > 0 ? 0 : 1);
-    }
-    close(link[0]);
-    close(link[1]);
+    pid_t child = orphan_make(report[1]);
     int st;
     pid_t w = waitpid(child, &st, 0);
     printf("middle process ended: %s\n", w == child && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "yes" : "no");
