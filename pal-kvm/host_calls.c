@@ -187,6 +187,7 @@ long kvm_process_wait(long pid, int nohang, int *status, struct pal_usage *usage
 }
 
 long kvm_process_kill(long pid, int host_signal) { return hcall(HC_PROC_KILL, (uint64_t)pid, host_signal, 0, 0); }
+long kvm_process_state(long pid) { return hcall(HC_PROC_STATE, (uint64_t)pid, 0, 0, 0); }
 
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
                                                 const struct pal_usage *usage)

@@ -20,6 +20,7 @@ static const struct pal_ops kvm_pal = {
     .process_fork = kvm_process_fork,
     .process_wait = kvm_process_wait,
     .process_kill = kvm_process_kill,
+    .process_state = kvm_process_state,
     .stream_pipe = kvm_stream_pipe,
     .stream_poll = kvm_stream_poll,
     .stream_nread = kvm_stream_nread,

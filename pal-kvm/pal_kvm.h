@@ -50,6 +50,7 @@ long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_process_fork(void);
 long kvm_process_wait(long pid, int nohang, int *status, struct pal_usage *usage);
 long kvm_process_kill(long pid, int host_signal);
+long kvm_process_state(long pid);
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
                                                 const struct pal_usage *usage);
 void kvm_release_frames(uint64_t pa, uint64_t len);   /* physical: guest/frames.h's release */

@@ -59,6 +59,9 @@ enum hc_nr {
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */
     HC_PROC_KILL,     /* (pid, host signal) for a child that does not answer (SIGKILL) */
+    HC_PROC_STATE,    /* (application pid) -> 'S' while that process waits in its monitor for an
+                       * event (a sleep, a poll or futex with a timeout, its children, a FIFO's
+                       * other end, IPC news), 'R' otherwise; -ESRCH for a pid no monitor runs */
     HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
     HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
     HC_SET_ALARM = HC_SIGNAL_BASE,   /* (ns, interval_ns): the alarm's first expiry ns from now (0:

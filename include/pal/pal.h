@@ -140,6 +140,8 @@ struct pal_ops {
     /* pid (-1: any child) -> pid reaped, 0 if none yet; usage (may be NULL): its CPU time */
     long (*process_wait)(long pid, int nohang, int *status, struct pal_usage *usage);
     long (*process_kill)(long pid, int host_signal);
+    /* 'S' while process pid (of the application) sleeps waiting for an event, 'R' else, or -errno */
+    long (*process_state)(long pid);
     /* pipes and waiting on several streams */
     long (*stream_pipe)(long handles[2], int flags);            /* O_NONBLOCK | O_CLOEXEC | O_DIRECT */
     /* -> number ready, 0 on timeout (or early: check the clock), -EINTR when

@@ -175,8 +175,10 @@ long ipc_proc_text(int pid, enum ipc_proc_file which, char **text, size_t *len)
     if (r < 0)
         return -ESRCH;
     const struct ipc_rec *rec = (const struct ipc_rec *)raw;
-    /* We run; the others, as far as we can tell, wait. */
+    /* We run; another process sleeps while its monitor waits for an event for it. */
     char state = rec->state == IPC_ZOMBIE ? 'Z' : rec->flags & IPC_REC_STOPPED ? 'T' : pid == ipc.pid ? 'R' : 'S';
+    if (state == 'S' && pal->process_state(pid) == 'R')
+        state = 'R';
     size_t size = IPC_CMDLINE_MAX + 1024;
     char *buf = kmalloc(size);
     if (!buf)

@@ -40,6 +40,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/thread.h"
+#include "base/waiting.h"
 #include "hypercall.h"
 #include "x86.h"
 
@@ -230,12 +231,20 @@ int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
     struct upcall_area *a = events_area(vm);
     if (!a)
         return -EFAULT;
+    int r;
+    waiting_begin();
     for (;;) {
-        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
-            return -EINTR;
-        if (futex(&a->pending, FUTEX_WAIT_BITSET, 0, deadline) < 0 && errno == ETIMEDOUT)
-            return 0;
+        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE)) {
+            r = -EINTR;
+            break;
+        }
+        if (futex(&a->pending, FUTEX_WAIT_BITSET, 0, deadline) < 0 && errno == ETIMEDOUT) {
+            r = 0;
+            break;
+        }
     }
+    waiting_end();
+    return r;
 }
 
 /* futex_waitv (Linux 5.16) sleeps on both words at once and checks both
@@ -252,22 +261,31 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
         { .val = val, .uaddr = (uintptr_t)word, .flags = FUTEX_32 },
         { .val = 0, .uaddr = (uintptr_t)&a->pending, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
     };
+    long r;
+    waiting_begin();
     for (;;) {
         /* Linux looks at the value first: a word that changed is -EAGAIN
          * even with an event pending (LTP and glibc count on it). */
-        if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val)
-            return -EAGAIN;
-        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
-            return -EINTR;
-        long r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
+        if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val) {
+            r = -EAGAIN;
+            break;
+        }
+        if (__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE)) {
+            r = -EINTR;
+            break;
+        }
+        r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
         if (r == 0)
-            return 0;
+            break;
         /* r == 1 (pending's wake), a host signal, or a word that changed:
          * the loop's first two lines say which. */
         if (r == 1 || errno == EINTR || errno == EAGAIN)
             continue;
-        return -errno;
+        r = -errno;
+        break;
     }
+    waiting_end();
+    return (int)r;
 }
 
 void upcall_start(struct vm *vm)

@@ -16,6 +16,7 @@
 #include "upcall.h"
 #include "kvm/vm.h"
 #include "base/log.h"
+#include "base/waiting.h"
 #include "report.h"
 
 /* A vCPU waiting for news looks again after this long even if no one woke it. */
@@ -47,7 +48,10 @@ static void wait_for_news(struct vcpu *vcpu)
     uint32_t result = VSOCK_WAIT_TIMEOUT;
     struct pollfd p[2] = { { .fd = vm_news_fd(vcpu->vm), .events = POLLIN },
                            { .fd = vm_wakeup_fd(vcpu->vm), .events = POLLIN } };
-    if (poll(p, 2, NEWS_WAIT_MAX_MS) > 0) {
+    waiting_begin();
+    int ready = poll(p, 2, NEWS_WAIT_MAX_MS);
+    waiting_end();
+    if (ready > 0) {
         /* News first: the guest then makes progress before it takes the signal. */
         if (p[0].revents & POLLIN) {
             drain(p[0].fd);

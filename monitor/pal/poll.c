@@ -20,6 +20,7 @@
 #include "kvm/guest_mem.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/waiting.h"
 #include "hypercall.h"
 
 /* What the guest may ask the host to watch; POLLERR, POLLHUP and POLLNVAL are answers only. */
@@ -31,18 +32,24 @@
 static int wait_fds(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
 {
     uint64_t end = timeout_ns >= 0 ? monotonic_ns() + (uint64_t)timeout_ns : 0;
+    if (timeout_ns)
+        waiting_begin();
+    int r;
     for (;;) {
         struct timespec left;
         if (timeout_ns >= 0) {
             uint64_t now = monotonic_ns();
             left = ns_to_timespec(end > now ? end - now : 0);
         }
-        int r = ppoll(fds, n, timeout_ns >= 0 ? &left : NULL, NULL);
-        if (r >= 0)
-            return r;
-        if (errno != EINTR)
-            return -errno;
+        r = ppoll(fds, n, timeout_ns >= 0 ? &left : NULL, NULL);
+        if (r < 0 && errno == EINTR)
+            continue;
+        r = r < 0 ? -errno : r;
+        break;
     }
+    if (timeout_ns)
+        waiting_end();
+    return r;
 }
 
 /* Both eventfds are non-blocking: if someone else drained one first, so be it. */

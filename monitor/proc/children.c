@@ -28,6 +28,7 @@
 #include "kvm/gpa.h"
 #include "kvm/guest_mem.h"
 #include "base/log.h"
+#include "base/waiting.h"
 #include "hypercall.h"
 
 #define MAX_CHILDREN 1024
@@ -180,8 +181,12 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
         return -ECHILD;
     fds[n] = (struct pollfd){ .fd = vm_wakeup_fd(vm), .events = POLLIN };
     int ready;
+    if (!args[1])
+        waiting_begin();
     while ((ready = poll(fds, n + 1, args[1] ? 0 : -1)) < 0 && errno == EINTR)
         ;
+    if (!args[1])
+        waiting_end();
     if (ready < 0)
         return -errno;
     if (fds[n].revents) {
@@ -207,6 +212,13 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
     return 0;
 }
 
+/* The others' /proc/PID/stat state: the monitors' shared page knows who waits. */
+static int64_t hc_proc_state(struct vm *vm, const uint64_t args[6])
+{
+    (void)vm;
+    return args[0] > INT32_MAX ? -ESRCH : pidns_state((int)args[0]);
+}
+
 static int64_t hc_proc_kill(struct vm *vm, const uint64_t args[6])
 {
     (void)vm;
@@ -224,4 +236,5 @@ void proc_calls_setup(void)
     pal_register_vcpu(HC_FORK, proc_fork);
     pal_register(HC_PROC_WAIT, hc_proc_wait);
     pal_register(HC_PROC_KILL, hc_proc_kill);
+    pal_register(HC_PROC_STATE, hc_proc_state);
 }

@@ -5,12 +5,14 @@
  * sys.max_processes across the whole application.  It also says which
  * monitor (host pid) runs which application pid, so that what the host
  * reports about another process (the holder of a record lock) can be told
- * to the guest in its own pids. */
+ * to the guest in its own pids, and whether it sleeps waiting for an event
+ * (base/waiting.h), which is its state for the others' /proc/PID/stat. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "proc.h"
+#include "base/waiting.h"
 
 struct pidns {
     int next_pid;
@@ -18,7 +20,7 @@ struct pidns {
     int max;
     int top;                           /* who[] entries ever used: scans stop there, so the
                                         * pages past it are never touched */
-    struct { int host, app; } who[];   /* max entries, host 0: free */
+    struct { int host, app, waits; } who[];   /* max entries, host 0: free; waits: waiting.h */
 };
 
 static struct pidns *ns;
@@ -43,7 +45,9 @@ void pidns_enter(int app_pid)
         int free_slot = 0;
         if (__atomic_compare_exchange_n(&ns->who[i].host, &free_slot, self, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_RELAXED)) {
+            __atomic_store_n(&ns->who[i].waits, 0, __ATOMIC_RELAXED);
             __atomic_store_n(&ns->who[i].app, app_pid, __ATOMIC_RELEASE);
+            waiting_at(&ns->who[i].waits);
             int top = __atomic_load_n(&ns->top, __ATOMIC_RELAXED);
             while (top < i + 1 &&
                    !__atomic_compare_exchange_n(&ns->top, &top, i + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
@@ -71,6 +75,15 @@ int pidns_app_pid(int host_pid)
     return 0;
 }
 
+int pidns_state(int app_pid)
+{
+    for (int i = 0; ns && app_pid > 0 && i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++)
+        if (__atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE) > 0 &&
+            __atomic_load_n(&ns->who[i].app, __ATOMIC_ACQUIRE) == app_pid)
+            return __atomic_load_n(&ns->who[i].waits, __ATOMIC_ACQUIRE) > 0 ? 'S' : 'R';
+    return -ESRCH;
+}
+
 int pidns_alloc(void)
 {
     int live = __atomic_load_n(&ns->live, __ATOMIC_RELAXED);
@@ -88,8 +101,10 @@ void pidns_release(void)
     int self = getpid();
     for (int i = 0; i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++) {
         int mine = self;
-        if (__atomic_compare_exchange_n(&ns->who[i].host, &mine, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        if (__atomic_compare_exchange_n(&ns->who[i].host, &mine, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            waiting_at(NULL);
             break;
+        }
     }
     __atomic_fetch_sub(&ns->live, 1, __ATOMIC_ACQ_REL);
 }

@@ -36,6 +36,8 @@ void pidns_enter(int app_pid);
 void pidns_kill_others(void);
 /* The application pid the monitor host_pid runs, or 0. */
 int pidns_app_pid(int host_pid);
+/* 'S' while the monitor of app_pid waits for an event for its guest, 'R' else, -ESRCH. */
+int pidns_state(int app_pid);
 
 int children_add(int pid, pid_t host, int status_fd);
 /* In a forked monitor: no children of its own; report to its parent

@@ -1,5 +1,6 @@
 // /proc/self/status's figures (memory, threads, signals, ids), /proc/self/task,
-// /proc/PID/comm and /proc/sys/vm, read as LTP's library and ps read them.
+// /proc/PID/comm, another process's state (running, then asleep in pause) and
+// /proc/sys/vm, read as LTP's library and ps read them.
 // The figures differ between machines: only their presence, plausible ranges,
 // the changes a mapping, a lock or a signal makes, and agreements between
 // files are checked.
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "check.h"
 
@@ -199,6 +201,53 @@ static void task(void)
     CHECK("task-other-tid-enoent", FAILS_WITH(open(path, O_RDONLY), ENOENT));
 }
 
+/* The state letter of /proc/PID/stat, or '?'. */
+static char state_of(int pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    char *end = strrchr(slurp_into(path, buf, sizeof buf), ')');
+    return end && end[1] == ' ' ? end[2] : '?';
+}
+
+/* A child that computes is running ('R'), one in pause() sleeps ('S'): LTP's
+ * TST_PROCESS_STATE_WAIT waits for the 'S' before it signals a child, which
+ * must by then have set its handler. */
+static void other_state(void)
+{
+    volatile int *step = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (step == MAP_FAILED) {
+        CHECK("state-mmap", 0);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGINT, handler);
+        *step = 1;
+        while (*step == 1)
+            ;
+        *step = 3;
+        pause();
+        _exit(errno == EINTR ? 0 : 1);
+    }
+    while (*step != 1)
+        ;
+    CHECK("state-computing-R", state_of(pid) == 'R');
+    *step = 2;
+    while (*step != 3)
+        ;
+    /* Until it reaches pause() it is 'R'; it then stays 'S'. */
+    char s;
+    while ((s = state_of(pid)) == 'R')
+        usleep(1000);
+    CHECK("state-pause-S", s == 'S');
+    kill(pid, SIGINT);
+    int st = -1;
+    waitpid(pid, &st, 0);
+    CHECK("state-pause-interrupted", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    munmap((void *)step, 4096);
+}
+
 static void sys_vm(void)
 {
     char buf[64];
@@ -215,6 +264,7 @@ int main(void)
     signals();
     ids();
     task();
+    other_state();
     sys_vm();
     return check_failures ? 1 : 0;
 }

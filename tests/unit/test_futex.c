@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c
 /* HC_FUTEX over the fake VM: argument checks, a value that does not match,
  * timeouts, wake counts between threads of this test, an upcall event
  * ending a wait (-EINTR), and a wait in one process woken by a wake in

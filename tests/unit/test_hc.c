@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/pal/space.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c monitor/pal/space.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "base/log.h"
+#include "base/waiting.h"
 #include "config/policy.h"
 #include "core/pal_server.h"
 #include "core/upcall.h"
@@ -778,6 +779,22 @@ static void test_misc(void)
     EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, UINT64_MAX & ~(GUEST_PAGE_SIZE - 1), 0, 0, 0), -EFAULT);
 }
 
+/* Another process's state: 'S' exactly while its monitor waits for an event. */
+static void test_proc_state(void)
+{
+    EXPECT_EQ(hc(HC_PROC_STATE, 2, 0, 0, 0, 0), -ESRCH);   /* no pid page yet */
+    EXPECT_EQ(pidns_init(8, 2), 0);
+    EXPECT_EQ(hc(HC_PROC_STATE, 2, 0, 0, 0, 0), 'R');
+    waiting_begin();
+    EXPECT_EQ(hc(HC_PROC_STATE, 2, 0, 0, 0, 0), 'S');
+    waiting_end();
+    EXPECT_EQ(hc(HC_PROC_STATE, 2, 0, 0, 0, 0), 'R');
+    EXPECT_EQ(hc(HC_PROC_STATE, 3, 0, 0, 0, 0), -ESRCH);
+    EXPECT_EQ(hc(HC_PROC_STATE, 0, 0, 0, 0, 0), -ESRCH);
+    EXPECT_EQ(hc(HC_PROC_STATE, UINT64_MAX, 0, 0, 0, 0), -ESRCH);
+    EXPECT_EQ(hc(HC_PROC_STATE, (uint64_t)INT32_MAX + 2, 0, 0, 0, 0), -ESRCH);
+}
+
 static void map_high(void)
 {
     for (int i = 0; i < 4; i++)
@@ -956,6 +973,7 @@ int main(void)
         { "vm_free_shared", test_vm_free_shared },
         { "handle_refs", test_handle_refs },
         { "emfile", test_emfile },       { "stdio", test_stdio },
+        { "proc_state", test_proc_state },
     };
     run_tests(tests, sizeof tests / sizeof *tests);
     run_test("no_fd_leak", test_no_fd_leak);

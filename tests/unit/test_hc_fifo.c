@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/poll.c monitor/kvm/guest_mem.c monitor/proc/pidns.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/poll.c monitor/kvm/guest_mem.c monitor/proc/pidns.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c
 /* Host side of HC_MKFIFO and of HC_OPEN on a FIFO against a fake guest RAM
  * and a policy over temporary directories: where FIFOs may be made, open(2)'s
  * answers without waiting, the rendezvous with a host process's other end,

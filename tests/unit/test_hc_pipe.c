@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/pal/pipes.c monitor/kvm/guest_mem.c monitor/pal/poll.c monitor/base/log.c monitor/base/thread.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/pal/pipes.c monitor/kvm/guest_mem.c monitor/pal/poll.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c
 /* Host side of HC_PIPE, HC_POLL and HC_NREAD against a fake guest RAM:
  * hostile arrays, counts and handles, the wakeup eventfd (-EINTR), vsock news
  * (an early return), timeouts, and no host fd leaked or left referenced. */
