@@ -109,6 +109,11 @@ long kvm_stream_link(const char *uri, const char *new_uri)
     return hcall(HC_LINK, (uint64_t)uri, strlen(uri) + 1, (uint64_t)new_uri, strlen(new_uri) + 1);
 }
 
+long kvm_stream_link_file(long handle, const char *new_uri)
+{
+    return hcall(HC_LINK_FILE, (uint64_t)handle, (uint64_t)new_uri, strlen(new_uri) + 1, 0);
+}
+
 long kvm_stream_mkfifo(const char *uri, int mode)
 {
     return hcall(HC_MKFIFO, (uint64_t)uri, strlen(uri) + 1, mode, 0);

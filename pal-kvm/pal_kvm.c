@@ -51,6 +51,7 @@ static const struct pal_ops kvm_pal = {
     .stream_readlink = kvm_stream_readlink,
     .stream_symlink = kvm_stream_symlink,
     .stream_link = kvm_stream_link,
+    .stream_link_file = kvm_stream_link_file,
     .stream_mkfifo = kvm_stream_mkfifo,
     .stream_set_attr = kvm_stream_set_attr,
     .stream_tty = kvm_stream_tty,

@@ -34,6 +34,7 @@ long kvm_stream_mkdir(const char *uri, int mode);
 long kvm_stream_delete(const char *uri, int is_dir);
 long kvm_stream_rename(const char *uri, const char *new_uri);
 long kvm_stream_link(const char *uri, const char *new_uri);
+long kvm_stream_link_file(long handle, const char *new_uri);
 long kvm_stream_mkfifo(const char *uri, int mode);
 long kvm_stream_flock(long h, int op);
 long kvm_stream_statfs(const char *uri, struct pal_statfs *sf);

@@ -55,6 +55,9 @@ enum hc_nr {
                        * writer and a blocking writer for a reader, -EINTR when the monitor has
                        * an event for the guest (a signal); the handle is always non-blocking on
                        * the host, as HC_PIPE's */
+    HC_LINK_FILE,     /* (handle, uri, urilen): a name at uri, in a writable mount, for the regular
+                       * file the handle holds open for writing (an O_TMPFILE file): opened writable,
+                       * it lies in a writable mount, so the name makes nothing writable that was not */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */

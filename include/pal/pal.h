@@ -181,6 +181,8 @@ struct pal_ops {
     long (*stream_readlink)(const char *uri, char *buf, size_t len);
     long (*stream_symlink)(const char *target, const char *uri);   /* makes uri a link to target */
     long (*stream_link)(const char *uri, const char *new_uri);     /* a hard link new_uri to uri */
+    /* a name new_uri for the regular file handle holds open for writing (an O_TMPFILE file) */
+    long (*stream_link_file)(long handle, const char *new_uri);
     /* a FIFO at uri; stream_open of a FIFO waits as open(2) does, and any
      * asynchronous event (a signal, vsock traffic) ends that wait with -EINTR */
     long (*stream_mkfifo)(const char *uri, int mode);

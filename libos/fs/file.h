@@ -37,6 +37,10 @@ struct fs_type {
     /* A new name new_rel for old_rel (never followed), not a directory.  NULL: -EPERM */
     long (*link)(struct mount *m, const char *old_rel, const char *new_rel);
     long (*mkfifo)(struct mount *m, const char *rel, int mode);   /* NULL: -EPERM */
+    /* A name new_rel for the unnamed file f (O_TMPFILE) made in m.  NULL: -EXDEV */
+    long (*link_file)(struct mount *m, struct file *f, const char *new_rel);
+    /* The open file a magic link (/proc/PID/fd/N) names, else NULL. */
+    struct file *(*fd_link)(struct mount *m, const char *rel);
 };
 
 struct mount {
@@ -76,7 +80,7 @@ struct file_ops {
      * and sockets answer through their streams.  NULL: always readable and
      * writable, as regular files are. */
     short (*poll)(struct file *f, short events, struct pal_poll wait[]);
-    /* lseek(2) (SEEK_SET, SEEK_CUR, SEEK_END) of a position the stream keeps:
+    /* lseek(2) (any whence: SEEK_DATA and SEEK_HOLE too) of a position the stream keeps:
      * a host file's is the host descriptor's, which the picoprocesses forked
      * from the opener share, as Linux processes share an open file
      * description's offset.  NULL: the position is f->pos, this process's
@@ -94,6 +98,7 @@ struct file {
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
+    bool unnamed;        /* made by O_TMPFILE: no name yet (linkat through /proc/self/fd gives one) */
     bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
     int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */

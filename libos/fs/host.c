@@ -163,6 +163,9 @@ static long may_open(struct mount *m, const char *rel, int flags, bool *made)
         return *made && fs_must_check() ? may_change(m, rel, NULL) : 0;
     if (!fs_must_check())
         return 0;
+    /* An unnamed file in a directory: as creating a name there. */
+    if (flags & __O_TMPFILE)
+        return S_ISDIR(st.st_mode) ? fs_permission(&st, W_OK | X_OK) : -ENOTDIR;
     if (S_ISLNK(st.st_mode) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ||
         (S_ISDIR(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY))
         return 0;
@@ -409,6 +412,18 @@ static long host_link(struct mount *m, const char *old_rel, const char *new_rel)
     return r < 0 ? r : two_names(m, old_rel, new_rel, pal->stream_link);
 }
 
+static long host_link_file(struct mount *m, struct file *f, const char *new_rel)
+{
+    char uri[PAL_MAX_URI];
+    /* The host refuses (ENOENT) a file made with O_EXCL, as Linux does. */
+    if (f->ops != &host_file_ops || f->mnt != m)
+        return -EXDEV;
+    long r = make_uri(m, new_rel, uri);
+    if (r == 0 && fs_must_check())
+        r = may_create(m, new_rel);
+    return r < 0 ? r : pal->stream_link_file(host_handle(f), uri);
+}
+
 static long host_mkfifo(struct mount *m, const char *rel, int mode)
 {
     char uri[PAL_MAX_URI];
@@ -432,4 +447,5 @@ const struct fs_type fs_host = {
     .setattr = host_setattr,
     .link = host_link,
     .mkfifo = host_mkfifo,
+    .link_file = host_link_file,
 };

@@ -413,9 +413,17 @@ static long proc_open(struct mount *m, const char *rel, int flags, int mode, str
     return r;
 }
 
+static struct file *proc_fd_link(struct mount *m, const char *rel)
+{
+    (void)m;
+    struct proc_node p = parse(rel);
+    return p.kind == P_FD ? fd_file(p.fd) : NULL;
+}
+
 const struct fs_type fs_proc = {
     .name = "proc",
     .open = proc_open,
     .stat = proc_stat,
     .readlink = proc_readlink,
+    .fd_link = proc_fd_link,
 };

@@ -82,6 +82,31 @@ static long ro_open_check(struct lookup *lk, int *flags)
     return 0;
 }
 
+/* O_TMPFILE: an unnamed file in the directory lk, on a host or tmpfs mount
+ * (the host makes it); Linux's "/dir/#inode (deleted)" is its path. */
+static long open_unnamed(struct lookup *lk, int flags, int mode, struct file **out)
+{
+    struct stat st;
+    long r = vfs_stat_lookup(lk, &st, false);
+    if (r < 0)
+        return r;
+    if (!S_ISDIR(st.st_mode))
+        return -ENOTDIR;
+    if (!lk->m || lk->synthetic || !lk->m->host_uri)
+        return -EOPNOTSUPP;
+    if (!lk->m->writable)
+        return -EROFS;
+    if ((r = lk->m->fs->open(lk->m, lk->rel, flags, mode, out)) < 0)
+        return r;
+    (*out)->unnamed = true;
+    char name[PATH_MAX_LEN + 48];
+    if (file_stat(*out, &st) == 0 &&
+        snprintf(name, sizeof name, "%s/#%lu (deleted)", strcmp(lk->path, "/") ? lk->path : "",
+                 (unsigned long)st.st_ino) < (int)sizeof name)
+        (*out)->path = kstrdup(name);
+    return 0;
+}
+
 long vfs_open(int dirfd, const char *path, int flags, int mode, struct file **out)
 {
     struct lookup lkb, *lk = &lkb;
@@ -94,6 +119,10 @@ long vfs_open(int dirfd, const char *path, int flags, int mode, struct file **ou
         flags |= O_DIRECTORY;
     }
     for (;;) {
+        if (flags & __O_TMPFILE) {
+            r = open_unnamed(lk, flags, mode, out);
+            break;
+        }
         if (!lk->m) {
             r = (flags & O_CREAT) ? outside_mounts(lk, -ENOENT, true) : -ENOENT;
             break;
@@ -194,6 +223,19 @@ static long lookup_pair(int olddirfd, const char *oldpath, struct lookup *o, int
     return r < 0 ? r : lookup_path(newdirfd, newpath, n);
 }
 
+long vfs_link_file(struct file *f, int newdirfd, const char *newpath)
+{
+    if (!f->unnamed)
+        return f->path ? vfs_link(AT_FDCWD, f->path, newdirfd, newpath, false) : -ENOENT;
+    struct lookup nb, *n = &nb;
+    long r = lookup_path(newdirfd, newpath, n);
+    if (r == 0)
+        r = create_check(n, newpath, n->m && n->m->fs->link_file);
+    if (r == 0 && n->must_dir)
+        r = -ENOENT;
+    return r < 0 ? r : n->m->fs->link_file(n->m, f, n->rel);
+}
+
 /* Linux's order: the old name must exist, the new one must not (EEXIST,
  * EROFS), both on one mount (EXDEV), and the old one is no directory (EPERM). */
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow)
@@ -203,10 +245,15 @@ long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpa
     if (r < 0)
         return r;
     struct stat st;
-    /* The file systems never follow: a host link could lead anywhere on the host. */
-    while ((r = vfs_stat_lookup(o, &st, true)) == 0 && follow && S_ISLNK(st.st_mode))
+    /* The file systems never follow: a host link could lead anywhere on the host.
+     * A magic link (/proc/self/fd/N) leads to the open file itself. */
+    while ((r = vfs_stat_lookup(o, &st, true)) == 0 && follow && S_ISLNK(st.st_mode)) {
+        struct file *f = o->m && o->m->fs->fd_link ? o->m->fs->fd_link(o->m, o->rel) : NULL;
+        if (f)
+            return vfs_link_file(f, newdirfd, newpath);
         if ((r = lookup_follow(o)) < 0)
             return r;
+    }
     if (r < 0)
         return r;
     if ((r = create_check(n, newpath, n->m && n->m->fs->link)) < 0)

@@ -27,6 +27,9 @@ long vfs_symlink(const char *target, int dirfd, const char *path);
 long vfs_mkfifo(int dirfd, const char *path, int mode);
 /* A hard link newpath to oldpath; follow: oldpath's final link is followed (AT_SYMLINK_FOLLOW). */
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, bool follow);
+/* A name for the open file f (linkat of /proc/self/fd/N, or AT_EMPTY_PATH): an
+ * unnamed (O_TMPFILE) one through its file system, another by its path. */
+long vfs_link_file(struct file *f, int newdirfd, const char *newpath);
 long vfs_setattr(int dirfd, const char *path, const struct vfs_attr *a, bool nofollow);
 /* access(2) modes. */
 #define F_OK 0

@@ -1,7 +1,9 @@
 /* Directories and names: getdents64, the working directory, mkdir, rmdir,
  * unlink, rename, symlink and readlink. */
 #include "fs/fs.h"
+#include "sys/cred.h"
 #include "syscall/handlers.h"
+#include <linux/capability.h>
 
 long sys_getdents64(int fd, void *dirp, unsigned int count)
 {
@@ -137,7 +139,16 @@ long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *new
     long r = user_path_ok(oldpath);
     if (r == 0)
         r = user_path_ok(newpath);
-    return r < 0 ? r : vfs_link(olddirfd, oldpath, newdirfd, newpath, flags & AT_SYMLINK_FOLLOW);
+    if (r < 0)
+        return r;
+    /* The open file olddirfd itself, for a process that may search any directory. */
+    if ((flags & AT_EMPTY_PATH) && !oldpath[0]) {
+        struct file *f = fd_file(olddirfd);
+        if (!f)
+            return olddirfd == AT_FDCWD ? -ENOENT : -EBADF;
+        return cred_capable(CAP_DAC_READ_SEARCH) ? vfs_link_file(f, newdirfd, newpath) : -ENOENT;
+    }
+    return vfs_link(olddirfd, oldpath, newdirfd, newpath, flags & AT_SYMLINK_FOLLOW);
 }
 
 long sys_link(const char *oldpath, const char *newpath)

@@ -27,13 +27,15 @@ long sys_openat(int dirfd, const char *path, int flags, int mode)
     long r = user_path_ok(path);
     if (r < 0)
         return r;
-    if (flags & __O_TMPFILE)
-        return (flags & O_TMPFILE) == O_TMPFILE && (flags & O_ACCMODE) != O_RDONLY ? -EOPNOTSUPP : -EINVAL;
+    /* O_TMPFILE (with O_DIRECTORY in it, never O_CREAT): a file to write with no name yet. */
+    if ((flags & __O_TMPFILE) &&
+        ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
+        return -EINVAL;
     if ((flags & O_CREAT) && (flags & O_DIRECTORY))
         return -EINVAL;
     if (flags & O_PATH)
         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    mode = (flags & O_CREAT) ? mode & 07777 & ~(int)proc.umask : 0;
+    mode = (flags & (O_CREAT | __O_TMPFILE)) ? mode & 07777 & ~(int)proc.umask : 0;
     struct file *f;
     if ((r = vfs_open(dirfd, path, flags, mode, &f)) < 0)
         return r;
@@ -286,7 +288,8 @@ long sys_lseek(int fd, int64_t off, int whence)
         return -EBADF;
     if (!f->seekable)
         return -ESPIPE;
-    if (f->ops->seek && whence != SEEK_DATA && whence != SEEK_HOLE)
+    /* The host file's own: SEEK_DATA and SEEK_HOLE find its real holes. */
+    if (f->ops->seek)
         return f->ops->seek(f, off, whence);
     int64_t base = 0, pos;
     struct stat st;
@@ -306,7 +309,7 @@ long sys_lseek(int fd, int64_t off, int whence)
             base = st.st_size;
             break;
         }
-        /* Files here have no holes a program could find: data up to the end. */
+        /* Files in /dev and /proc have no holes a program could find: data up to the end. */
         if ((uint64_t)off >= (uint64_t)st.st_size)
             return -ENXIO;
         if (whence == SEEK_HOLE)
@@ -317,8 +320,6 @@ long sys_lseek(int fd, int64_t off, int whence)
     }
     if (__builtin_add_overflow(base, off, &pos) || pos < 0)
         return -EINVAL;
-    if (f->ops->seek)
-        return f->ops->seek(f, pos, SEEK_SET);
     f->pos = (uint64_t)pos;
     return pos;
 }

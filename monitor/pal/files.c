@@ -397,6 +397,28 @@ static int64_t hc_link(struct vm *vm, const uint64_t a[6])
     return on_two_names(vm, a, do_link);
 }
 
+/* Through /proc/self/fd: linkat's AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH on the host. */
+static int64_t hc_link_file(struct vm *vm, int fd, const uint64_t a[6])
+{
+    char uri[HC_MAX_URI], name[NAME_MAX + 1], self[32];
+    int err = copy_uri(vm, a[1], a[2], uri);
+    if (err)
+        return err;
+    struct stat st;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fstat(fd, &st))
+        return -errno;
+    if ((fl & O_ACCMODE) == O_RDONLY || !S_ISREG(st.st_mode))
+        return -EPERM;
+    int dirfd;
+    if ((err = policy_parent(uri, true, &dirfd, name, sizeof name)))
+        return err;
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    err = linkat(AT_FDCWD, self, dirfd, name, AT_SYMLINK_FOLLOW) ? -errno : 0;
+    close(dirfd);
+    return err;
+}
+
 static int64_t hc_symlink(struct vm *vm, const uint64_t a[6])
 {
     /* The target is only text here: what it names is confined when something
@@ -569,6 +591,7 @@ void pal_files_setup(void)
     pal_register(HC_SYMLINK, hc_symlink);
     pal_register(HC_SETATTR, hc_setattr);
     pal_register(HC_LINK, hc_link);
+    pal_register_fd(HC_LINK_FILE, hc_link_file);
     pal_register(HC_MKFIFO, hc_mkfifo);
     pal_register_fd(HC_LOCK, hc_lock);
     pal_register_fd(HC_FLOCK, hc_flock);

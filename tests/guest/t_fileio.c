@@ -177,6 +177,23 @@ static void truncation_and_sync(void)
     close(fd);
 }
 
+/* SEEK_DATA and SEEK_HOLE find a file's real hole (where its file system
+ * keeps holes: one without says "data up to the end"), and move the offset. */
+static void data_and_holes(void)
+{
+    const off_t far = 1 << 20;
+    int fd = open(at("h"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("holes-setup", pwrite(fd, "a", 1, 0) == 1 && pwrite(fd, "b", 1, far) == 1);
+    off_t hole = lseek(fd, 0, SEEK_HOLE);
+    CHECK("seek-hole-moves-offset", hole > 0 && lseek(fd, 0, SEEK_CUR) == hole);
+    CHECK("seek-hole-found-or-none", hole == far + 1 || (hole < far && lseek(fd, hole, SEEK_DATA) == far));
+    CHECK("seek-data-at-data", lseek(fd, far, SEEK_DATA) == far);
+    CHECK("seek-data-at-end-enxio", FAILS_WITH(lseek(fd, far + 1, SEEK_DATA), ENXIO));
+    CHECK("seek-hole-at-end-enxio", FAILS_WITH(lseek(fd, far + 1, SEEK_HOLE), ENXIO));
+    CHECK("seek-bad-whence-einval", FAILS_WITH(lseek(fd, 0, 99), EINVAL));
+    close(fd);
+}
+
 static void bad_descriptors(void)
 {
     char buf[4];
@@ -204,6 +221,7 @@ static void run_in(const char *var, const char *prefix)
     vectors_and_offsets();
     large_io();
     truncation_and_sync();
+    data_and_holes();
     bad_descriptors();
     remove_tree(dir);
 }

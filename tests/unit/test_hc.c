@@ -603,6 +603,36 @@ static void test_link(void)
     EXPECT_EQ(count_fds(), fds);
 }
 
+/* HC_LINK_FILE names an unnamed file the guest opened for writing, only in a
+ * writable mount; a read-only handle (which could lie in a read-only mount)
+ * gets no name, nor does anything but a regular file. */
+static void test_link_file(void)
+{
+    int fds = count_fds();
+    int64_t tmpf = open_rel("/rw", O_TMPFILE | O_RDWR, 0600);
+    int64_t ro = open_rel("/ro/data.txt", O_RDONLY, 0), dir = open_rel("/rw", O_RDONLY | O_DIRECTORY, 0);
+    EXPECT(tmpf >= 0 && ro >= 0 && dir >= 0, "handles");
+    EXPECT_EQ(open_rel("/ro", O_TMPFILE | O_RDWR, 0600), -EROFS);
+    uint64_t named = put_uri(URI1, "/rw/named"), ro_name = put_uri(URI2, "/ro/named");
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, URI2, ro_name, 0, 0), -EROFS);
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)ro, URI1, named, 0, 0), -EPERM);
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)dir, URI1, named, 0, 0), -EPERM);
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)-1, URI1, named, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, RAM_SIZE - 3, 8, 0, 0), -EFAULT);
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, URI1, UINT64_MAX, 0, 0), -ENAMETOOLONG);
+    uint64_t out = put_uri(URI2, "/rw/link_up/outside/planted");
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, URI2, out, 0, 0), -EACCES);
+    EXPECT(!host_exists("/rw/named") && !host_exists("/outside/planted"), "nothing named yet");
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, URI1, named, 0, 0), 0);
+    EXPECT(host_exists("/rw/named"), "named");
+    EXPECT_EQ(hc(HC_LINK_FILE, (uint64_t)tmpf, URI1, named, 0, 0), -EEXIST);
+    EXPECT_EQ(unlink(host_path("/rw/named")), 0);
+    hc(HC_CLOSE, (uint64_t)tmpf, 0, 0, 0, 0);
+    hc(HC_CLOSE, (uint64_t)ro, 0, 0, 0, 0);
+    hc(HC_CLOSE, (uint64_t)dir, 0, 0, 0, 0);
+    EXPECT_EQ(count_fds(), fds);
+}
+
 /* flock on the host fd: two handles are two open files that exclude each
  * other; the monitor never waits. */
 static void test_flock(void)
@@ -965,7 +995,8 @@ int main(void)
         { "escapes", test_escapes },     { "readonly", test_readonly },
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
-        { "link", test_link },           { "flock", test_flock },
+        { "link", test_link },           { "link_file", test_link_file },
+        { "flock", test_flock },
         { "statfs", test_statfs },       { "fallocate", test_fallocate },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
