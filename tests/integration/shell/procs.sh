@@ -4,9 +4,10 @@
 # Each child is waited for until it is what is looked at (exec'd, or its trap
 # set; for at most 100 rounds), not for a guessed time: a fork and an exec under
 # picovm make a VM, and on an emulated host that can take longer than any guess.
-sleep 7.25 &
+# A sleep that never ends by itself before it is killed below, however slow the host.
+sleep 725 &
 p=$!
-i=0; while [ $i -lt 100 ] && ! grep -q 7.25 /proc/$p/cmdline 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ $i -lt 100 ] && ! grep -q 725 /proc/$p/cmdline 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 ps -o pid | grep -qw "$p" && echo "ps lists the child"
 ps -o pid,ppid | while read -r pid ppid; do [ "$pid" = "$p" ] && echo "its parent is us: $([ "$ppid" = $$ ] && echo yes)"; done
 tr '\0' ' ' < /proc/$p/cmdline; echo
