@@ -82,6 +82,10 @@ struct file_ops {
      * description's offset.  NULL: the position is f->pos, this process's
      * own (of a file in /dev or /proc, which no other process shares). */
     long (*seek)(struct file *f, int64_t off, int whence);
+    /* The PAL stream that O_ASYNC's signals and leases concern (fs/async.c):
+     * a host file's, a pipe end's, the console's input.  NULL: none (files
+     * of the library OS's own, which never signal and take no lease). */
+    long (*async_handle)(struct file *f);
 };
 #define FILE_POLL_STREAMS 2
 
@@ -94,9 +98,9 @@ struct file {
     struct mount *mnt;
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
-    bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
-    int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
-    int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */
+    bool notified;       /* the host tells of news on it: O_ASYNC or a lease (fs/async.c) */
+    int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC and a lease break signal (pid 0: nobody) */
+    int io_signal;       /* F_SETSIG: the signal they send, 0 for SIGIO */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };
@@ -122,5 +126,14 @@ void file_record_locks_close(struct file *f);
 long file_flock(struct file *f, int op);
 /* The last reference to f is gone: its flock lock with it. */
 void file_flock_release(struct file *f);
+/* fs/async.c: F_SETFL's O_ASYNC on or off; F_SETLEASE (F_RDLCK, F_WRLCK,
+ * F_UNLCK) and F_GETLEASE (PAL_LEASE_GET) by the host's rules, -EINVAL
+ * for a file without a stream.  Their signals come at the signal room's
+ * safe points, once file_async_init has registered with it. */
+long file_set_async(struct file *f, bool on);
+/* /proc/sys/fs/lease-break-time: seconds a lease holder has to give way. */
+extern int file_lease_break_secs;
+long file_lease(struct file *f, int type);
+void file_async_init(void);
 
 #endif
