@@ -61,9 +61,18 @@ long file_lease(struct file *f, int type)
         return -EINVAL;
     if (type == PAL_LEASE_GET)
         return pal->stream_lease(h, type);
+    /* A lease the host now shows as none is being broken for a writer (or
+     * was, for good): on Linux that writer already has the file open for
+     * writing, which refuses a read lease.  Here its open may not have
+     * reached the host yet (its monitor waits in a helper thread). */
+    if (type == F_RDLCK && f->leased && pal->stream_lease(h, PAL_LEASE_GET) == F_UNLCK)
+        return -EAGAIN;
     long r = pal->stream_lease(h, type);
-    if (r < 0 || type == F_UNLCK)
+    if (r < 0)
         return r;
+    f->leased = type != F_UNLCK;
+    if (type == F_UNLCK)
+        return 0;
     /* The holder hears of a break: Linux makes it the file's owner. */
     f->notified = true;
     f->owner_type = F_OWNER_PID;

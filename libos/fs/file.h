@@ -99,6 +99,7 @@ struct file {
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
     bool notified;       /* the host tells of news on it: O_ASYNC or a lease (fs/async.c) */
+    bool leased;         /* F_SETLEASE took a lease, not given up since (the host may break it) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC and a lease break signal (pid 0: nobody) */
     int io_signal;       /* F_SETSIG: the signal they send, 0 for SIGIO */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */

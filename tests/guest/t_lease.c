@@ -73,8 +73,9 @@ static int breaker_main(enum breaker how)
 }
 
 /* The holder takes lease on a read-only descriptor, a child breaks it;
- * the holder waits for its signal and answers with answer. */
-static void one_break(const char *name, int lease, enum breaker how, int sig, int answer)
+ * the holder waits for its signal and answers with answer (after trying
+ * refused, if not 0: a read lease while a writer opens). */
+static void one_break(const char *name, int lease, enum breaker how, int sig, int refused, int answer)
 {
     char n[64];
     close(open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644));
@@ -101,6 +102,10 @@ static void one_break(const char *name, int lease, enum breaker how, int sig, in
         snprintf(n, sizeof n, "%s-siginfo", name);
         CHECK(n, si.si_fd == fd && si.si_code == POLL_MSG);
     }
+    if (refused) {
+        snprintf(n, sizeof n, "%s-refused", name);
+        CHECK(n, FAILS_WITH(fcntl(fd, F_SETLEASE, refused), EAGAIN));
+    }
     snprintf(n, sizeof n, "%s-answer", name);
     CHECK(n, fcntl(fd, F_SETLEASE, answer) == 0);
     snprintf(n, sizeof n, "%s-breaker-done", name);
@@ -114,11 +119,12 @@ static void one_break(const char *name, int lease, enum breaker how, int sig, in
 
 static void breaks(void)
 {
-    one_break("wr-by-reader", F_WRLCK, OPEN_RDONLY, SIGIO, F_RDLCK);
-    one_break("wr-by-writer", F_WRLCK, OPEN_WRONLY, SIGIO, F_UNLCK);
-    one_break("rd-by-writer", F_RDLCK, OPEN_WRONLY, SIGRTMIN + 1, F_UNLCK);
-    one_break("rd-by-truncate", F_RDLCK, TRUNCATE, SIGUSR1, F_UNLCK);
-    one_break("wr-nonblock", F_WRLCK, OPEN_NONBLOCK, SIGIO, F_UNLCK);
+    one_break("wr-by-reader", F_WRLCK, OPEN_RDONLY, SIGIO, 0, F_RDLCK);
+    one_break("wr-by-writer", F_WRLCK, OPEN_WRONLY, SIGIO, F_RDLCK, F_UNLCK);
+    one_break("wr-by-truncate", F_WRLCK, TRUNCATE, SIGIO, F_RDLCK, F_UNLCK);
+    one_break("rd-by-writer", F_RDLCK, OPEN_WRONLY, SIGRTMIN + 1, 0, F_UNLCK);
+    one_break("rd-by-truncate", F_RDLCK, TRUNCATE, SIGUSR1, 0, F_UNLCK);
+    one_break("wr-nonblock", F_WRLCK, OPEN_NONBLOCK, SIGIO, 0, F_UNLCK);
 }
 
 static void break_time(void)
