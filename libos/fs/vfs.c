@@ -79,7 +79,7 @@ static long ro_open_check(struct lookup *lk, int *flags)
     /* /proc is no file system the program can write, but a sysctl of mode
      * 0644 is root's to write (proc.c checks who). */
     if (S_ISREG(st.st_mode) && ((f & O_ACCMODE) != O_RDONLY || (f & O_TRUNC)))
-        return lk->m->fs == &fs_proc && (st.st_mode & S_IWUSR) ? 0 : -EROFS;
+        return lk->m->fs == &fs_proc && (st.st_mode & 0200) ? 0 : -EROFS;
     *flags = f & ~(O_CREAT | O_TRUNC);
     return 0;
 }
