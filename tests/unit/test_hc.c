@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,6 +625,36 @@ static void test_flock(void)
     hc(HC_CLOSE, h2, 0, 0, 0, 0);
 }
 
+/* Leases on the host fd, by the host's rules; the host's signal about a
+ * break (here to this thread: no VM runs events) is news for HC_ASYNC's
+ * TAKE, once.  Hostile types and operations are -EINVAL. */
+static void test_lease_async(void)
+{
+    int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_LEASE, h, F_WRLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_WRLCK);
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0), 0);
+    int fd = open(host_path("/rw/file.txt"), O_RDONLY | O_NONBLOCK);
+    EXPECT(fd < 0 && errno == EWOULDBLOCK, "a reader's open breaks the write lease");
+    int64_t news = hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0);
+    EXPECT(news > 0 && (news & HC_ASYNC_SEEN) && (news & POLLMSG), "the break is news");
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_RDLCK);
+    EXPECT_EQ(hc(HC_LEASE, h, F_RDLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, F_UNLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_UNLCK);
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_ON, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_OFF, 0, 0, 0), 0);
+    const uint64_t bad[] = { 3, 7, 1ull << 32 | F_RDLCK, (uint64_t)INT32_MAX + 1, UINT64_MAX };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        EXPECT_EQ(hc(HC_LEASE, h, bad[i], 0, 0, 0), -EINVAL);
+        EXPECT_EQ(hc(HC_ASYNC, h, bad[i], 0, 0, 0), -EINVAL);
+    }
+    EXPECT_EQ(hc(HC_LEASE, (uint64_t)-1, F_RDLCK, 0, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_ASYNC, HC_MAX_HANDLES, HC_ASYNC_ON, 0, 0, 0), -EBADF);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
 /* HC_STATFS gives the host's figures of a mount, never of a place outside one. */
 static void test_statfs(void)
 {
@@ -949,6 +980,7 @@ int main(void)
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
         { "link", test_link },           { "flock", test_flock },
+        { "lease_async", test_lease_async },
         { "statfs", test_statfs },       { "fallocate", test_fallocate },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },
