@@ -158,10 +158,10 @@ struct pal_ops {
     long (*stream_flock)(long handle, int op);   /* LOCK_SH/EX/UN, never waits: -EWOULDBLOCK */
     /* Linux's leases on a host file (F_RDLCK, F_WRLCK, F_UNLCK; PAL_LEASE_GET:
      * -> the one held), by the host's rules for opens of every process: a
-     * conflicting open waits until the holder gives way (or the host's
-     * lease-break-time passes), and the holder hears of it as news of the
-     * stream (PAL_ASYNC_BREAK) */
-    long (*stream_lease)(long handle, int type);
+     * conflicting open waits until the holder gives way, or break_s seconds
+     * pass (Linux's lease-break-time; the host's own, if shorter), and the
+     * holder hears of it as news of the stream (PAL_ASYNC_BREAK) */
+    long (*stream_lease)(long handle, int type, unsigned int break_s);
     /* O_ASYNC: PAL_ASYNC_ON/OFF, news of the stream (its POLL* bands) as
      * upcalls (pal_upcall.io); PAL_ASYNC_TAKE -> the bands since the last
      * take, | PAL_ASYNC_SEEN if any news came, else 0 */

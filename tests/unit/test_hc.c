@@ -631,7 +631,7 @@ static void test_flock(void)
 static void test_lease_async(void)
 {
     int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
-    EXPECT_EQ(hc(HC_LEASE, h, F_WRLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, F_WRLCK, 45, 0, 0), 0);
     EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_WRLCK);
     EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0), 0);
     int fd = open(host_path("/rw/file.txt"), O_RDONLY | O_NONBLOCK);
@@ -643,6 +643,15 @@ static void test_lease_async(void)
     EXPECT_EQ(hc(HC_LEASE, h, F_RDLCK, 0, 0, 0), 0);
     EXPECT_EQ(hc(HC_LEASE, h, F_UNLCK, 0, 0, 0), 0);
     EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_UNLCK);
+    /* A break time of 0: the monitor gives the lease up for the holder at
+     * once, long before the host's lease-break-time would. */
+    EXPECT_EQ(hc(HC_LEASE, h, F_RDLCK, 0, 0, 0), 0);
+    time_t t0 = time(NULL);
+    fd = open(host_path("/rw/file.txt"), O_WRONLY);
+    EXPECT(fd >= 0 && time(NULL) - t0 < 30, "a writer waits no longer than the break time");
+    close(fd);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_UNLCK);
+    EXPECT(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0) & POLLMSG, "the holder heard of it");
     EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_ON, 0, 0, 0), 0);
     EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_OFF, 0, 0, 0), 0);
     const uint64_t bad[] = { 3, 7, 1ull << 32 | F_RDLCK, (uint64_t)INT32_MAX + 1, UINT64_MAX };
