@@ -58,8 +58,7 @@ long file_lease(struct file *f, int type)
 {
     long h = f->ops->async_handle ? f->ops->async_handle(f) : -1;
     if (h < 0)
-        return -EINVAL;
-    unsigned int break_s = file_lease_break_secs > 0 ? (unsigned int)file_lease_break_secs : 0;
+        return type == PAL_LEASE_GET ? F_UNLCK : -EINVAL;
     if (type == PAL_LEASE_GET)
         return pal->stream_lease(h, type, 0);
     /* A lease the host now shows as none is being broken for a writer (or
@@ -68,6 +67,7 @@ long file_lease(struct file *f, int type)
      * reached the host yet (its monitor waits in a helper thread). */
     if (type == F_RDLCK && f->leased && pal->stream_lease(h, PAL_LEASE_GET, 0) == F_UNLCK)
         return -EAGAIN;
+    unsigned int break_s = file_lease_break_secs > 0 ? (unsigned int)file_lease_break_secs : 0;
     long r = pal->stream_lease(h, type, break_s);
     if (r < 0)
         return r;

@@ -128,13 +128,13 @@ long file_flock(struct file *f, int op);
 /* The last reference to f is gone: its flock lock with it. */
 void file_flock_release(struct file *f);
 /* fs/async.c: F_SETFL's O_ASYNC on or off; F_SETLEASE (F_RDLCK, F_WRLCK,
- * F_UNLCK) and F_GETLEASE (PAL_LEASE_GET) by the host's rules, -EINVAL
- * for a file without a stream.  Their signals come at the signal room's
+ * F_UNLCK) by the host's rules, -EINVAL for a file without a stream, and
+ * F_GETLEASE (PAL_LEASE_GET).  Their signals come at the signal room's
  * safe points, once file_async_init has registered with it. */
 long file_set_async(struct file *f, bool on);
-/* /proc/sys/fs/lease-break-time: seconds a lease holder has to give way. */
-extern int file_lease_break_secs;
 long file_lease(struct file *f, int type);
 void file_async_init(void);
+/* /proc/sys/fs/lease-break-time: seconds a lease holder has to give way. */
+extern int file_lease_break_secs;
 
 #endif
