@@ -29,6 +29,7 @@ __attribute__((noreturn)) void libos_main(void)
     mm_init(bi->aslr);
     signal_init();
     events_init();
+    file_async_init();
     proc.pid = bi->pid;
     proc.ppid = bi->ppid;
     /* Its own group in the init's session, as a shell's job; or, as pid 1

@@ -45,3 +45,7 @@ SAME_FIELD(struct pal_exception, struct fault_record, vector, vector);
 SAME_FIELD(struct pal_exception, struct fault_record, error, error);
 SAME_FIELD(struct pal_exception, struct fault_record, cs, cs);
 SAME_FIELD(struct pal_exception, struct fault_record, addr, cr2);
+_Static_assert((unsigned int)PAL_LEASE_GET == HC_LEASE_GET && (int)PAL_ASYNC_OFF == (int)HC_ASYNC_OFF &&
+                   (int)PAL_ASYNC_ON == (int)HC_ASYNC_ON && (int)PAL_ASYNC_TAKE == (int)HC_ASYNC_TAKE &&
+                   PAL_ASYNC_SEEN == HC_ASYNC_SEEN,
+               "PAL_LEASE_GET and PAL_ASYNC_* are HC_'s");

@@ -148,6 +148,11 @@ long kvm_stream_allocate(long h, int mode, long long offset, long long len)
 
 long kvm_stream_lock(long h, int cmd, void *flock) { return hcall(HC_LOCK, h, cmd, (uint64_t)flock, 0); }
 long kvm_stream_flock(long h, int op) { return hcall(HC_FLOCK, h, (uint64_t)(unsigned int)op, 0, 0); }
+long kvm_stream_lease(long h, int type, unsigned int break_s)
+{
+    return hcall(HC_LEASE, h, (uint64_t)(unsigned int)type, break_s, 0);
+}
+long kvm_stream_async(long h, int op) { return hcall(HC_ASYNC, h, (uint64_t)(unsigned int)op, 0, 0); }
 
 long kvm_stream_pipe(long handles[2], int flags)
 {

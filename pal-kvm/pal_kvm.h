@@ -37,6 +37,8 @@ long kvm_stream_link(const char *uri, const char *new_uri);
 long kvm_stream_link_file(long handle, const char *new_uri);
 long kvm_stream_mkfifo(const char *uri, int mode);
 long kvm_stream_flock(long h, int op);
+long kvm_stream_lease(long h, int type, unsigned int break_s);
+long kvm_stream_async(long h, int op);
 long kvm_stream_statfs(const char *uri, struct pal_statfs *sf);
 long kvm_stream_allocate(long h, int mode, long long offset, long long len);
 long kvm_stream_pipe_size(long h, unsigned long size);

@@ -54,6 +54,7 @@ static void take_events(struct pal_context *regs)
             .alarms = __atomic_exchange_n(&a->alarms, 0, __ATOMIC_ACQ_REL),
             .children = __atomic_exchange_n(&a->children, 0, __ATOMIC_ACQ_REL),
             .streams = __atomic_exchange_n(&a->streams, 0, __ATOMIC_ACQ_REL),
+            .io = __atomic_exchange_n(&a->io, 0, __ATOMIC_ACQ_REL),
             .regs = regs,
         };
         handler(&u);

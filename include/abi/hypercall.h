@@ -93,6 +93,14 @@ enum hc_nr {
     HC_FLOCK = 114,   /* (handle, LOCK_SH/LOCK_EX/LOCK_UN) flock(2) on the host fd, never waiting
                        * (-EWOULDBLOCK: the guest waits and tries again), so picoprocesses sharing
                        * the file exclude each other as Linux processes do */
+    HC_LEASE = 115,   /* (handle, F_RDLCK/F_WRLCK/F_UNLCK or HC_LEASE_GET, break time in seconds up
+                       * to HC_LEASE_BREAK_MAX) a lease on the host file (fcntl F_SETLEASE,
+                       * F_GETLEASE): the host's rules and breaks, for opens by any process; a break
+                       * is news for HC_ASYNC_TAKE (POLLMSG) and an upcall, and once it is as old as
+                       * the break time the monitor gives way for the holder */
+    HC_ASYNC = 116,   /* (handle, HC_ASYNC_ON/OFF/TAKE) O_ASYNC on the host fd: the host's news on it
+                       * (a lease break too) arrive as upcall events (upcall_area.io); TAKE -> the
+                       * POLL* bands since the last TAKE, | HC_ASYNC_SEEN if any, 0 if none */
     HC_STATFS = 120,  /* (uri, urilen, struct hc_statfs *) the figures of the host file system
                        * holding uri (statfs(2) of a host mount, for the guest's statfs) */
     HC_FALLOCATE = 121,   /* (handle, mode 0 or FALLOC_FL_KEEP_SIZE, offset, len) fallocate(2) on
@@ -102,6 +110,10 @@ enum hc_nr {
 
 enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
 enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX_WAKE */
+#define HC_LEASE_BREAK_MAX 2147483647u   /* Linux's lease-break-time is an int */
+#define HC_LEASE_GET 0xffffffffu   /* HC_LEASE's question: which lease is held (F_GETLEASE) */
+enum { HC_ASYNC_OFF = 0, HC_ASYNC_ON = 1, HC_ASYNC_TAKE = 2 };
+#define HC_ASYNC_SEEN 0x40000000u   /* in TAKE's answer: news came (its band may be 0) */
 
 /* Handles 0, 1 and 2 are the monitor's own stdin, stdout and stderr.  Twice
  * the guest's descriptor limit (1024): a program may fill its whole table

@@ -103,7 +103,7 @@ struct fault_record {
 
 /* One per vCPU at GPA_UPCALL: asynchronous events the monitor posts for the
  * guest (monitor/upcall.c, pal-kvm/upcall.c).  The monitor adds to
- * host_signals, alarms, children and streams, then sets pending; the PAL clears
+ * host_signals, alarms, children, streams and io, then sets pending; the PAL clears
  * pending, then takes the rest.  When the vCPU was running the program's own code, the
  * monitor saves its registers in regs and moves it to entry on stack. */
 struct upcall_area {
@@ -113,9 +113,10 @@ struct upcall_area {
     unsigned long long alarms;          /* expiries of the alarm (HC_SET_ALARM) */
     unsigned long long children;        /* children that ended (HC_PROC_WAIT has their status) */
     unsigned long long streams;         /* vsock news while the program ran its own code */
+    unsigned long long io;              /* host news on streams with leases or O_ASYNC (HC_ASYNC) */
     unsigned long long entry, stack;    /* set by the PAL; 0: do not interrupt the program */
     unsigned long long regs[18];        /* struct pal_context order */
-    unsigned long long pad[7];
+    unsigned long long pad[6];
 };
 
 /* Found at GPA_IMAGE: tells the monitor where the guest's entry points are. */

@@ -94,6 +94,12 @@ struct pal_statfs {
 /* stream_allocate's modes: Linux's fallocate 0 and FALLOC_FL_KEEP_SIZE. */
 enum { PAL_ALLOC_KEEP_SIZE = 1 };
 
+/* stream_lease's question, stream_async's operations and answer. */
+#define PAL_LEASE_GET (-1)
+enum { PAL_ASYNC_OFF = 0, PAL_ASYNC_ON = 1, PAL_ASYNC_TAKE = 2 };
+#define PAL_ASYNC_SEEN 0x40000000   /* news came (with these bands, maybe none) */
+#define PAL_ASYNC_BREAK 0x400       /* Linux's POLLMSG: the lease is being broken */
+
 /* stream_tty's questions. */
 enum { PAL_TTY_TCGETS = 1, PAL_TTY_WINSZ = 2, PAL_TTY_ISATTY = 3 };
 
@@ -128,6 +134,7 @@ struct pal_upcall {
     uint64_t alarms;           /* expiries of the set_alarm timer */
     uint64_t children;         /* children that ended: process_wait has them now */
     uint64_t streams;          /* vsock streams have news (data, a new stream) */
+    uint64_t io;               /* streams with a lease or O_ASYNC have news: stream_async TAKE says which */
     struct pal_context *regs;
 };
 
@@ -151,6 +158,16 @@ struct pal_ops {
     long (*stream_pipe_size)(long handle, unsigned long size);   /* a pipe's capacity (size 0: unchanged) */
     long (*stream_lock)(long handle, int cmd, void *flock);   /* fcntl record lock, Linux struct flock */
     long (*stream_flock)(long handle, int op);   /* LOCK_SH/EX/UN, never waits: -EWOULDBLOCK */
+    /* Linux's leases on a host file (F_RDLCK, F_WRLCK, F_UNLCK; PAL_LEASE_GET:
+     * -> the one held), by the host's rules for opens of every process: a
+     * conflicting open waits until the holder gives way, or break_s seconds
+     * pass (Linux's lease-break-time; the host's own, if shorter), and the
+     * holder hears of it as news of the stream (PAL_ASYNC_BREAK) */
+    long (*stream_lease)(long handle, int type, unsigned int break_s);
+    /* O_ASYNC: PAL_ASYNC_ON/OFF, news of the stream (its POLL* bands) as
+     * upcalls (pal_upcall.io); PAL_ASYNC_TAKE -> the bands since the last
+     * take, | PAL_ASYNC_SEEN if any news came, else 0 */
+    long (*stream_async)(long handle, int op);
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);

@@ -17,6 +17,8 @@ static void on_upcall(void *context)
         ipc_children_note_async(u->children);
     if (u->streams)
         ipc_streams_note_async();
+    if (u->io)
+        signal_note_io();
     if (u->regs) {
         ipc_safe_point();
         signal_deliver(u->regs);

@@ -87,6 +87,9 @@ static short console_poll(struct file *f, short events, struct pal_poll wait[])
     return 0;
 }
 
+/* O_ASYNC tells of input. */
+static long console_input(struct file *f) { return ((struct console *)f->priv)->rd; }
+
 static const struct file_ops console_ops = {
     .read = console_read,
     .write = console_write,
@@ -94,6 +97,7 @@ static const struct file_ops console_ops = {
     .ioctl = console_ioctl,
     .poll = console_poll,
     .release = file_free_priv,
+    .async_handle = console_input,
 };
 
 long console_open(long rd, long wr, int flags, struct file **out)

@@ -86,6 +86,10 @@ struct file_ops {
      * description's offset.  NULL: the position is f->pos, this process's
      * own (of a file in /dev or /proc, which no other process shares). */
     long (*seek)(struct file *f, int64_t off, int whence);
+    /* The PAL stream that O_ASYNC's signals and leases concern (fs/async.c):
+     * a host file's, a pipe end's, the console's input.  NULL: none (files
+     * of the library OS's own, which never signal and take no lease). */
+    long (*async_handle)(struct file *f);
 };
 #define FILE_POLL_STREAMS 2
 
@@ -99,9 +103,10 @@ struct file {
     char *path;          /* absolute guest path it was opened by (for /proc/self/fd, fchdir) */
     void *priv;
     bool unnamed;        /* made by O_TMPFILE: no name yet (linkat through /proc/self/fd gives one) */
-    bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
-    int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
-    int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */
+    bool notified;       /* the host tells of news on it: O_ASYNC or a lease (fs/async.c) */
+    bool leased;         /* F_SETLEASE took a lease, not given up since (the host may break it) */
+    int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC and a lease break signal (pid 0: nobody) */
+    int io_signal;       /* F_SETSIG: the signal they send, 0 for SIGIO */
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };
@@ -127,5 +132,14 @@ void file_record_locks_close(struct file *f);
 long file_flock(struct file *f, int op);
 /* The last reference to f is gone: its flock lock with it. */
 void file_flock_release(struct file *f);
+/* fs/async.c: F_SETFL's O_ASYNC on or off; F_SETLEASE (F_RDLCK, F_WRLCK,
+ * F_UNLCK) by the host's rules, -EINVAL for a file without a stream, and
+ * F_GETLEASE (PAL_LEASE_GET).  Their signals come at the signal room's
+ * safe points, once file_async_init has registered with it. */
+long file_set_async(struct file *f, bool on);
+long file_lease(struct file *f, int type);
+void file_async_init(void);
+/* /proc/sys/fs/lease-break-time: seconds a lease holder has to give way. */
+extern int file_lease_break_secs;
 
 #endif

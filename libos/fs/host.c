@@ -278,6 +278,7 @@ static const struct file_ops host_file_ops = {
     .fsync = host_fsync,
     .setattr = host_fsetattr,
     .release = host_release,
+    .async_handle = host_handle,
     .lock = host_lock,
     .flock = host_flock,
     .seek = host_seek,

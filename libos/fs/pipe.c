@@ -109,6 +109,7 @@ static const struct file_ops pipe_ops = {
     .ioctl = pipe_ioctl,
     .poll = pipe_poll,
     .release = pipe_release,
+    .async_handle = pipe_handle,
     .flock = pipe_flock,
 };
 

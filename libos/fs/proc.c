@@ -132,6 +132,7 @@ static void node_stat(struct proc_node p, struct stat *st)
 {
     unsigned int mode = is_link(p.kind) ? S_IFLNK | (p.kind == P_FD ? 0700 : 0777) :
                         p.kind == P_PAGEMAP ? S_IFREG | 0400 :
+                        p.kind == P_SYSFILE && proc_sys_writable(p.fd) ? S_IFREG | 0644 :
                         is_text(p.kind) ? S_IFREG | 0444 : S_IFDIR | 0555;
     uint64_t ino = ((uint64_t)p.kind << 32) | (uint32_t)(p.fd + 1) | ((uint64_t)(uint32_t)p.pid << 37) |
                    ((uint64_t)p.task << 36);
@@ -300,15 +301,26 @@ static void proc_text_release(struct file *f)
     kfree(t);
 }
 
+/* Only a writable /proc/sys file is ever opened for writing (open_text). */
+static long proc_sys_file_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+    (void)pos;
+    const struct proc_text *t = f->priv;
+    long r = proc_sys_write(t->node.fd, buf, len);
+    return r < 0 ? r : (long)len;
+}
+
 static const struct file_ops proc_text_ops = {
     .read = proc_text_read,
+    .write = proc_sys_file_write,
     .stat = proc_fstat,
     .release = proc_text_release,
 };
 
 static long open_text(struct mount *m, struct proc_node p, int flags, struct file **out)
 {
-    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+    bool writable = p.kind == P_SYSFILE && proc_sys_writable(p.fd) && fs_uid() == 0;
+    if (((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) && !writable)
         return -EACCES;
     if (flags & O_DIRECTORY)
         return -ENOTDIR;

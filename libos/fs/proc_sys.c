@@ -4,6 +4,7 @@
  * CPU is idle whenever nothing is counted as busy, so its idle time is the
  * uptime. */
 #include "fs/proc_sys.h"
+#include "fs/file.h"
 #include "fs/mountinfo.h"
 #include "ipc/ipc.h"
 #include "ktime.h"
@@ -103,37 +104,64 @@ static void min_free_kbytes(struct text *t)
     text_printf(t, "%lu\n", (unsigned long)MIN(MAX(r, 128), 262144));
 }
 
+static void lease_break_time(struct text *t) { text_printf(t, "%d\n", file_lease_break_secs); }
+
+/* proc_dointvec's form: an optional sign, digits, then blanks or a newline. */
+static long parse_int(const char *buf, size_t len, int *out)
+{
+    size_t i = 0;
+    bool neg = i < len && buf[i] == '-';
+    i += neg;
+    long v = 0;
+    size_t digits = i;
+    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++)
+        if ((v = v * 10 + (buf[i] - '0')) > 2147483647L + neg)
+            return -EINVAL;
+    if (i == digits)
+        return -EINVAL;
+    for (; i < len; i++)
+        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n')
+            return -EINVAL;
+    *out = (int)(neg ? -v : v);
+    return 0;
+}
+
+static long set_lease_break_time(const char *buf, size_t len) { return parse_int(buf, len, &file_lease_break_secs); }
+
 /* The heuristic mode: mm.c refuses only a private mapping larger than RAM. */
 static void overcommit_memory(struct text *t) { text_printf(t, "0\n"); }
 /* What the mapping table holds (Linux's default is 65530). */
 static void max_map_count(struct text *t) { text_printf(t, "%d\n", MM_MAX_MAPS); }
 
-/* Parents before their children; a NULL text and link is a directory. */
+/* Parents before their children; a NULL text and link is a directory.
+ * A file with a write function is root's to write (mode 0644). */
 static const struct entry {
     const char *path;
     void (*text)(struct text *t);
     const char *link;
+    long (*write)(const char *buf, size_t len);
 } entries[] = {
-    { "cpuinfo", cpuinfo_text, NULL },
-    { "filesystems", filesystems, NULL },
-    { "loadavg", loadavg, NULL },
-    { "meminfo", meminfo, NULL },
-    { "mounts", NULL, "self/mounts" },
-    { "stat", stat_file, NULL },
-    { "sys", NULL, NULL },
-    { "sys/fs", NULL, NULL },
-    { "sys/fs/pipe-max-size", pipe_max_size, NULL },
-    { "sys/kernel", NULL, NULL },
-    { "sys/kernel/core_pattern", core_pattern, NULL },
-    { "sys/kernel/hostname", hostname, NULL },
-    { "sys/kernel/osrelease", osrelease, NULL },
-    { "sys/kernel/pid_max", pid_max, NULL },
-    { "sys/kernel/tainted", tainted, NULL },
-    { "sys/vm", NULL, NULL },
-    { "sys/vm/max_map_count", max_map_count, NULL },
-    { "sys/vm/min_free_kbytes", min_free_kbytes, NULL },
-    { "sys/vm/overcommit_memory", overcommit_memory, NULL },
-    { "uptime", uptime_file, NULL },
+    { "cpuinfo", cpuinfo_text, NULL, NULL },
+    { "filesystems", filesystems, NULL, NULL },
+    { "loadavg", loadavg, NULL, NULL },
+    { "meminfo", meminfo, NULL, NULL },
+    { "mounts", NULL, "self/mounts", NULL },
+    { "stat", stat_file, NULL, NULL },
+    { "sys", NULL, NULL, NULL },
+    { "sys/fs", NULL, NULL, NULL },
+    { "sys/fs/lease-break-time", lease_break_time, NULL, set_lease_break_time },
+    { "sys/fs/pipe-max-size", pipe_max_size, NULL, NULL },
+    { "sys/kernel", NULL, NULL, NULL },
+    { "sys/kernel/core_pattern", core_pattern, NULL, NULL },
+    { "sys/kernel/hostname", hostname, NULL, NULL },
+    { "sys/kernel/osrelease", osrelease, NULL, NULL },
+    { "sys/kernel/pid_max", pid_max, NULL, NULL },
+    { "sys/kernel/tainted", tainted, NULL, NULL },
+    { "sys/vm", NULL, NULL, NULL },
+    { "sys/vm/max_map_count", max_map_count, NULL, NULL },
+    { "sys/vm/min_free_kbytes", min_free_kbytes, NULL, NULL },
+    { "sys/vm/overcommit_memory", overcommit_memory, NULL, NULL },
+    { "uptime", uptime_file, NULL, NULL },
 };
 
 int proc_sys_find(const char *rel)
@@ -145,6 +173,8 @@ int proc_sys_find(const char *rel)
 }
 
 bool proc_sys_is_dir(int i) { return !entries[i].text && !entries[i].link; }
+bool proc_sys_writable(int i) { return entries[i].write != NULL; }
+long proc_sys_write(int i, const char *buf, size_t len) { return entries[i].write(buf, len); }
 const char *proc_sys_link(int i) { return entries[i].link; }
 
 const char *proc_sys_name(int i)

@@ -8,6 +8,9 @@
 /* The entry at rel ("meminfo", "sys/kernel"), -1 if none. */
 int proc_sys_find(const char *rel);
 bool proc_sys_is_dir(int i);
+/* A file root may write (sys/fs/lease-break-time): its new value, in text. */
+bool proc_sys_writable(int i);
+long proc_sys_write(int i, const char *buf, size_t len);   /* -> 0 or -EINVAL */
 /* A link's target (relative to /proc), NULL for a file or directory. */
 const char *proc_sys_link(int i);
 /* Its last path component. */

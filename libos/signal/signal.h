@@ -67,7 +67,7 @@ struct sigstate {
     /* Events the PAL handed over while the library OS itself ran (an upcall
      * with no program registers), taken by signal_take_async(): filled at
      * any point of the library OS, so only ever touched atomically. */
-    uint64_t async_signals, async_alarms;
+    uint64_t async_signals, async_alarms, async_io;
     /* A SIGCONT came (whether or not it is ignored): a stopped process goes on. */
     bool continued;
 };
@@ -95,6 +95,10 @@ int signal_dequeue(uint64_t mask, siginfo_t *info);
  * turned into signals by signal_take_async() where the library OS may act. */
 void signal_note_async(uint64_t host_signals, uint64_t alarms);
 void signal_take_async(void);
+/* Host news on streams (pal_upcall.io), noted the same way: signal_take_async
+ * then calls the taker (fs/async.c), which sends the signals they make. */
+void signal_note_io(void);
+void signal_set_io_taker(void (*take)(void));
 
 /* For system calls that wait (poll, select, pipes, sleeps):
  * an unblocked signal is pending, so the wait ends with -EINTR; */

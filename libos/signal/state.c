@@ -116,8 +116,22 @@ void signal_note_async(uint64_t host_signals, uint64_t alarms)
         __atomic_fetch_add(&sigstate.async_alarms, alarms, __ATOMIC_RELAXED);
 }
 
+static void (*io_taker)(void);
+
+void signal_set_io_taker(void (*take)(void)) { io_taker = take; }
+
+void signal_note_io(void) { __atomic_store_n(&sigstate.async_io, 1, __ATOMIC_RELAXED); }
+
 void signal_take_async(void)
 {
+    /* The taker's own PAL calls and kills come back here: news they bring
+     * waits for its next round. */
+    static bool taking;
+    if (!taking && io_taker && __atomic_exchange_n(&sigstate.async_io, 0, __ATOMIC_RELAXED)) {
+        taking = true;
+        io_taker();
+        taking = false;
+    }
     uint64_t sigs = __atomic_exchange_n(&sigstate.async_signals, 0, __ATOMIC_RELAXED);
     uint64_t alarms = __atomic_exchange_n(&sigstate.async_alarms, 0, __ATOMIC_RELAXED);
     /* From the host: the terminal's ^C, or a process outside the

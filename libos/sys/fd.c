@@ -35,23 +35,9 @@ long sys_dup2(int oldfd, int newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
-/* Is st's file open for writing by a descriptor of this process? */
-static bool open_for_writing(const struct stat *st)
-{
-    for (int fd = 0; fd < MAX_FDS; fd++) {
-        struct file *o = fd_table[fd];
-        struct stat ost;
-        if (o && (o->flags & O_ACCMODE) != O_RDONLY && file_stat(o, &ost) == 0 && ost.st_dev == st->st_dev &&
-            ost.st_ino == st->st_ino)
-            return true;
-    }
-    return false;
-}
-
-/* Leases are told of other processes' opens, which this process cannot
- * see: a read lease is granted unless this process has the file open for
- * writing (Linux refuses it while any writer exists), a write lease is
- * refused as Linux refuses it while another open may exist. */
+/* Linux's checks before the host's: a regular file, its owner (or root).
+ * The host then refuses a read lease while the file is open for writing
+ * and a write lease while any other open of it exists, in any process. */
 static long set_lease(struct file *f, unsigned long type)
 {
     struct stat st;
@@ -62,20 +48,9 @@ static long set_lease(struct file *f, unsigned long type)
         return -EINVAL;
     if (fs_uid() != 0 && fs_uid() != st.st_uid)
         return -EACCES;
-    switch (type) {
-    case F_UNLCK:
-        f->read_lease = false;
-        return 0;
-    case F_RDLCK:
-        if ((f->flags & O_ACCMODE) != O_RDONLY || open_for_writing(&st))
-            return -EAGAIN;
-        f->read_lease = true;
-        return 0;
-    case F_WRLCK:
-        return -EAGAIN;
-    default:
+    if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK)
         return -EINVAL;
-    }
+    return file_lease(f, (int)type);
 }
 
 static long get_owner_ex(struct file *f, struct f_owner_ex *uo)
@@ -136,11 +111,15 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     case F_GETFL:
         return f->flags;
     case F_SETFL:
-        /* Only these two change after open; Linux ignores the other bits too.
+    {
+        /* Only these change after open; Linux ignores the other bits too.
          * O_NONBLOCK is recorded for the file types that honour it (pipes,
          * sockets); the console and host files read as blocking. */
-        f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
-        return 0;
+        long r = file_set_async(f, arg & FASYNC);
+        if (r == 0)
+            f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+        return r;
+    }
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
@@ -153,7 +132,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
     case F_SETPIPE_SZ:
         return pipe_capacity(f, true, (unsigned int)arg);
     case F_GETLEASE:
-        return f->read_lease ? F_RDLCK : F_UNLCK;
+        return file_lease(f, PAL_LEASE_GET);
     case F_SETLEASE:
         return set_lease(f, arg);
     case F_GETOWN:

@@ -240,9 +240,11 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW(wait4), ALLOW(setrlimit), ALLOW(rt_sigaction), ALLOW(pipe2),
         /* pal/files.c: record locks on guest files; pal/pipes.c: pipe sizes; pal/fifo.c and
          * files.c: the O_NONBLOCK of a FIFO and of a device, and HC_LINK_FILE's look at how
-         * the guest opened its file; nothing else through fcntl. */
+         * the guest opened its file; pal/notify.c: leases and O_ASYNC, signalled to the
+         * monitor itself; nothing else through fcntl. */
         ALLOW_IF_IN(fcntl, 1, 0, DENY, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
-                    F_GETPIPE_SZ, F_SETPIPE_SZ, F_SETFL, F_GETFL),
+                    F_GETPIPE_SZ, F_SETPIPE_SZ, F_SETFL, F_GETFL, F_SETLEASE, F_GETLEASE, F_SETSIG,
+                    F_SETOWN_EX),
         /* The kernel resumes an interrupted sleep or futex wait with it. */
         ALLOW(restart_syscall),
         /* The return from glibc's own signal handlers (thread cancel, set*id). */

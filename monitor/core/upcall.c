@@ -19,7 +19,8 @@
  *    event, so until the guest has taken the event a timer thread kicks the
  *    vCPU again, 1 ms later, then less and less often.
  * The same timer thread runs the alarm.  Host signals come from proc/launcher.c,
- * ended children from proc/children.c, vsock news from dev/vsock/vsock_vm.c (those only
+ * ended children from proc/children.c, news on host fds from pal/notify.c (leases,
+ * O_ASYNC), vsock news from dev/vsock/vsock_vm.c (those only
  * interrupt a program running its own code: a process busy computing still
  * takes signals and messages from the others). */
 #include <errno.h>
@@ -122,6 +123,17 @@ void upcall_post_streams(void)
     __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
     poke_timer();
 }
+
+void upcall_post_io(void)
+{
+    struct upcall_area *a = up.area;
+    if (!a)
+        return;
+    __atomic_fetch_add(&a->io, 1, __ATOMIC_SEQ_CST);
+    upcall_post(0, 0, 0);
+}
+
+pid_t upcall_thread(void) { return up.target ? up.target->tid : (pid_t)syscall(SYS_gettid); }
 
 static void on_kick(int sig)
 {

@@ -4,6 +4,7 @@
 #define PICOVM_MONITOR_UPCALL_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 struct vm;
@@ -16,6 +17,11 @@ void upcall_start(struct vm *vm);
  * n-1: signal n), alarm expiries and ended children for the program; the
  * guest is made to notice. */
 void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children);
+/* From any thread or signal handler (async-signal-safe): the host has news
+ * on a stream with a lease or O_ASYNC (pal/notify.c). */
+void upcall_post_io(void);
+/* The host thread that takes the process's events (and signals about them). */
+pid_t upcall_thread(void);
 /* From the vsock device thread: news on the streams. */
 void upcall_post_streams(void);
 /* From the vCPU loop when KVM_RUN returns EINTR: sends a vCPU stopped in the

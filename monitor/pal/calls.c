@@ -8,6 +8,7 @@ void pal_calls_setup(void)
     pal_files_setup();
     pal_futex_setup();
     pal_misc_setup();
+    pal_notify_setup();
     pal_pipes_setup();
     pal_poll_setup();
     pal_space_setup();

@@ -8,6 +8,7 @@
 void pal_files_setup(void);   /* files.c: host files and directories, by handle and by uri (FIFOs: fifo.c) */
 void pal_futex_setup(void);   /* futex.c: futexes on memory shared between picoprocesses */
 void pal_misc_setup(void);    /* misc.c: log, random bytes, sleep, giving pages back */
+void pal_notify_setup(void);  /* notify.c: leases and O_ASYNC, the host's signals about streams */
 void pal_pipes_setup(void);   /* pipes.c: host pipes, bytes waiting on a stream */
 void pal_poll_setup(void);    /* poll.c: waiting on several streams */
 void pal_space_setup(void);   /* space.c: host file systems' space, reserving a file's */

@@ -1,5 +1,6 @@
 /* FIFOs opened by name: open(2)'s rendezvous, without ever holding the PAL
- * server in a host call it cannot take back.
+ * server in a host call it cannot take back.  The same waiting open serves
+ * a file another process holds a lease on (open_after_break, at the end).
  *
  * HC_OPEN opens every file with O_NONBLOCK, which a FIFO answers at once: a
  * reader, or an O_RDWR open, succeeds, a writer without a reader is -ENXIO.
@@ -177,5 +178,19 @@ int fifo_open_named(struct vm *vm, const char *uri, int flags, int err)
         }
     }
     close(fifo);
+    return fd;
+}
+
+/* Flags of a reopen: the file exists, and is no directory (leases are on
+ * regular files); the rest policy_open already passed. */
+#define REOPEN_FLAGS (O_ACCMODE | O_TRUNC | O_APPEND | O_DSYNC | O_SYNC)
+
+int open_after_break(struct vm *vm, const char *uri, int flags)
+{
+    int file = policy_open(uri, O_PATH | (flags & O_NOFOLLOW), 0);
+    if (file < 0)
+        return file;
+    int fd = open_waiting(vm, file, flags & REOPEN_FLAGS, -1);
+    close(file);
     return fd;
 }

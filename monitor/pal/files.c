@@ -62,14 +62,17 @@ int copy_uri(struct vm *vm, uint64_t gpa, uint64_t len, char *out)
     return copy_string(vm, gpa, len, out, HC_MAX_URI);
 }
 
-/* Opens with O_NONBLOCK, so that a FIFO never holds the server in open():
- * fifo.c gives it open(2)'s answer.  O_NONBLOCK means nothing to regular
+/* Opens with O_NONBLOCK, so that neither a FIFO nor a leased file holds
+ * the server in open(): fifo.c gives them open(2)'s answer.  O_NONBLOCK means nothing to regular
  * files and directories; anything else (a device) gets the guest's flags back. */
 static int open_file(struct vm *vm, const char *uri, int flags, int mode)
 {
     int fd = policy_open(uri, flags | O_NONBLOCK, mode);
     if (fd == -ENXIO || fd == -EROFS)
         return fifo_open_named(vm, uri, flags, fd);
+    /* A regular file under another process's lease (notify.c): the host began its break. */
+    if (fd == -EWOULDBLOCK && !(flags & O_NONBLOCK))
+        return open_after_break(vm, uri, flags);
     if (fd < 0)
         return fd;
     struct stat st;

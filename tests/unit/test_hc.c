@@ -1,4 +1,4 @@
-// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c monitor/pal/space.c
+// UNIT-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/notify.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c monitor/pal/space.c
 /* Host side of PAL calls: the handlers run against a fake guest RAM and a
  * policy over temporary directories, with hostile arguments; confinement
  * (no escape, read-only mounts) and fd hygiene are checked on the host. */
@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -655,6 +656,45 @@ static void test_flock(void)
     hc(HC_CLOSE, h2, 0, 0, 0, 0);
 }
 
+/* Leases on the host fd, by the host's rules; the host's signal about a
+ * break (here to this thread: no VM runs events) is news for HC_ASYNC's
+ * TAKE, once.  Hostile types and operations are -EINVAL. */
+static void test_lease_async(void)
+{
+    int64_t h = open_rel("/rw/file.txt", O_RDONLY, 0);
+    EXPECT_EQ(hc(HC_LEASE, h, F_WRLCK, 45, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_WRLCK);
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0), 0);
+    int fd = open(host_path("/rw/file.txt"), O_RDONLY | O_NONBLOCK);
+    EXPECT(fd < 0 && errno == EWOULDBLOCK, "a reader's open breaks the write lease");
+    int64_t news = hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0);
+    EXPECT(news > 0 && (news & HC_ASYNC_SEEN) && (news & POLLMSG), "the break is news");
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_RDLCK);
+    EXPECT_EQ(hc(HC_LEASE, h, F_RDLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, F_UNLCK, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_UNLCK);
+    /* A break time of 0: the monitor gives the lease up for the holder at
+     * once, long before the host's lease-break-time would. */
+    EXPECT_EQ(hc(HC_LEASE, h, F_RDLCK, 0, 0, 0), 0);
+    time_t t0 = time(NULL);
+    fd = open(host_path("/rw/file.txt"), O_WRONLY);
+    EXPECT(fd >= 0 && time(NULL) - t0 < 30, "a writer waits no longer than the break time");
+    close(fd);
+    EXPECT_EQ(hc(HC_LEASE, h, HC_LEASE_GET, 0, 0, 0), F_UNLCK);
+    EXPECT(hc(HC_ASYNC, h, HC_ASYNC_TAKE, 0, 0, 0) & POLLMSG, "the holder heard of it");
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_ON, 0, 0, 0), 0);
+    EXPECT_EQ(hc(HC_ASYNC, h, HC_ASYNC_OFF, 0, 0, 0), 0);
+    const uint64_t bad[] = { 3, 7, 1ull << 32 | F_RDLCK, (uint64_t)INT32_MAX + 1, UINT64_MAX };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        EXPECT_EQ(hc(HC_LEASE, h, bad[i], 0, 0, 0), -EINVAL);
+        EXPECT_EQ(hc(HC_ASYNC, h, bad[i], 0, 0, 0), -EINVAL);
+    }
+    EXPECT_EQ(hc(HC_LEASE, (uint64_t)-1, F_RDLCK, 0, 0, 0), -EBADF);
+    EXPECT_EQ(hc(HC_ASYNC, HC_MAX_HANDLES, HC_ASYNC_ON, 0, 0, 0), -EBADF);
+    hc(HC_CLOSE, h, 0, 0, 0, 0);
+}
+
 /* HC_STATFS gives the host's figures of a mount, never of a place outside one. */
 static void test_statfs(void)
 {
@@ -996,7 +1036,7 @@ int main(void)
         { "writable_symlink", test_writable_symlink },
         { "symlink", test_symlink },     { "setattr", test_setattr },
         { "link", test_link },           { "link_file", test_link_file },
-        { "flock", test_flock },
+        { "flock", test_flock },         { "lease_async", test_lease_async },
         { "statfs", test_statfs },       { "fallocate", test_fallocate },
         { "hostile_args", test_hostile_args },
         { "tty", test_tty },             { "misc", test_misc },

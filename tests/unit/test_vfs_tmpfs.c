@@ -27,6 +27,10 @@ long user_string_ok(const char *s, size_t max) { return !s ? -EFAULT : strnlen(s
 /* The console's waits and EPIPE (fs/stream.c): no signal is ever raised here. */
 long signal_raise(int sig) { (void)sig; abort(); }
 bool signal_pending(void) { return false; }
+/* fs/async.c: leases and O_ASYNC are the host's, which has none here. */
+int file_lease_break_secs = 45;
+long file_set_async(struct file *f, bool on) { (void)f, (void)on; return 0; }
+long file_lease(struct file *f, int type) { (void)f, (void)type; return -EINVAL; }
 /* No limit below the descriptor table's size (fs/fdtable.c asks for RLIMIT_NOFILE). */
 uint64_t rlimit_soft(unsigned int resource) { (void)resource; return UINT64_MAX; }
 
