@@ -1,0 +1,105 @@
+/* eventfd, eventfd2, timerfd_create, timerfd_settime and timerfd_gettime:
+ * Linux's argument checks, in Linux's order, over the host eventfds and
+ * timerfds of fs/evfd.c. */
+#include "fs/fs.h"
+#include "sys/cred.h"
+#include "syscall/handlers.h"
+#include <linux/capability.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+
+#define EFD_SEMAPHORE 1
+#define TFD_TIMER_ABSTIME 1
+#define TFD_TIMER_CANCEL_ON_SET 2
+
+_Static_assert(sizeof(struct __kernel_itimerspec) == sizeof(struct pal_itimerspec), "itimerspec is pal_itimerspec");
+
+static long install(long r, struct file *f, int flags)
+{
+    return r < 0 ? r : fd_install(f, 0, flags & O_CLOEXEC);
+}
+
+long sys_eventfd2(unsigned int count, int flags)
+{
+    if (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL;
+    struct file *f = NULL;
+    return install(eventfd_file(count, flags & EFD_SEMAPHORE, flags, &f), f, flags);
+}
+
+long sys_eventfd(unsigned int count)
+{
+    return sys_eventfd2(count, 0);
+}
+
+long sys_timerfd_create(int clock, int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL;
+    switch (clock) {
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_BOOTTIME_ALARM:
+        /* What sets them apart, waking a suspended machine, means nothing to a VM. */
+        if (!cred_capable(CAP_WAKE_ALARM))
+            return -EPERM;
+        clock = clock == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_BOOTTIME;
+        break;
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_BOOTTIME:
+        break;
+    default:
+        return -EINVAL;
+    }
+    /* Our CLOCK_BOOTTIME reads the monotonic clock (sys/time.c): an
+     * absolute time the program read from it is a monotonic one. */
+    if (clock == CLOCK_BOOTTIME)
+        clock = CLOCK_MONOTONIC;
+    struct file *f = NULL;
+    return install(timerfd_file(clock, flags, &f), f, flags);
+}
+
+/* The host timerfd behind fd: -EBADF, or -EINVAL for another file. */
+static long timer_of(int fd)
+{
+    struct file *f = fd_file(fd);
+    return f ? timerfd_handle(f) : -EBADF;
+}
+
+long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *unew, struct __kernel_itimerspec *uold)
+{
+    struct pal_itimerspec nv, ov;
+    if (!user_range_ok(unew, sizeof(nv), false))
+        return -EFAULT;
+    memcpy(&nv, unew, sizeof(nv));
+    if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+        return -EINVAL;
+    long h = timer_of(fd);
+    if (h < 0)
+        return h;
+    int pflags = (flags & TFD_TIMER_ABSTIME ? PAL_TIMER_ABSTIME : 0) |
+                 (flags & TFD_TIMER_CANCEL_ON_SET ? PAL_TIMER_CANCEL_ON_SET : 0);
+    long r = pal->stream_timerfd_set(h, pflags, &nv, &ov);
+    if (r < 0 || !uold)
+        return r;
+    /* As Linux: the timer is set even if the old value cannot be written. */
+    if (!user_range_ok(uold, sizeof(ov), true))
+        return -EFAULT;
+    memcpy(uold, &ov, sizeof(ov));
+    return 0;
+}
+
+long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur)
+{
+    long h = timer_of(fd);
+    if (h < 0)
+        return h;
+    struct pal_itimerspec cur;
+    long r = pal->stream_timerfd_get(h, &cur);
+    if (r < 0)
+        return r;
+    if (!user_range_ok(ucur, sizeof(cur), true))
+        return -EFAULT;
+    memcpy(ucur, &cur, sizeof(cur));
+    return 0;
+}
