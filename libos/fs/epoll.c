@@ -3,11 +3,13 @@
  *
  * Level-triggered items report whatever is ready.  An edge-triggered item
  * reports bits that were not ready at its last report: each wait first
- * looks at what is ready now (bits gone since are forgotten), and while all
- * that is ready has been reported the item is left out of the PAL wait
- * (whose streams would answer at once).  So an item reports again once it
- * was seen not ready, not at every new write as Linux's wakeups do.  A
- * one-shot item is disabled by its report until EPOLL_CTL_MOD.
+ * looks at what is ready now (bits gone since are forgotten, and all of
+ * them once this process read or wrote the file: the program drained it
+ * and waits for more), and while all that is ready has been reported the
+ * item is left out of the PAL wait (whose streams would answer at once).
+ * So an item reports again once it was seen not ready or used, not at
+ * every write of another process as Linux's wakeups do.  A one-shot item
+ * is disabled by its report until EPOLL_CTL_MOD.
  * EPOLLEXCLUSIVE only matters to several waiters (threads): it is accepted.
  *
  * An item holds a reference on its file; Linux drops the item when the
@@ -29,6 +31,7 @@ struct epitem {
     uint32_t events;     /* as asked, EPOLLERR | EPOLLHUP added; 0 when a one-shot fired */
     uint64_t data;
     short reported;      /* edge-triggered: bits reported and ready since */
+    uint32_t seq;        /* the file's io_seq at the report */
 };
 
 struct epoll {
@@ -75,6 +78,8 @@ static long look_now(struct epoll *ep, short *ready)
     long can = 0;
     for (int i = 0; i < ep->n && r >= 0; i++) {
         struct epitem *it = &ep->items[i];
+        if (it->seq != it->f->io_seq)
+            it->reported = 0;
         it->reported &= items[i].revents;
         ready[i] = items[i].revents & ~it->reported;
         can += ready[i] != 0;
@@ -116,8 +121,10 @@ long epoll_wait_events(struct file *epf, struct epoll_event *out, int max, uint6
                 continue;
             out[got].events = (uint32_t)(uint16_t)ready[i];
             out[got++].data = it->data;
-            if (it->events & EPOLLET)
+            if (it->events & EPOLLET) {
                 it->reported |= ready[i];
+                it->seq = it->f->io_seq;
+            }
             if (it->events & EPOLLONESHOT)
                 it->events = 0;
         }

@@ -313,8 +313,6 @@ static long do_epoll_wait(int epfd, struct epoll_event *uev, int max, uint64_t d
 {
     if (max <= 0 || (size_t)max > INT32_MAX / sizeof(*uev))
         return -EINVAL;
-    if (!user_range_ok(uev, (size_t)max * sizeof(*uev), true))
-        return -EFAULT;
     struct file *ep = fd_file(epfd);
     if (!ep)
         return -EBADF;
@@ -326,6 +324,9 @@ static long do_epoll_wait(int epfd, struct epoll_event *uev, int max, uint64_t d
     if (!ev)
         return -ENOMEM;
     long r = epoll_wait_events(ep, ev, n, deadline);
+    /* As Linux, the program's array is looked at only when there are events for it. */
+    if (r > 0 && !user_range_ok(uev, (size_t)r * sizeof(*ev), true))
+        r = -EFAULT;
     if (r > 0)
         memcpy(uev, ev, (size_t)r * sizeof(*ev));
     kfree(ev);
