@@ -14,9 +14,10 @@
 
 _Static_assert(sizeof(struct __kernel_itimerspec) == sizeof(struct pal_itimerspec), "itimerspec is pal_itimerspec");
 
-static long install(long r, struct file *f, int flags)
+/* A new descriptor for the file *f that r says was made. */
+static long install(long r, struct file **f, int flags)
 {
-    return r < 0 ? r : fd_install(f, 0, flags & O_CLOEXEC);
+    return r < 0 ? r : fd_install(*f, 0, flags & O_CLOEXEC);
 }
 
 long sys_eventfd2(unsigned int count, int flags)
@@ -24,7 +25,7 @@ long sys_eventfd2(unsigned int count, int flags)
     if (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK))
         return -EINVAL;
     struct file *f = NULL;
-    return install(eventfd_file(count, flags & EFD_SEMAPHORE, flags, &f), f, flags);
+    return install(eventfd_file(count, flags & EFD_SEMAPHORE, flags, &f), &f, flags);
 }
 
 long sys_eventfd(unsigned int count)
@@ -56,7 +57,7 @@ long sys_timerfd_create(int clock, int flags)
     if (clock == CLOCK_BOOTTIME)
         clock = CLOCK_MONOTONIC;
     struct file *f = NULL;
-    return install(timerfd_file(clock, flags, &f), f, flags);
+    return install(timerfd_file(clock, flags, &f), &f, flags);
 }
 
 /* The host timerfd behind fd: -EBADF, or -EINVAL for another file. */
