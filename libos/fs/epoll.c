@@ -4,11 +4,12 @@
  * Level-triggered items report whatever is ready.  An edge-triggered item
  * reports bits that were not ready at its last report: each wait first
  * looks at what is ready now (bits gone since are forgotten, and all of
- * them once this process read or wrote the file: the program drained it
- * and waits for more), and while all that is ready has been reported the
- * item is left out of the PAL wait (whose streams would answer at once).
- * So an item reports again once it was seen not ready or used, not at
- * every write of another process as Linux's wakeups do.  A one-shot item
+ * them once a read or write of this process got EAGAIN from the file: the
+ * program drained or filled it, as edge-triggered programs do, and waits
+ * for more), and while all that is ready has been reported the item is
+ * left out of the PAL wait (whose streams would answer at once).  So an
+ * item reports again once it was seen not ready or ran dry, not at every
+ * write of another process as Linux's wakeups do.  A one-shot item
  * is disabled by its report until EPOLL_CTL_MOD.
  * EPOLLEXCLUSIVE only matters to several waiters (threads): it is accepted.
  *
@@ -221,14 +222,13 @@ static long add(struct epoll *ep, struct file *epf, struct file *f, int fd, cons
 {
     if (find(ep, f, fd))
         return -EEXIST;
-    /* Linux refuses a loop (ELOOP), and a file that would be watched
-     * through more than EP_MAX_DEPTH epolls (EINVAL).  The epolls that
-     * hold epf are not counted here: nothing points back at them. */
+    /* Linux refuses a loop, and more than EP_MAX_DEPTH epolls in each
+     * other (ELOOP in today's kernels; older ones said EINVAL when a file
+     * at the bottom would be watched through too many).  The epolls that hold epf are
+     * not counted here: nothing points back at them. */
     int d = file_is_epoll(f) ? levels(f, epf) : 0;
-    if (d < 0)
+    if (d < 0 || d + 1 > EP_MAX_DEPTH)
         return -ELOOP;
-    if (d + 1 > EP_MAX_DEPTH)
-        return -EINVAL;
     if (ep->n == ep->cap) {
         int cap = ep->cap ? 2 * ep->cap : 8;
         struct epitem *items = kmalloc((size_t)cap * sizeof(*items));

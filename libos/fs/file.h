@@ -98,8 +98,8 @@ struct file {
     bool read_lease;     /* F_SETLEASE F_RDLCK holds (the only lease granted) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC would signal (never honoured) */
     int io_signal;       /* F_SETSIG: the signal O_ASYNC would send, 0 for SIGIO (never honoured) */
-    /* read and write calls on it so far: an edge-triggered epoll item
-     * that was drained or filled by one reports again (fs/epoll.c) */
+    /* reads and writes that found nothing to do (-EAGAIN): an
+     * edge-triggered epoll item reports again after one (fs/epoll.c) */
     uint32_t io_seq;
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];

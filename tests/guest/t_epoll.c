@@ -76,6 +76,18 @@ static void checks(void)
     int inner = epoll_create1(0);
     CHECK("nest", add(ep, inner, EPOLLIN, 3) == 0);
     CHECK("loop-eloop", FAILS_WITH(add(inner, ep, EPOLLIN, 4), ELOOP));
+    /* Five epolls in each other over a pipe: a sixth is too deep. */
+    int chain[6], at = p[0], deep = 1;
+    for (int i = 0; i < 6; i++) {
+        chain[i] = epoll_create1(0);
+        if (i < 5)
+            deep &= add(chain[i], at, EPOLLIN, 0) == 0;
+        at = chain[i];
+    }
+    CHECK("nest-five", deep);
+    CHECK("nest-six-eloop", FAILS_WITH(add(chain[5], chain[4], EPOLLIN, 0), ELOOP));
+    for (int i = 0; i < 6; i++)
+        close(chain[i]);
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", ep);
     CHECK("proc-link", link_is(path, "anon_inode:[eventpoll]"));
@@ -107,9 +119,12 @@ static void levels(void)
     write(q[1], "bb", 2);
     CHECK("edge-ready", one(ep, 0, &e) == 20 && e == EPOLLIN);
     CHECK("edge-once", none(ep));
-    read(q[0], &c, 1);
+    char two[2];
+    CHECK("edge-drain", read(q[0], two, 2) == 2 && none(ep));
+    fcntl(q[0], F_SETFL, O_NONBLOCK);
+    CHECK("edge-eagain", FAILS_WITH(read(q[0], two, 2), EAGAIN));
     write(q[1], "c", 1);
-    CHECK("edge-after-read", one(ep, 0, &e) == 20);
+    CHECK("edge-after-eagain", one(ep, 0, &e) == 20);
     struct epoll_event ev = { .events = EPOLLOUT | EPOLLONESHOT, .data.u64 = 31 };
     CHECK("oneshot-rearm", epoll_ctl(ep, EPOLL_CTL_MOD, p[1], &ev) == 0 && one(ep, 0, &e) == 31);
     close(p[1]);
