@@ -12,6 +12,7 @@
 
 struct counter {
     long handle;
+    int clock;           /* a timerfd's host clock */
 };
 
 static long counter_handle(struct file *f)
@@ -80,7 +81,8 @@ static const struct file_ops timerfd_ops = {
 };
 
 /* A file over handle h (or h's error), which it owns from here on. */
-static long counter_file(long h, const struct file_ops *ops, int flags, const char *path, struct file **out)
+static long counter_file(long h, int clock, const struct file_ops *ops, int flags, const char *path,
+                         struct file **out)
 {
     if (h < 0)
         return h;
@@ -92,6 +94,7 @@ static long counter_file(long h, const struct file_ops *ops, int flags, const ch
         return -ENOMEM;
     }
     c->handle = h;
+    c->clock = clock;
     f->priv = c;
     f->seekable = false;
     *out = f;
@@ -101,15 +104,18 @@ static long counter_file(long h, const struct file_ops *ops, int flags, const ch
 long eventfd_file(unsigned int count, bool semaphore, int flags, struct file **out)
 {
     long h = pal->stream_eventfd(count, semaphore ? PAL_EFD_SEMAPHORE : 0);
-    return counter_file(h, &eventfd_ops, flags, "anon_inode:[eventfd]", out);
+    return counter_file(h, -1, &eventfd_ops, flags, "anon_inode:[eventfd]", out);
 }
 
 long timerfd_file(int clock, int flags, struct file **out)
 {
-    return counter_file(pal->stream_timerfd(clock), &timerfd_ops, flags, "anon_inode:[timerfd]", out);
+    return counter_file(pal->stream_timerfd(clock), clock, &timerfd_ops, flags, "anon_inode:[timerfd]", out);
 }
 
-long timerfd_handle(struct file *f)
+long timerfd_handle(struct file *f, int *clock)
 {
-    return f->ops == &timerfd_ops ? counter_handle(f) : -EINVAL;
+    if (f->ops != &timerfd_ops)
+        return -EINVAL;
+    *clock = ((struct counter *)f->priv)->clock;
+    return counter_handle(f);
 }

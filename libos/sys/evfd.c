@@ -2,6 +2,7 @@
  * Linux's argument checks, in Linux's order, over the host eventfds and
  * timerfds of fs/evfd.c. */
 #include "fs/fs.h"
+#include "ktime.h"
 #include "sys/cred.h"
 #include "syscall/handlers.h"
 #include <linux/capability.h>
@@ -60,11 +61,32 @@ long sys_timerfd_create(int clock, int flags)
     return install(timerfd_file(clock, flags, &f), &f, flags);
 }
 
-/* The host timerfd behind fd: -EBADF, or -EINVAL for another file. */
-static long timer_of(int fd)
+/* The host timerfd behind fd and its clock: -EBADF, or -EINVAL for another file. */
+static long timer_of(int fd, int *clock)
 {
     struct file *f = fd_file(fd);
-    return f ? timerfd_handle(f) : -EBADF;
+    return f ? timerfd_handle(f, clock) : -EBADF;
+}
+
+/* An absolute expiry becomes the time left until it by our clock, the one
+ * the program read it from: the host's runs a little apart (the guest
+ * counts from its boot with the TSC), and a timer set by the host's would
+ * fire early or late by the difference.  A time already past fires at
+ * once, as Linux's.  -> false if v is no valid time (the host says EINVAL). */
+static bool to_relative(struct pal_itimerspec *v, int clock)
+{
+    if (v->value_sec < 0 || v->value_nsec < 0 || v->value_nsec >= (long long)NSEC_PER_SEC)
+        return false;
+    if (!v->value_sec && !v->value_nsec)
+        return true;   /* disarms, absolute or not */
+    if ((uint64_t)v->value_sec > UINT64_MAX / NSEC_PER_SEC / 2)
+        return true;   /* beyond any clock: left to the host as it is */
+    uint64_t at = (uint64_t)v->value_sec * NSEC_PER_SEC + (uint64_t)v->value_nsec;
+    uint64_t now = clock == CLOCK_REALTIME ? pal->time_realtime_ns() : pal->time_monotonic_ns();
+    uint64_t left = at > now ? at - now : 1;
+    v->value_sec = (long long)(left / NSEC_PER_SEC);
+    v->value_nsec = (long long)(left % NSEC_PER_SEC);
+    return true;
 }
 
 long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *unew, struct __kernel_itimerspec *uold)
@@ -75,11 +97,15 @@ long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *un
     memcpy(&nv, unew, sizeof(nv));
     if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
         return -EINVAL;
-    long h = timer_of(fd);
+    int clock;
+    long h = timer_of(fd, &clock);
     if (h < 0)
         return h;
     int pflags = (flags & TFD_TIMER_ABSTIME ? PAL_TIMER_ABSTIME : 0) |
                  (flags & TFD_TIMER_CANCEL_ON_SET ? PAL_TIMER_CANCEL_ON_SET : 0);
+    /* TFD_TIMER_CANCEL_ON_SET needs the host's absolute timer: kept as it is. */
+    if (pflags == PAL_TIMER_ABSTIME && to_relative(&nv, clock))
+        pflags = 0;
     long r = pal->stream_timerfd_set(h, pflags, &nv, &ov);
     if (r < 0 || !uold)
         return r;
@@ -92,7 +118,8 @@ long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *un
 
 long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur)
 {
-    long h = timer_of(fd);
+    int clock;
+    long h = timer_of(fd, &clock);
     if (h < 0)
         return h;
     struct pal_itimerspec cur;
