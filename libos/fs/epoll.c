@@ -38,6 +38,7 @@ struct epitem {
 struct epoll {
     struct epitem *items;
     int n, cap;
+    int next;            /* where the next report starts: a full one leaves off after its last item */
 };
 
 static const struct file_ops epoll_ops;
@@ -116,7 +117,10 @@ long epoll_wait_events(struct file *epf, struct epoll_event *out, int max, uint6
             return -ENOMEM;
         long r = look_now(ep, ready);
         int got = 0;
-        for (int i = 0; i < ep->n && r > 0 && got < max; i++) {
+        /* Round the list, as Linux's ready list rotates: with a small
+         * maxevents no ready item waits for ever behind others. */
+        for (int k = 0; k < ep->n && r > 0 && got < max; k++) {
+            int i = (ep->next + k) % ep->n;
             struct epitem *it = &ep->items[i];
             if (!ready[i])
                 continue;
@@ -128,6 +132,8 @@ long epoll_wait_events(struct file *epf, struct epoll_event *out, int max, uint6
             }
             if (it->events & EPOLLONESHOT)
                 it->events = 0;
+            if (got == max)
+                ep->next = (i + 1) % ep->n;
         }
         kfree(ready);
         if (r < 0 || got)

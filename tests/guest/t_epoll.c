@@ -137,6 +137,28 @@ static void levels(void)
     close(ep);
 }
 
+/* With room for one event at a time, two ready items take turns. */
+static void turns(void)
+{
+    int ep = epoll_create1(0);
+    int p[2], q[2];
+    pipe(p);
+    pipe(q);
+    add(ep, p[0], EPOLLIN, 1);
+    add(ep, q[0], EPOLLIN, 2);
+    write(p[1], "p", 1);
+    write(q[1], "q", 1);
+    struct epoll_event ev;
+    int a = epoll_wait(ep, &ev, 1, 0) == 1 ? (int)ev.data.u64 : -1;
+    int b = epoll_wait(ep, &ev, 1, 0) == 1 ? (int)ev.data.u64 : -1;
+    CHECK("turns", a + b == 3 && a != b);
+    close(p[0]);
+    close(p[1]);
+    close(q[0]);
+    close(q[1]);
+    close(ep);
+}
+
 /* A child's write ends a blocking wait of the parent; the epoll itself is
  * one the child inherited. */
 static void across_fork(void)
@@ -273,6 +295,7 @@ int main(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     checks();
     levels();
+    turns();
     across_fork();
     descriptors();
     masks();
