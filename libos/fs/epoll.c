@@ -20,7 +20,6 @@
 #include "fs/fs.h"
 #include "fs/stream.h"
 #include "fs/epoll.h"
-#include "signal/signal.h"
 
 #define EP_PRIVATE (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
 #define EP_EXCLUSIVE_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)

@@ -61,12 +61,6 @@ static short look(struct file *f, short events, struct poll_wait *pw, int who)
     return ready;
 }
 
-short poll_now(struct file *f, short events)
-{
-    struct poll_item item = { .f = f, .events = events };
-    return poll_items(&item, 1, 0) > 0 ? item.revents : 0;
-}
-
 /* After the wait: the streams' revents go to their items. -> how many items became ready. */
 static long take_revents(struct poll_item *items, const struct poll_wait *pw)
 {

@@ -44,8 +44,6 @@ struct poll_item {
  * and POLLHUP always).  -> how many have revents, 0 at the deadline,
  * -EINTR when a signal the caller lets through came first, -ENOMEM. */
 long poll_items(struct poll_item *items, unsigned int n, uint64_t deadline);
-/* One file's readiness now, without waiting (a nested epoll's look). */
-short poll_now(struct file *f, short events);
 /* Blocking I/O on a stream that has nothing for it yet: waits for events
  * on it.  -> 0 (look again), -EINTR, or the PAL's error. */
 long stream_wait_one(long handle, short events);
