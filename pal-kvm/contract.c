@@ -33,6 +33,10 @@ SAME_FIELD(struct pal_crash, struct hc_crash, addr, addr);
 SAME_FIELD(struct pal_crash, struct hc_crash, core, core);
 _Static_assert((int)PAL_TTY_TCGETS == (int)HC_TTY_TCGETS && (int)PAL_TTY_WINSZ == (int)HC_TTY_WINSZ && (int)PAL_TTY_ISATTY == (int)HC_TTY_ISATTY,
                "PAL_TTY_* are HC_TTY_*");
+_Static_assert(sizeof(struct pal_itimerspec) == sizeof(struct hc_itimerspec), "pal_itimerspec is hc_itimerspec");
+SAME_FIELD(struct pal_itimerspec, struct hc_itimerspec, value_nsec, value_nsec);
+_Static_assert((int)PAL_EFD_SEMAPHORE == (int)HC_EFD_SEMAPHORE && (int)PAL_TIMER_ABSTIME == (int)HC_TIMER_ABSTIME &&
+               (int)PAL_TIMER_CANCEL_ON_SET == (int)HC_TIMER_CANCEL_ON_SET, "PAL_EFD_*, PAL_TIMER_* are HC_*");
 _Static_assert(PAL_PIPE_MAX_SIZE == HC_PIPE_MAX_SIZE, "pipe size limit");
 _Static_assert(PAL_MAX_URI == HC_MAX_URI && PAL_MAX_IO == HC_MAX_IO && PAL_POLL_MAX == HC_POLL_MAX, "limits");
 _Static_assert((int)PAL_LOG_ERROR == (int)LOG_ERROR && (int)PAL_LOG_WARNING == (int)LOG_WARNING && (int)PAL_LOG_DEBUG == (int)LOG_DEBUG &&

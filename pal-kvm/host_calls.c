@@ -166,6 +166,20 @@ long kvm_stream_pipe(long handles[2], int flags)
     return r;
 }
 
+long kvm_stream_eventfd(unsigned int count, int flags)
+{
+    return hcall(HC_EVENTFD, count, (uint64_t)(unsigned int)flags, 0, 0);
+}
+
+long kvm_stream_timerfd(int clock) { return hcall(HC_TIMERFD, (uint64_t)(unsigned int)clock, 0, 0, 0); }
+
+long kvm_stream_timerfd_set(long h, int flags, const struct pal_itimerspec *new_value, struct pal_itimerspec *old)
+{
+    return hcall(HC_TIMERFD_SET, h, (uint64_t)(unsigned int)flags, (uint64_t)new_value, (uint64_t)old);
+}
+
+long kvm_stream_timerfd_get(long h, struct pal_itimerspec *cur) { return hcall(HC_TIMERFD_GET, h, (uint64_t)cur, 0, 0); }
+
 long kvm_stream_pipe_size(long h, unsigned long size) { return hcall(HC_PIPE_SIZE, h, size, 0, 0); }
 
 long kvm_stream_nread(long handle)

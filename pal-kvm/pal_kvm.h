@@ -48,6 +48,10 @@ long kvm_stream_set_attr(const char *uri, const struct pal_attr *attr, int nofol
 long kvm_stream_tty(long h, int op, void *buf);
 
 long kvm_stream_pipe(long handles[2], int flags);
+long kvm_stream_eventfd(unsigned int count, int flags);
+long kvm_stream_timerfd(int clock);
+long kvm_stream_timerfd_set(long h, int flags, const struct pal_itimerspec *new_value, struct pal_itimerspec *old);
+long kvm_stream_timerfd_get(long h, struct pal_itimerspec *cur);
 long kvm_stream_nread(long handle);
 long kvm_stream_lock(long h, int cmd, void *flock);
 long kvm_process_fork(void);

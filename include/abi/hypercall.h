@@ -105,10 +105,24 @@ enum hc_nr {
                        * holding uri (statfs(2) of a host mount, for the guest's statfs) */
     HC_FALLOCATE = 121,   /* (handle, mode 0 or FALLOC_FL_KEEP_SIZE, offset, len) fallocate(2) on
                            * the host file; other modes -EOPNOTSUPP */
+    HC_EVENTFD = 122, /* (initial count < 2^32, flags HC_EFD_SEMAPHORE) -> handle of a host eventfd,
+                       * read and written with HC_READ/HC_WRITE (8 bytes), waited on with HC_POLL;
+                       * the host fd is always non-blocking */
+    HC_TIMERFD = 123, /* (CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME) -> handle of a host
+                       * timerfd, non-blocking, read with HC_READ (8 bytes: expirations) */
+    HC_TIMERFD_SET = 124,   /* (handle, flags HC_TIMER_*, const struct hc_itimerspec *new,
+                             * struct hc_itimerspec *old or 0) timerfd_settime(2) */
+    HC_TIMERFD_GET = 125,   /* (handle, struct hc_itimerspec *) timerfd_gettime(2) */
     HC_NR_CALLS = 128
 };
 
 enum { HC_TTY_TCGETS = 1, HC_TTY_WINSZ = 2, HC_TTY_ISATTY = 3 };
+enum { HC_EFD_SEMAPHORE = 1 };
+enum { HC_TIMER_ABSTIME = 1, HC_TIMER_CANCEL_ON_SET = 2 };
+/* Linux's struct itimerspec: seconds and nanoseconds of the interval, then of the value. */
+struct hc_itimerspec {
+    long long interval_sec, interval_nsec, value_sec, value_nsec;
+};
 enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX_WAKE */
 #define HC_LEASE_BREAK_MAX 2147483647u   /* Linux's lease-break-time is an int */
 #define HC_LEASE_GET 0xffffffffu   /* HC_LEASE's question: which lease is held (F_GETLEASE) */

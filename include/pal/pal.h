@@ -109,6 +109,15 @@ struct pal_poll {
     short events, revents;
 };
 
+/* Event descriptors (stream_eventfd, stream_timerfd): read and written
+ * with stream_read and stream_write (8 bytes), waited on with stream_poll,
+ * never blocking (-EAGAIN), shared with the processes forked after. */
+enum { PAL_EFD_SEMAPHORE = 1 };
+enum { PAL_TIMER_ABSTIME = 1, PAL_TIMER_CANCEL_ON_SET = 2 };
+struct pal_itimerspec {
+    long long interval_sec, interval_nsec, value_sec, value_nsec;
+};
+
 /* The program's registers as the PAL saves and resumes them: the order of
  * the first words of Linux's struct sigcontext. */
 struct pal_context {
@@ -168,6 +177,12 @@ struct pal_ops {
      * upcalls (pal_upcall.io); PAL_ASYNC_TAKE -> the bands since the last
      * take, | PAL_ASYNC_SEEN if any news came, else 0 */
     long (*stream_async)(long handle, int op);
+    long (*stream_eventfd)(unsigned int count, int flags);   /* PAL_EFD_* */
+    long (*stream_timerfd)(int clock);   /* Linux's CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME */
+    /* timerfd_settime (flags PAL_TIMER_*; old may be NULL) and timerfd_gettime */
+    long (*stream_timerfd_set)(long handle, int flags, const struct pal_itimerspec *new_value,
+                               struct pal_itimerspec *old);
+    long (*stream_timerfd_get)(long handle, struct pal_itimerspec *cur);
     /* vsock: streams between the picoprocesses of one application; use
      * stream_read/write/close/poll on the handles they return */
     long (*vsock_listen)(uint32_t port);

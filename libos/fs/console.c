@@ -74,16 +74,16 @@ static long console_ioctl(struct file *f, unsigned long req, unsigned long arg)
 }
 
 /* Input events are the reading stream's, output events the writing one's. */
-static short console_poll(struct file *f, short events, struct pal_poll wait[])
+static short console_poll(struct file *f, short events, struct poll_wait *pw)
 {
     struct console *c = f->priv;
     const short in = POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND | POLLRDHUP;
     if (c->rd == c->wr) {
-        wait[0] = (struct pal_poll){ .handle = c->rd, .events = events };
+        poll_wait_add(pw, c->rd, events);
         return 0;
     }
-    wait[0] = (struct pal_poll){ .handle = c->rd, .events = events & in };
-    wait[1] = (struct pal_poll){ .handle = c->wr, .events = events & ~in };
+    poll_wait_add(pw, c->rd, events & in);
+    poll_wait_add(pw, c->wr, events & ~in);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 struct stat;   /* Linux x86-64 struct stat, same layout as struct pal_stat */
 struct file;
 struct mount;
+struct poll_wait;
 
 /* Attribute changes (chmod, chown, utimens); times are nanoseconds since the epoch. */
 enum { ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_ATIME = 8, ATTR_MTIME = 16,
@@ -74,12 +75,13 @@ struct file_ops {
     /* flock(2) LOCK_SH/EX/UN without waiting (-EWOULDBLOCK) on a file other
      * processes reach; NULL: the lock is kept here, for this process (fs/flock.c) */
     long (*flock)(struct file *f, int op);
-    /* poll and select (poll.h): returns the POLL* bits ready now, and may name
-     * in wait[] (FILE_POLL_STREAMS entries, handles -1 on entry) the PAL
-     * streams to wait on, whose revents are the file's too.  Console, pipes
-     * and sockets answer through their streams.  NULL: always readable and
-     * writable, as regular files are. */
-    short (*poll)(struct file *f, short events, struct pal_poll wait[]);
+    /* poll, select and epoll (fs/stream.h): returns the POLL* bits ready
+     * now, and adds to pw (NULL when nobody will wait) the PAL streams to
+     * wait on, whose revents are the file's too, and the signals whose
+     * arrival must end the wait.  Console, pipes, eventfds and timerfds
+     * answer through their streams.  NULL: always readable and writable, as
+     * regular files are (and epoll refuses them, as Linux does). */
+    short (*poll)(struct file *f, short events, struct poll_wait *pw);
     /* lseek(2) (any whence: SEEK_DATA and SEEK_HOLE too) of a position the stream keeps:
      * a host file's is the host descriptor's, which the picoprocesses forked
      * from the opener share, as Linux processes share an open file
@@ -91,7 +93,6 @@ struct file_ops {
      * of the library OS's own, which never signal and take no lease). */
     long (*async_handle)(struct file *f);
 };
-#define FILE_POLL_STREAMS 2
 
 struct file {
     int refcount;
@@ -107,6 +108,9 @@ struct file {
     bool leased;         /* F_SETLEASE took a lease, not given up since (the host may break it) */
     int owner_type, owner_pid;   /* F_SETOWN(_EX): whom O_ASYNC and a lease break signal (pid 0: nobody) */
     int io_signal;       /* F_SETSIG: the signal they send, 0 for SIGIO */
+    /* reads and writes that found nothing to do (-EAGAIN): an
+     * edge-triggered epoll item reports again after one (fs/epoll.c) */
+    uint32_t io_seq;
     int map_key_known;   /* mm/filemap.c: 1 map_key is the file's, -1 it has none (not a regular file) */
     uint64_t map_key[2];
 };

@@ -97,6 +97,16 @@ extern const struct fs_type fs_host, fs_dev, fs_proc;
 long console_open(long rd, long wr, int flags, struct file **out);
 long console_open_tty(int flags, struct file **out);
 
+/* eventfd and timerfd files (evfd.c): flags O_NONBLOCK or 0; clock is
+ * the host's CLOCK_REALTIME or CLOCK_MONOTONIC.  timerfd_handle: the host
+ * timerfd behind f and its clock, or -EINVAL if f is no timerfd. */
+long eventfd_file(unsigned int count, bool semaphore, int flags, struct file **out);
+long timerfd_file(int clock, int flags, struct file **out);
+long timerfd_handle(struct file *f, int *clock);
+/* The stat of a file with no inode of the host (signalfd, epoll): Linux's
+ * anonymous inode, mode 0600 and no file type (file.c). */
+long anon_file_stat(struct file *f, struct stat *st);
+
 /* Pipes (fs_pipe.c): the two ends of a new pipe, [0] for reading and [1]
  * for writing, with flags O_NONBLOCK and O_DIRECT (packet mode). */
 long pipe_files(int flags, struct file *ends[2]);

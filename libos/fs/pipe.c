@@ -70,9 +70,9 @@ static long pipe_ioctl(struct file *f, unsigned long req, unsigned long arg)
     return req == FIONREAD ? stream_fionread(pipe_handle(f), arg) : -ENOTTY;
 }
 
-static short pipe_poll(struct file *f, short events, struct pal_poll wait[])
+static short pipe_poll(struct file *f, short events, struct poll_wait *pw)
 {
-    wait[0] = (struct pal_poll){ .handle = pipe_handle(f), .events = events };
+    poll_wait_add(pw, pipe_handle(f), events);
     return 0;
 }
 

@@ -30,6 +30,11 @@ long stream_fionread(long handle, unsigned long arg)
 
 long stream_wait(struct pal_poll *fds, int n, uint64_t deadline)
 {
+    return stream_wait_signals(fds, n, deadline, 0);
+}
+
+long stream_wait_signals(struct pal_poll *fds, int n, uint64_t deadline, uint64_t wake)
+{
     for (;;) {
         uint64_t now = deadline ? pal->time_monotonic_ns() : 0;
         long long timeout = -1;
@@ -37,11 +42,11 @@ long stream_wait(struct pal_poll *fds, int n, uint64_t deadline)
             timeout = now >= deadline ? 0 : (long long)MIN(deadline - now, (uint64_t)INT64_MAX);
         /* As Linux: a pending signal ends a wait, but not a mere look, and
          * only after one look at the streams. */
-        bool interrupted = timeout && signal_pending();
+        bool interrupted = timeout && signal_pending_or(wake);
         long r = pal->stream_poll(fds, n, interrupted ? 0 : timeout);
         if (r > 0 || (r < 0 && r != -EINTR))
             return r;
-        if (interrupted || (r == -EINTR && signal_pending()))
+        if (interrupted || (r == -EINTR && signal_pending_or(wake)))
             return -EINTR;
         if (r == 0 && (!timeout || (deadline != WAIT_FOREVER && pal->time_monotonic_ns() >= deadline)))
             return 0;

@@ -103,6 +103,8 @@ void signal_set_io_taker(void (*take)(void));
 /* For system calls that wait (poll, select, pipes, sleeps):
  * an unblocked signal is pending, so the wait ends with -EINTR; */
 bool signal_pending(void);
+/* ... or one of also is pending, blocked or not (the wait of a signalfd). */
+bool signal_pending_or(uint64_t also);
 /* After the program ended (the first process outliving it, ipc_linger): is a signal
  * pending that would end a process by default?  Masks and handlers no
  * longer count: there is no program left to run them. */

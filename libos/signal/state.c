@@ -163,8 +163,13 @@ bool signal_pending_deadly(void)
 
 bool signal_pending(void)
 {
+    return signal_pending_or(0);
+}
+
+bool signal_pending_or(uint64_t also)
+{
     signal_take_async();
-    return (sigstate.pending & ~sigstate.blocked) != 0;
+    return (sigstate.pending & (~sigstate.blocked | also)) != 0;
 }
 
 uint64_t signal_swap_mask(uint64_t blocked)

@@ -92,6 +92,7 @@ static long do_io(struct file *f, void *buf, size_t len, uint64_t *pos, bool wri
     if (!io)
         return -EINVAL;
     long n = io(f, buf, len, pos);
+    f->io_seq += n == -EAGAIN;
     /* Where it happened: an O_APPEND write moved to the end first. */
     if (n > 0 && pos)
         filemap_after_io(f, buf, (size_t)n, *pos - (uint64_t)n, write);

@@ -1,9 +1,9 @@
-/* poll, ppoll, select and pselect6.
+/* poll, ppoll, select, pselect6 and the epoll calls.
  *
  * Each file says what is ready now and which PAL streams to wait on
- * (file_ops.poll): regular files and /dev are always ready, the
- * console, pipes (and later sockets) wait on their host streams, all of them
- * in one PAL poll.  Results are Linux's: revents filtered by the events asked
+ * (file_ops.poll, gathered by fs/readiness.c): regular files and /dev are
+ * always ready, the console, pipes, eventfds and timerfds wait on their host
+ * streams, all of them in one PAL poll.  Results are Linux's: revents filtered by the events asked
  * (POLLERR and POLLHUP always, POLLNVAL for a descriptor that is not open),
  * select's sets from the same masks, and what is left of the timeout written
  * back by ppoll, select and pselect6.  A signal ends a wait with
@@ -12,6 +12,7 @@
  * (Linux's restart block keeps poll's deadline: ours does not). */
 #include "fs/fs.h"
 #include "fs/stream.h"
+#include "fs/epoll.h"
 #include "signal/signal.h"
 #include "ktime.h"
 #include "syscall/handlers.h"
@@ -21,8 +22,6 @@
 #define POLLOUT_SET (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
 #define POLLEX_SET  POLLPRI
 #define FDSET_WORDS (MAX_FDS / 64)
-
-_Static_assert(MAX_FDS * FILE_POLL_STREAMS <= PAL_POLL_MAX, "every stream of a poll fits in one PAL poll");
 
 /* The deadline of a timeout of ns from now; 0 (just look) stays 0. */
 static uint64_t deadline_after(uint64_t ns)
@@ -39,59 +38,30 @@ static uint64_t ns_left(uint64_t deadline)
     return deadline > now ? deadline - now : 0;
 }
 
-/* One look at a file: the bits ready now, plus its streams appended to w. */
-static short file_poll(struct file *f, short events, struct pal_poll *w, int *nw, int *owner, int who)
-{
-    short filter = events | POLLERR | POLLHUP;
-    if (!f->ops->poll)
-        return POLL_ALWAYS & filter;
-    struct pal_poll wait[FILE_POLL_STREAMS];
-    for (int k = 0; k < FILE_POLL_STREAMS; k++)
-        wait[k] = (struct pal_poll){ .handle = -1 };
-    short ready = f->ops->poll(f, events, wait) & filter;
-    for (int k = 0; k < FILE_POLL_STREAMS; k++) {
-        if (wait[k].handle < 0)
-            continue;
-        owner[*nw] = who;
-        w[(*nw)++] = wait[k];
-    }
-    return ready;
-}
-
 /* The core of poll and select: items with fd < 0 are skipped.  Fills each
  * revents and returns how many are non-zero; 0 at the deadline, or
  * -ERESTARTNOHAND when a signal came first. */
-static long poll_files(struct pollfd *items, unsigned int n, uint64_t deadline)
+static long poll_files(struct pollfd *fds, unsigned int n, uint64_t deadline)
 {
-    size_t nstreams = (size_t)n * FILE_POLL_STREAMS;
-    struct pal_poll *w = n ? kmalloc(nstreams * (sizeof(*w) + sizeof(int))) : NULL;
-    if (n && !w)
+    struct poll_item *items = n ? kmalloc(n * sizeof(*items)) : NULL;
+    if (n && !items)
         return -ENOMEM;
-    int *owner = (int *)(w + nstreams);
-    int nw = 0;
-    long ready = 0;
+    long bad = 0;
     for (unsigned int i = 0; i < n; i++) {
-        items[i].revents = 0;
-        if (items[i].fd < 0)
-            continue;
-        struct file *f = fd_file(items[i].fd);
-        items[i].revents = f ? file_poll(f, items[i].events, w, &nw, owner, (int)i) : POLLNVAL;
-        ready += items[i].revents != 0;
+        struct file *f = fds[i].fd < 0 ? NULL : fd_file(fds[i].fd);
+        items[i] = (struct poll_item){ .f = f, .events = fds[i].events };
+        bad += fds[i].fd >= 0 && !f;
     }
-    /* Something ready already: the others get one look, no wait. */
-    long r = nw || !ready ? stream_wait(w, nw, ready ? 0 : deadline) : 0;
-    if (r > 0) {
-        for (int k = 0; k < nw; k++) {
-            struct pollfd *p = &items[owner[k]];
-            short rev = w[k].revents & (p->events | POLLERR | POLLHUP | POLLNVAL);
-            ready += rev && !p->revents;
-            p->revents |= rev;
-        }
+    /* A descriptor that is not open is an answer already: one look at the others. */
+    long r = poll_items(items, n, bad ? 0 : deadline);
+    for (unsigned int i = 0; i < n && r >= 0; i++) {
+        fds[i].revents = fds[i].fd >= 0 && !items[i].f ? POLLNVAL : items[i].revents;
+        r += fds[i].fd >= 0 && !items[i].f;
     }
-    kfree(w);
-    if (r == -EINTR)
-        return -ERESTARTNOHAND;
-    return r < 0 ? r : ready;
+    for (unsigned int i = 0; i < n && r == -EINTR; i++)
+        fds[i].revents = 0;
+    kfree(items);
+    return r == -EINTR ? -ERESTARTNOHAND : r;
 }
 
 static long do_poll(struct pollfd *ufds, unsigned int nfds, uint64_t deadline)
@@ -115,10 +85,14 @@ static long do_poll(struct pollfd *ufds, unsigned int nfds, uint64_t deadline)
     return r;
 }
 
+static uint64_t ms_deadline(int timeout_ms)
+{
+    return timeout_ms < 0 ? WAIT_FOREVER : deadline_after((uint64_t)timeout_ms * 1000000ull);
+}
+
 long sys_poll(struct pollfd *ufds, unsigned int nfds, int timeout_ms)
 {
-    uint64_t deadline = timeout_ms < 0 ? WAIT_FOREVER : deadline_after((uint64_t)timeout_ms * 1000000ull);
-    return do_poll(ufds, nfds, deadline);
+    return do_poll(ufds, nfds, ms_deadline(timeout_ms));
 }
 
 /* The caller's signal mask for the wait of ppoll or pselect6: 0, -EINVAL or -EFAULT. */
@@ -301,4 +275,100 @@ long sys_pselect6(int n, uint64_t *in, uint64_t *out, uint64_t *ex, struct __ker
     if (tsp && ns)
         put_left(tsp, deadline, false);
     return r;
+}
+
+long sys_epoll_create1(int flags)
+{
+    if (flags & ~EPOLL_CLOEXEC)
+        return -EINVAL;
+    struct file *f;
+    long r = epoll_file(flags, &f);
+    return r < 0 ? r : fd_install(f, 0, flags & EPOLL_CLOEXEC);
+}
+
+long sys_epoll_create(int size)
+{
+    return size <= 0 ? -EINVAL : sys_epoll_create1(0);
+}
+
+long sys_epoll_ctl(int epfd, int op, int fd, const struct epoll_event *uev)
+{
+    struct epoll_event ev = { 0 };
+    /* Linux reads the event first, and only for the ops that have one. */
+    if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) {
+        if (!user_range_ok(uev, sizeof(ev), false))
+            return -EFAULT;
+        memcpy(&ev, uev, sizeof(ev));
+        /* Without CAP_BLOCK_SUSPEND, EPOLLWAKEUP is dropped as Linux does: nothing suspends here anyway. */
+        ev.events &= ~EPOLLWAKEUP;
+    }
+    struct file *ep = fd_file(epfd), *f = fd_file(fd);
+    if (!ep || !f)
+        return -EBADF;
+    return epoll_control(ep, op, fd, f, &ev);
+}
+
+/* The wait of every epoll_wait: events copied out once gathered. */
+static long do_epoll_wait(int epfd, struct epoll_event *uev, int max, uint64_t deadline)
+{
+    if (max <= 0 || (size_t)max > INT32_MAX / sizeof(*uev))
+        return -EINVAL;
+    struct file *ep = fd_file(epfd);
+    if (!ep)
+        return -EBADF;
+    if (!file_is_epoll(ep))
+        return -EINVAL;
+    /* Bounded by what the interest list could give: MAX_FDS descriptors, some more than once. */
+    int n = MIN(max, 4 * MAX_FDS);
+    struct epoll_event *ev = kmalloc((size_t)n * sizeof(*ev));
+    if (!ev)
+        return -ENOMEM;
+    long r = epoll_wait_events(ep, ev, n, deadline);
+    /* As Linux, the program's array is looked at only when there are events for it. */
+    if (r > 0 && !user_range_ok(uev, (size_t)r * sizeof(*ev), true))
+        r = -EFAULT;
+    if (r > 0)
+        memcpy(uev, ev, (size_t)r * sizeof(*ev));
+    kfree(ev);
+    return r;
+}
+
+long sys_epoll_wait(int epfd, struct epoll_event *uev, int max, int timeout_ms)
+{
+    return do_epoll_wait(epfd, uev, max, ms_deadline(timeout_ms));
+}
+
+/* epoll_pwait and epoll_pwait2: the wait with the caller's mask, as ppoll's. */
+static long epoll_wait_masked(int epfd, struct epoll_event *uev, int max, uint64_t deadline,
+                              const uint64_t *umask, size_t sigsetsize)
+{
+    uint64_t mask = 0, old = 0;
+    long r;
+    if (umask && (r = user_sigmask(umask, sigsetsize, &mask)) < 0)
+        return r;
+    if (umask)
+        old = signal_swap_mask(mask);
+    r = do_epoll_wait(epfd, uev, max, deadline);
+    if (umask)
+        signal_swap_mask(old);
+    return r;
+}
+
+long sys_epoll_pwait(int epfd, struct epoll_event *uev, int max, int timeout_ms, const uint64_t *umask,
+                     size_t sigsetsize)
+{
+    return epoll_wait_masked(epfd, uev, max, ms_deadline(timeout_ms), umask, sigsetsize);
+}
+
+long sys_epoll_pwait2(int epfd, struct epoll_event *uev, int max, const struct __kernel_timespec *tsp,
+                      const uint64_t *umask, size_t sigsetsize)
+{
+    uint64_t deadline = WAIT_FOREVER, ns;
+    if (tsp) {
+        long r = user_timespec_ns(tsp, &ns);
+        if (r < 0)
+            return r;
+        deadline = deadline_after(ns);
+    }
+    return epoll_wait_masked(epfd, uev, max, deadline, umask, sigsetsize);
 }

@@ -170,6 +170,18 @@ long sys_personality(unsigned int value);
 long sys_setpgid(int pid, int pgid);
 long sys_setsid(void);
 
+/* sys/evfd.c */
+struct __kernel_itimerspec;
+long sys_eventfd(unsigned int count);
+long sys_eventfd2(unsigned int count, int flags);
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *unew, struct __kernel_itimerspec *uold);
+long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur);
+
+/* signal/signalfd.c */
+long sys_signalfd(int fd, const uint64_t *umask, size_t size);
+long sys_signalfd4(int fd, const uint64_t *umask, size_t size, int flags);
+
 /* sys/pipe.c */
 long sys_pipe(int *fds);
 long sys_pipe2(int *fds, int flags);
@@ -179,6 +191,15 @@ long sys_poll(struct pollfd *ufds, unsigned int nfds, int timeout_ms);
 long sys_ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp, const uint64_t *umask, size_t sigsetsize);
 long sys_pselect6(int n, uint64_t *in, uint64_t *out, uint64_t *ex, struct __kernel_timespec *tsp, const struct sigmask_arg *usig);
 long sys_select(int n, uint64_t *in, uint64_t *out, uint64_t *ex, struct __kernel_old_timeval *utv);
+struct epoll_event;
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, const struct epoll_event *uev);
+long sys_epoll_wait(int epfd, struct epoll_event *uev, int max, int timeout_ms);
+long sys_epoll_pwait(int epfd, struct epoll_event *uev, int max, int timeout_ms, const uint64_t *umask,
+                     size_t sigsetsize);
+long sys_epoll_pwait2(int epfd, struct epoll_event *uev, int max, const struct __kernel_timespec *tsp,
+                      const uint64_t *umask, size_t sigsetsize);
 
 /* sys/proc.c */
 long sys_arch_prctl(int code, unsigned long addr);

@@ -84,13 +84,27 @@ SC(197, removexattr, 2)
 SC(198, lremovexattr, 2)
 SC(199, fremovexattr, 2)
 
-/* pipes and waiting on descriptors: sys/pipe.c, sys/poll.c */
+/* pipes, event descriptors and waiting on descriptors: sys/pipe.c, sys/evfd.c,
+ * signal/signalfd.c, sys/poll.c */
 SC(22, pipe, 1)
 SC(293, pipe2, 2)
+SC(284, eventfd, 1)
+SC(290, eventfd2, 2)
+SC(283, timerfd_create, 2)
+SC(286, timerfd_settime, 4)
+SC(287, timerfd_gettime, 2)
+SC(282, signalfd, 3)
+SC(289, signalfd4, 4)
 SC(7, poll, 3)
 SC(271, ppoll, 5)
 SC(23, select, 5)
 SC(270, pselect6, 6)
+SC(213, epoll_create, 1)
+SC(291, epoll_create1, 1)
+SC(233, epoll_ctl, 4)
+SC(232, epoll_wait, 4)
+SC(281, epoll_pwait, 6)
+SC(441, epoll_pwait2, 6)
 
 /* memory: sys/mmap.c */
 SC(9, mmap, 6)

@@ -212,6 +212,8 @@ int monitor_lockdown(char *err, size_t errlen)
         ALLOW(poll),
         /* pal/pipes.c, pal/poll.c: guest pipes and waits. */
         ALLOW(pipe2), ALLOW(ppoll),
+        /* pal/evfd.c: the guest's timerfds (its eventfds: eventfd2, below). */
+        ALLOW(timerfd_create), ALLOW(timerfd_settime), ALLOW(timerfd_gettime),
         ALLOW(getrandom), ALLOW(clock_gettime), ALLOW(clock_nanosleep),
         /* HC_VM_FREE (MADV_REMOVE: pages of the shared memory), and glibc's malloc giving memory back. */
         ALLOW_IF_IN(madvise, 2, 0, DENY, MADV_DONTNEED, MADV_REMOVE),

@@ -5,6 +5,7 @@
 
 void pal_calls_setup(void)
 {
+    pal_evfd_setup();
     pal_files_setup();
     pal_futex_setup();
     pal_misc_setup();

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+void pal_evfd_setup(void);    /* evfd.c: host eventfds and timerfds */
 void pal_files_setup(void);   /* files.c: host files and directories, by handle and by uri (FIFOs: fifo.c) */
 void pal_futex_setup(void);   /* futex.c: futexes on memory shared between picoprocesses */
 void pal_misc_setup(void);    /* misc.c: log, random bytes, sleep, giving pages back */

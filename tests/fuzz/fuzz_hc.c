@@ -1,4 +1,4 @@
-// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/notify.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c monitor/pal/space.c
+// FUZZ-SOURCES: monitor/core/pal_server.c monitor/config/policy.c monitor/pal/files.c monitor/pal/fifo.c monitor/pal/futex.c monitor/kvm/guest_mem.c monitor/pal/tty.c monitor/pal/misc.c monitor/pal/notify.c monitor/pal/calls.c monitor/proc/children.c monitor/proc/pidns.c monitor/pal/pipes.c monitor/pal/poll.c monitor/core/upcall.c monitor/base/log.c monitor/base/thread.c monitor/base/waiting.c monitor/pal/space.c monitor/pal/evfd.c
 /* libFuzzer target for the host side of PAL calls: each input is one call
  * with hostile arguments over a fake guest RAM, under a policy of one
  * temporary tree (a writable mount with a read-only one nested inside, a

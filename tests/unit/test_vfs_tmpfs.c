@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/sys/cred.c libos/fs/dev.c libos/fs/proc.c libos/fs/proc_sys.c libos/fs/proc_cpuinfo.c libos/fs/mountinfo.c libos/fs/text.c libos/fs/console.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c tests/unit/host_files_pal.c libos/sys/caps.c libos/fs/reclock.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/fs/path.c libos/fs/vfs.c libos/fs/mounts.c libos/fs/lookup.c libos/fs/mountdir.c libos/fs/file.c libos/fs/fdtable.c libos/fs/util.c libos/sys/cred.c libos/fs/dev.c libos/fs/proc.c libos/fs/proc_sys.c libos/fs/proc_cpuinfo.c libos/fs/mountinfo.c libos/fs/text.c libos/fs/console.c libos/fs/readiness.c libos/fs/host.c libos/sys/open.c libos/sys/stat.c libos/sys/dir.c libos/sys/fd.c libos/sys/attr.c libos/fs/stream.c libos/fs/flock.c libos/fs/pipe.c tests/unit/host_files_pal.c libos/sys/caps.c libos/fs/reclock.c
 /* The library OS's VFS over tmpfs, /dev and /proc, driven through its system
  * call handlers on the host (ASan + UBSan): symbolic links (which tmpfs
  * resolves in the program's tree, not the host's), the mount tree, Linux's
@@ -31,6 +31,7 @@ bool signal_pending(void) { return false; }
 int file_lease_break_secs = 45;
 long file_set_async(struct file *f, bool on) { (void)f, (void)on; return 0; }
 long file_lease(struct file *f, int type) { (void)f, (void)type; return -EINVAL; }
+bool signal_pending_or(uint64_t also) { (void)also; return false; }
 /* No limit below the descriptor table's size (fs/fdtable.c asks for RLIMIT_NOFILE). */
 uint64_t rlimit_soft(unsigned int resource) { (void)resource; return UINT64_MAX; }
 
