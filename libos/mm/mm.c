@@ -496,9 +496,19 @@ long mm_move(uint64_t old, uint64_t len, uint64_t new_addr)
     return (long)new_addr;
 }
 
-long mm_discard(uint64_t addr, uint64_t len)
+bool mm_range_mapped(uint64_t addr, uint64_t len) { return all_mapped(addr, addr + len); }
+
+long mm_discard(uint64_t addr, uint64_t len, bool anon_only)
 {
     uint64_t end = addr + len;
+    /* Linux refuses a locked mapping any discard, and MADV_FREE (anon_only)
+     * any mapping but private anonymous memory; a hole counts only after. */
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
+        const struct vma *v = &vmas[i];
+        if (v->kind == VMA_USER &&
+            ((v->advice & VMA_LOCKED) || (anon_only && (v->shm || !(v->flags & MAP_ANONYMOUS)))))
+            return -EINVAL;
+    }
     if (!all_mapped(addr, end))
         return -ENOMEM;
     bool changed = false;

@@ -78,8 +78,11 @@ long mm_map_object(uint64_t addr, uint64_t len, int prot, bool fixed, uint64_t b
 long mm_sync(uint64_t addr, uint64_t len);
 /* Moves the mapping [old, old+len) to new (frames move, nothing is copied). */
 long mm_move(uint64_t old, uint64_t len, uint64_t new_addr);
-/* Gives the frames of [addr, addr+len) back: private memory reads as zero after. */
-long mm_discard(uint64_t addr, uint64_t len);
+/* Gives the frames of [addr, addr+len) back: private memory reads as zero
+ * after.  anon_only (MADV_FREE): only private anonymous memory may be given. */
+long mm_discard(uint64_t addr, uint64_t len, bool anon_only);
+/* Does the program's memory cover [addr, addr+len) without a hole? */
+bool mm_range_mapped(uint64_t addr, uint64_t len);
 long mm_advise(uint64_t addr, uint64_t len, int advice, bool set);
 const struct vma *mm_find(uint64_t addr);
 /* The mapping at index i in address order, NULL past the last. */

@@ -151,7 +151,7 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
     switch (advice) {
     case MADV_DONTNEED:
     case MADV_FREE:
-        return mm_discard(addr, len);
+        return mm_discard(addr, len, advice == MADV_FREE);
     case MADV_WIPEONFORK:
     case MADV_KEEPONFORK:
         return mm_advise(addr, len, VMA_WIPEONFORK, advice == MADV_WIPEONFORK);
@@ -160,10 +160,13 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
         return mm_advise(addr, len, VMA_DONTFORK, advice == MADV_DONTFORK);
     case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
     case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
-    case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_COLD: case MADV_PAGEOUT:
-        /* Paging hints: there is no paging to tune (no swap, no page merging). */
-        return mm_find(addr) ? 0 : -ENOMEM;
+    case MADV_COLD: case MADV_PAGEOUT:
+        /* Paging hints: there is no paging to tune (no swap); a hole anywhere
+         * in the range is ENOMEM, as Linux's walk of the range finds it. */
+        return mm_range_mapped(addr, len) ? 0 : -ENOMEM;
     default:
+        /* MADV_MERGEABLE and MADV_UNMERGEABLE among them: no page merging,
+         * as a kernel built without KSM (no /sys/kernel/mm/ksm either). */
         return -EINVAL;
     }
 }
