@@ -5,8 +5,9 @@
 // and map types and for madvise advice the mapping refuses (a locked one,
 // MADV_FREE of anything but private anonymous memory), EFAULT for mremap of
 // nothing, ENOMEM for ranges no 47-bit space holds, for mprotect of nothing
-// and for madvise over a hole; a hint above the 47-bit space is ignored; RLIMIT_DATA and RLIMIT_AS are unlimited.  Raw system calls where a
-// libc wrapper might answer first.  Assumes 4-level paging natively.
+// and for madvise over a hole; a hint above the 47-bit space is ignored;
+// RLIMIT_DATA and RLIMIT_AS are unlimited.  Raw system calls where a libc
+// wrapper might answer first.  Assumes 4-level paging natively.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
