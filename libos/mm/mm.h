@@ -56,6 +56,10 @@ uint64_t mm_user_bytes(int advice);
 uint64_t mm_size_peak(void);
 /* The program's pages that have a frame now; *peak: at most so far. */
 uint64_t mm_resident_pages(uint64_t *peak);
+/* Linux's ru_maxrss, in KB: the largest resident set of this process, its
+ * earlier programs' included (execve keeps it; a fork's child starts from
+ * its parent's present program's). */
+uint64_t mm_maxrss_kb(void);
 /* mlockall(MCL_FUTURE): the program's new mappings are locked (until
  * munlockall, a fork's child or a new program). */
 void mm_lock_future(bool on);
