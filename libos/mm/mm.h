@@ -24,6 +24,8 @@ struct vma_owner_ops {
     /* The object's bytes that exist now (a file's size): pages past them
      * are not given, and a touch there is SIGBUS, as Linux's.  NULL: all. */
     uint64_t (*size)(void *owner);
+    /* The object grew (mremap): its bytes [from, to), from the owner. */
+    void (*fill)(void *owner, uint64_t base, uint64_t from, uint64_t to);
 };
 
 /* Advice that outlives the call (madvise), and mlock's lock. */
