@@ -17,9 +17,11 @@
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "child")) {
-        /* The parent's group and session, another process's: asked of others. */
+        /* The parent's group and session (ours, inherited), another
+         * process's: asked of others.  A session may be 0 (a process the
+         * kernel's init started without one). */
         pid_t parent = (pid_t)atoi(argv[2]);
-        return getpgid(parent) > 0 && getsid(parent) > 0 && getppid() == parent ? 0 : 1;
+        return getpgid(parent) == getpgid(0) && getsid(parent) == getsid(0) && getppid() == parent ? 0 : 1;
     }
     if (argc < 2 || strcmp(argv[1], "main"))
         return 2;
