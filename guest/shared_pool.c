@@ -127,6 +127,29 @@ uint64_t shared_obj_keyed(const uint64_t key[2], uint64_t len, uint64_t *have, b
     return base;
 }
 
+bool shared_obj_extend(uint64_t base, uint64_t len,
+                       void (*fill)(void *arg, uint64_t base, uint64_t from, uint64_t to), void *arg)
+{
+    if (!tab || len % GUEST_PAGE_SIZE)
+        return false;
+    lock();
+    int i = find(base);
+    bool ok = false;
+    if (i >= 0) {
+        struct obj *o = &tab->objs[i];
+        uint64_t next = (uint32_t)i + 1 < tab->nobjs ? tab->objs[i + 1].base : pool_end;
+        ok = len <= o->len || len <= next - base;
+        if (len > o->len && ok) {
+            /* Free room of the pool reads as zero (shared_obj_put gave it back). */
+            if (fill)
+                fill(arg, base, o->len, len);
+            o->len = len;
+        }
+    }
+    unlock();
+    return ok;
+}
+
 bool shared_obj_any_keyed(void) { return tab && tab->nkeyed; }
 
 void shared_obj_with_key(const uint64_t key[2], void (*fn)(void *arg, uint64_t base, uint64_t len), void *arg)

@@ -24,6 +24,12 @@ void shared_obj_put(uint64_t base, void (*last)(void *arg, uint64_t base, uint64
  * that key, with a new reference (*created false), or a new one of len bytes
  * (*created true: the caller fills it); *have is its length. */
 uint64_t shared_obj_keyed(const uint64_t key[2], uint64_t len, uint64_t *have, bool *created);
+/* Makes the object at base len bytes long where it lies, if the pool is
+ * free that far after it (else false, the object unchanged); fill, if not
+ * NULL, gives the new bytes [from, to) of the object before any process can
+ * use them (they read as zero otherwise). */
+bool shared_obj_extend(uint64_t base, uint64_t len,
+                       void (*fill)(void *arg, uint64_t base, uint64_t from, uint64_t to), void *arg);
 /* Is any file mapped shared by any process of the application? */
 bool shared_obj_any_keyed(void);
 /* Calls fn on the object of key, if there is one, while no process can free it. */

@@ -25,15 +25,14 @@ long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
     return hcall_parked(nr, a0, a1, a2, a3, false);
 }
 
-long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park)
+/* A call of up to five arguments (HC_EXIT has five, the others at most four). */
+static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
 {
     struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
     struct hc_slot *s = &page->slot[this_cpu()->vcpu_id];
     s->nr = nr;
-    s->args[0] = a0;
-    s->args[1] = a1;
-    s->args[2] = a2;
-    s->args[3] = a3;
+    for (int i = 0; i < 5; i++)
+        s->args[i] = a[i];
     __atomic_store_n(&s->state, HC_REQ, __ATOMIC_RELEASE);
     /* Pairs with the server's fence between clearing server_awake and its
      * last scan: either it sees our request or we see it asleep. */
@@ -52,6 +51,12 @@ long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64
     __atomic_store_n(&s->state, HC_FREE, __ATOMIC_RELEASE);
     pal_upcall_after_call();
     return ret;
+}
+
+long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park)
+{
+    const uint64_t a[5] = { a0, a1, a2, a3, 0 };
+    return hcall5(nr, a, park);
 }
 
 /* Streams: host files and pipes are the monitor's; vsock streams this PAL's own (vsock_stream.c). */
@@ -206,7 +211,7 @@ long kvm_process_wait(long pid, int nohang, int *status, struct pal_usage *usage
         return ret;
     *status = (int)r.status;
     if (usage)
-        *usage = (struct pal_usage){ r.user_ns, r.sys_ns };
+        *usage = (struct pal_usage){ r.user_ns, r.sys_ns, r.maxrss_kb };
     return (long)r.pid;
 }
 
@@ -216,12 +221,12 @@ long kvm_process_state(long pid) { return hcall(HC_PROC_STATE, (uint64_t)pid, 0,
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
                                                 const struct pal_usage *usage)
 {
-    struct pal_usage none = { 0, 0 };
+    struct pal_usage none = { 0, 0, 0 };
     if (!usage)
         usage = &none;
+    const uint64_t a[5] = { (unsigned int)status, (uint64_t)crash, usage->user_ns, usage->sys_ns, usage->maxrss_kb };
     for (;;)
-        hcall_parked(HC_EXIT, (uint64_t)(unsigned int)status, (uint64_t)crash, usage->user_ns, usage->sys_ns,
-                     true);
+        hcall5(HC_EXIT, a, true);
 }
 
 /* Memory, time, randomness, the alarm, the log. */

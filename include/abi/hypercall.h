@@ -22,7 +22,8 @@ enum hc_state { HC_FREE = 0, HC_REQ = 1, HC_BUSY = 2, HC_DONE = 3 };
 
 enum hc_nr {
     HC_EXIT = 1,      /* (status, crash: struct hc_crash * or 0, user_ns, sys_ns: the CPU time
-                       * of the program and of its waited-for children) never returns */
+                       * of the program and of its waited-for children, maxrss_kb: the
+                       * largest resident set of either) never returns */
     HC_LOG,           /* (level, buf, len) */
     HC_OPEN,          /* (uri, urilen, flags, mode) -> handle.  uri "file:/abs/host/path" */
     HC_CLOSE,         /* (handle) */
@@ -179,10 +180,11 @@ struct hc_attr {
 /* A reaped child: pid 0 when nohang found none exited yet.  status is a
  * Linux wait status (exit code << 8, or the terminating signal, | 0x80 for
  * a core dump); user_ns and sys_ns its CPU time as its HC_EXIT said, or as
- * the host measured its monitor when it ended without one. */
+ * the host measured its monitor when it ended without one; maxrss_kb as
+ * its HC_EXIT said, or 0. */
 struct hc_wait_result {
     long long pid, status;
-    unsigned long long user_ns, sys_ns;
+    unsigned long long user_ns, sys_ns, maxrss_kb;
 };
 
 /* How a program died, for the monitor's report.  vector is the CPU

@@ -82,9 +82,12 @@ struct pal_crash {
     unsigned long long core;    /* the wait status says a core was dumped (none is written) */
 };
 
-/* CPU time a process used, for its parent's wait (the library OS measures it). */
+/* CPU time a process used and its largest resident set (KB), its
+ * waited-for descendants' included, for its parent's wait (the library OS
+ * measures them). */
 struct pal_usage {
     uint64_t user_ns, sys_ns;
+    uint64_t maxrss_kb;
 };
 
 /* The figures of a host file system (stream_statfs), as Linux's struct statfs has them. */

@@ -13,9 +13,10 @@
  * from us (preemption, exits for other reasons) counts as ours.
  *
  * The measuring sits in a PAL table stacked under the IPC layer's, so the
- * IPC layer's own waits are excluded too.  A child's time comes with its
- * status from the PAL's process_wait, and is kept here until the program
- * waits for it (the IPC layer may collect a status long before). */
+ * IPC layer's own waits are excluded too.  A child's time (and largest
+ * resident set) comes with its status from the PAL's process_wait, and is
+ * kept here until the program waits for it (the IPC layer may collect a
+ * status long before). */
 #include "libos.h"
 #include "bookkeep/cputime.h"
 #include <linux/resource.h>
@@ -30,9 +31,11 @@ static struct {
     bool in_sys;         /* between system-call entry and exit */
     int blocked;         /* nesting of blocking PAL calls */
     struct cpu_times self, children;
+    uint64_t children_maxrss_kb;
     struct {
         int pid;
         struct cpu_times t;
+        uint64_t maxrss_kb;
     } ended[MAX_ENDED];    /* children collected, not waited for by the program yet */
     int nended;
 } acct;
@@ -82,20 +85,24 @@ struct cpu_times cputime_self(void)
 }
 
 struct cpu_times cputime_children(void) { return acct.children; }
+uint64_t cputime_children_maxrss(void) { return acct.children_maxrss_kb; }
 
-struct cpu_times cputime_ended_child(int pid, bool reap)
+struct cpu_times cputime_ended_child(int pid, bool reap, uint64_t *maxrss_kb)
 {
+    *maxrss_kb = 0;   /* an adopted orphan, or more ended than we keep */
     for (int i = 0; i < acct.nended; i++)
         if (acct.ended[i].pid == pid) {
             struct cpu_times t = acct.ended[i].t;
+            *maxrss_kb = acct.ended[i].maxrss_kb;
             if (!reap)
                 return t;
             acct.ended[i] = acct.ended[--acct.nended];
             acct.children.user_ns += t.user_ns;
             acct.children.sys_ns += t.sys_ns;
+            acct.children_maxrss_kb = MAX(acct.children_maxrss_kb, *maxrss_kb);
             return t;
         }
-    return (struct cpu_times){ 0, 0 };   /* an adopted orphan, or more ended than we keep */
+    return (struct cpu_times){ 0, 0 };
 }
 
 void cputime_rusage(struct cpu_times t, struct rusage *ru)
@@ -113,6 +120,7 @@ static long timed_fork(void)
     long r = lower->process_fork();
     if (r == 0) {
         acct.self = acct.children = (struct cpu_times){ 0, 0 };
+        acct.children_maxrss_kb = 0;
         acct.nended = 0;
         acct.mark = lower->time_monotonic_ns();
     }
@@ -136,10 +144,10 @@ static __attribute__((noreturn)) void timed_resume(const struct pal_context *ctx
 
 static long timed_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
-    struct pal_usage u = { 0, 0 };
+    struct pal_usage u = { 0, 0, 0 };
     long r = BLOCKING(lower->process_wait(pid, nohang, status, &u));
     if (r > 0 && acct.nended < MAX_ENDED)
-        acct.ended[acct.nended++] = (typeof(acct.ended[0])){ (int)r, { u.user_ns, u.sys_ns } };
+        acct.ended[acct.nended++] = (typeof(acct.ended[0])){ (int)r, { u.user_ns, u.sys_ns }, u.maxrss_kb };
     if (usage)
         *usage = u;
     return r;

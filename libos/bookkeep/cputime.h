@@ -1,5 +1,5 @@
 /* The CPU time of this picoprocess, measured by the guest itself, and that
- * of its reaped children (cputime.c). */
+ * of its reaped children, with their largest resident set (cputime.c). */
 #ifndef PICOVM_LIBOS_CPUTIME_H
 #define PICOVM_LIBOS_CPUTIME_H
 
@@ -18,9 +18,14 @@ void cputime_syscall_exit(void);
 struct cpu_times cputime_self(void);
 /* Children waited for (and their own waited-for children), as Linux's RUSAGE_CHILDREN. */
 struct cpu_times cputime_children(void);
-/* The time of child pid, which ended (with its own children's); reap: the
- * program waited for it, so that time joins cputime_children(). */
-struct cpu_times cputime_ended_child(int pid, bool reap);
+/* The time of child pid, which ended (with its own children's), and in
+ * *maxrss_kb its largest resident set (its descendants' included); reap:
+ * the program waited for it, so they join cputime_children() and
+ * cputime_children_maxrss(). */
+struct cpu_times cputime_ended_child(int pid, bool reap, uint64_t *maxrss_kb);
+/* The largest resident set, in KB, of any child waited for or of its own
+ * waited-for descendants (RUSAGE_CHILDREN's ru_maxrss, as Linux's cmaxrss). */
+uint64_t cputime_children_maxrss(void);
 /* Linux's struct rusage for t: the times, the rest 0. */
 struct rusage;
 void cputime_rusage(struct cpu_times t, struct rusage *ru);

@@ -7,11 +7,13 @@
 #include <linux/resource.h>
 #include <asm/signal.h>
 
-/* What the parent's wait and getrusage(RUSAGE_CHILDREN) will count: our time and our children's. */
+/* What the parent's wait and getrusage(RUSAGE_CHILDREN) will count: our
+ * time and our children's, the larger of our resident sets. */
 static struct pal_usage usage(void)
 {
     struct cpu_times self = cputime_self(), kids = cputime_children();
-    return (struct pal_usage){ self.user_ns + kids.user_ns, self.sys_ns + kids.sys_ns };
+    return (struct pal_usage){ self.user_ns + kids.user_ns, self.sys_ns + kids.sys_ns,
+                               MAX(mm_maxrss_kb(), cputime_children_maxrss()) };
 }
 
 /* Signals whose default action dumps core (signal(7)'s "Core"). */

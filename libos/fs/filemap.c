@@ -84,8 +84,17 @@ static uint64_t file_size(void *file)
 static void hold(void *file) { file_get(file); }
 static void release(void *file) { file_put(file); }
 
+/* The object grew: its new bytes are the file's, where the file has them. */
+static void fill_from_file(void *file, uint64_t base, uint64_t from, uint64_t to)
+{
+    uint64_t key[2], size;
+    if (key_of(file, key, &size) == 0 && from < size)
+        raw_io(file, (char *)frame_ptr(base) + from, MIN(size, to) - from, from, false);
+}
+
 const struct vma_owner_ops filemap_owner_ops = {
     .hold = hold, .release = release, .last = write_back, .sync = sync_to_file, .size = file_size,
+    .fill = fill_from_file,
 };
 
 struct io {

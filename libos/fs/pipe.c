@@ -96,10 +96,18 @@ long pipe_capacity(struct file *f, bool set, unsigned int size)
         return -EBADF;
     if (!set)
         return pal->stream_pipe_size(pipe_handle(f), 0);
-    /* Linux's round_pipe_size: at least a page, and a request it cannot round is too big. */
-    if (size > PAL_PIPE_MAX_SIZE)
+    /* Linux's pipe_set_size: the size is rounded first (round_pipe_size: a
+     * power of two, at least a page; past 2^31 it cannot be, -EINVAL), and
+     * only the rounded size is held against pipe-max-size, which an
+     * unprivileged process may not pass. */
+    if (size > 1u << 31)
+        return -EINVAL;
+    unsigned long rounded = 4096;
+    while (rounded < size)
+        rounded <<= 1;
+    if (rounded > PAL_PIPE_MAX_SIZE)
         return -EPERM;
-    return pal->stream_pipe_size(pipe_handle(f), MAX(size, 4096u));
+    return pal->stream_pipe_size(pipe_handle(f), rounded);
 }
 
 static const struct file_ops pipe_ops = {

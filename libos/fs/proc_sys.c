@@ -13,8 +13,11 @@
 #define USER_HZ 100ull     /* Linux's clock ticks, as in /proc/PID/stat */
 /* Linux's largest pid_max: the application's pids are never reused. */
 #define PID_MAX 4194304
-/* Linux's default; pipes are the host's. */
-#define PIPE_MAX_SIZE 1048576
+/* Linux's defaults for the pages that one user's pipes may take before new
+ * ones get two pages only (soft), or none (hard, 0: no limit).  Pipes are the
+ * host's, created by the monitor: the host's own limits are the ones that act. */
+#define PIPE_USER_PAGES_SOFT 16384
+#define PIPE_USER_PAGES_HARD 0
 
 static void meminfo(struct text *t)
 {
@@ -88,7 +91,9 @@ static void tainted(struct text *t) { text_printf(t, "0\n"); }
 static void core_pattern(struct text *t) { text_printf(t, "core\n"); }
 static void osrelease(struct text *t) { text_printf(t, "%s\n", uname_release()); }
 static void hostname(struct text *t) { text_printf(t, "%s\n", UNAME_NODENAME); }
-static void pipe_max_size(struct text *t) { text_printf(t, "%d\n", PIPE_MAX_SIZE); }
+static void pipe_max_size(struct text *t) { text_printf(t, "%u\n", PAL_PIPE_MAX_SIZE); }
+static void pipe_pages_soft(struct text *t) { text_printf(t, "%d\n", PIPE_USER_PAGES_SOFT); }
+static void pipe_pages_hard(struct text *t) { text_printf(t, "%d\n", PIPE_USER_PAGES_HARD); }
 
 /* Linux's formula, sqrt(16 x RAM in kB) within [128, 262144], for the pool. */
 static void min_free_kbytes(struct text *t)
@@ -151,6 +156,8 @@ static const struct entry {
     { "sys/fs", NULL, NULL, NULL },
     { "sys/fs/lease-break-time", lease_break_time, NULL, set_lease_break_time },
     { "sys/fs/pipe-max-size", pipe_max_size, NULL, NULL },
+    { "sys/fs/pipe-user-pages-hard", pipe_pages_hard, NULL, NULL },
+    { "sys/fs/pipe-user-pages-soft", pipe_pages_soft, NULL, NULL },
     { "sys/kernel", NULL, NULL, NULL },
     { "sys/kernel/core_pattern", core_pattern, NULL, NULL },
     { "sys/kernel/hostname", hostname, NULL, NULL },

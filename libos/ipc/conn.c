@@ -15,6 +15,10 @@
 #define IPC_MAX_CONNS 24             /* of the vsock driver's 32 streams, with room for the listener's backlog */
 #define IPC_POLL_PERIOD_NS 10000000ull   /* a look for new streams at the end of system calls */
 #define CONNECT_RETRY_NS 1000000000ull   /* how long a just-forked process gets to start listening */
+/* How long the leader may refuse new streams before it counts as gone: it
+ * refuses while its streams and backlog are full (dozens of children
+ * connecting at once, as after a burst of forks and execs). */
+#define LEADER_REFUSES_NS 10000000000ull
 #define RETRY_PAUSE_NS 1000000ll
 #define MAX_NESTED 4                 /* requests waiting at once: one per level of message handling */
 #define ANSWER_RETRY_NS 2000000000ull    /* see ipc_request */
@@ -51,6 +55,7 @@ static bool leader_said_bye;         /* it closed our stream to make room */
 static uint64_t leader_sent, leader_confirmed;
 static bool look_now;                /* an upcall said the streams have news */
 static bool leader_suspect;          /* a stream with the leader ended without its goodbye */
+static uint64_t leader_refused_since; /* it refused every new stream since then (0: it took the last) */
 
 const uint32_t ipc_min_len[IPC_NTYPES] = {
     [IPC_REPLY] = 8,
@@ -238,9 +243,20 @@ static bool refused(long r)
     return r == -ECONNREFUSED || r == -ECONNRESET || r == -ENOENT;
 }
 
-/* Is the leader there after a stream with it ended?  Gone if it refuses a
- * new one; busy or interrupted: looked at again at the end of ipc_poll.
- * (No ipc_poll here: this runs inside its loop over the streams.) */
+/* The leader refused a new stream: gone once it has refused them all for
+ * LEADER_REFUSES_NS, else (a full backlog) it is asked again later. */
+static bool leader_refuses_for_good(void)
+{
+    uint64_t now = ipc.lower->time_monotonic_ns();
+    if (!leader_refused_since || now < leader_refused_since)
+        leader_refused_since = now;
+    return now - leader_refused_since >= LEADER_REFUSES_NS;
+}
+
+/* Is the leader there after a stream with it ended?  Gone if it keeps
+ * refusing new ones; busy, interrupted or refusing for a while: looked at
+ * again at the end of ipc_poll.  (No ipc_poll here: this runs inside its
+ * loop over the streams.) */
 static void check_leader(void)
 {
     leader_suspect = false;
@@ -248,9 +264,10 @@ static void check_leader(void)
         return;
     long h = ipc.lower->vsock_connect(ipc.leader + 2, IPC_PORT);
     if (h >= 0) {
+        leader_refused_since = 0;
         if (!add_conn(h, ipc.leader))
             ipc.lower->stream_close(h);
-    } else if (refused(h)) {
+    } else if (refused(h) && leader_refuses_for_good()) {
         leader_lost();
     } else {
         leader_suspect = true;
@@ -271,6 +288,8 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
     for (;;) {
         long h = ipc.lower->vsock_connect((uint32_t)pid + 2, IPC_PORT);
         if (h >= 0) {
+            if (pid == ipc.leader)
+                leader_refused_since = 0;
             if ((c = add_conn(h, pid)))
                 return c;
             *err = -ENOMEM;
@@ -279,8 +298,9 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
         bool in_time = ipc.lower->time_monotonic_ns() < until;
         /* A signal for us ended the wait; a peer that lets a connection time
          * out is busy in its own code (the leader is waited for). */
+        bool leader_busy = pid == ipc.leader && refused(h) && !leader_refuses_for_good();
         bool again = h == -EINTR || (h == -ETIMEDOUT && (pid == ipc.leader || in_time)) ||
-                     (refused(h) && expect_alive && in_time);
+                     (refused(h) && expect_alive && in_time) || leader_busy;
         if (!again) {
             if (pid == ipc.leader && refused(h))
                 leader_lost();
@@ -513,6 +533,15 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
      * idempotent). */
     for (;;) {
         long r = ask(pid, type, body, len, &w, deadline, now + ANSWER_RETRY_NS, expect_alive, &sent);
+        /* The leader's stream broke under the request (-ESRCH: conn_to
+         * itself never says so of the leader): asked again on a new one;
+         * conn_to waits for a busy leader, and ends us if it keeps refusing. */
+        bool broke = pid == ipc.leader && ipc.up &&
+                     (r == -ESRCH || (r == 0 && w.done && !w.answered && w.result == -ESRCH));
+        if (broke) {
+            w.done = false;
+            continue;
+        }
         if (r < 0)
             return r;
         if (w.done)

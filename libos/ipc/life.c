@@ -335,7 +335,7 @@ void ipc_linger(void)
 static long ipc_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
     if (usage)
-        *usage = (struct pal_usage){ 0, 0 };
+        *usage = (struct pal_usage){ 0, 0, 0 };
     return wait_children(pid, 0, WEXITED | (nohang ? WNOHANG : 0), status);
 }
 

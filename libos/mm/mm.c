@@ -35,6 +35,8 @@ static int nvmas;
 /* /proc's figures (usage.c): the program's pages that have a frame now and
  * at most so far, and the most bytes its mappings ever spanned. */
 static uint64_t resident, resident_peak, size_peak;
+/* The largest resident_peak of the programs this process ran before the present one. */
+static uint64_t earlier_peak;
 /* mlockall(MCL_FUTURE): new mappings are locked (see mlock.c). */
 static bool lock_future;
 static uint64_t stack_top, mmap_top, pie_base;
@@ -78,6 +80,8 @@ uint64_t mm_resident_pages(uint64_t *peak)
     *peak = resident_peak;
     return resident;
 }
+
+uint64_t mm_maxrss_kb(void) { return MAX(earlier_peak, resident_peak) * (PAGE / 1024); }
 
 void mm_lock_future(bool on) { lock_future = on; }
 
@@ -496,9 +500,19 @@ long mm_move(uint64_t old, uint64_t len, uint64_t new_addr)
     return (long)new_addr;
 }
 
-long mm_discard(uint64_t addr, uint64_t len)
+bool mm_range_mapped(uint64_t addr, uint64_t len) { return all_mapped(addr, addr + len); }
+
+long mm_discard(uint64_t addr, uint64_t len, bool anon_only)
 {
     uint64_t end = addr + len;
+    /* Linux refuses a locked mapping any discard, and MADV_FREE (anon_only)
+     * any mapping but private anonymous memory; a hole counts only after. */
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end; i++) {
+        const struct vma *v = &vmas[i];
+        if (v->kind == VMA_USER &&
+            ((v->advice & VMA_LOCKED) || (anon_only && (v->shm || !(v->flags & MAP_ANONYMOUS)))))
+            return -EINVAL;
+    }
     if (!all_mapped(addr, end))
         return -ENOMEM;
     bool changed = false;
@@ -551,6 +565,7 @@ void mm_unmap_user(void)
         if (vmas[i].kind != VMA_USER || unmap_range(vmas[i].start, vmas[i].end - vmas[i].start, VMA_USER) < 0)
             i++;
     }
+    earlier_peak = MAX(earlier_peak, resident_peak);
     resident_peak = resident;
     size_peak = 0;
 }
@@ -612,6 +627,7 @@ void mm_fork_failed(void)
 void mm_fork_child(void)
 {
     bool changed = false;
+    earlier_peak = 0;
     /* Locks are not inherited, as on Linux. */
     lock_future = false;
     for (int i = 0; i < nvmas;) {

@@ -24,6 +24,8 @@ struct vma_owner_ops {
     /* The object's bytes that exist now (a file's size): pages past them
      * are not given, and a touch there is SIGBUS, as Linux's.  NULL: all. */
     uint64_t (*size)(void *owner);
+    /* The object grew (mremap): its bytes [from, to), from the owner. */
+    void (*fill)(void *owner, uint64_t base, uint64_t from, uint64_t to);
 };
 
 /* Advice that outlives the call (madvise), and mlock's lock. */
@@ -56,6 +58,10 @@ uint64_t mm_user_bytes(int advice);
 uint64_t mm_size_peak(void);
 /* The program's pages that have a frame now; *peak: at most so far. */
 uint64_t mm_resident_pages(uint64_t *peak);
+/* Linux's ru_maxrss, in KB: the largest resident set of this process, its
+ * earlier programs' included (execve keeps it; a fork's child starts from
+ * its parent's present program's). */
+uint64_t mm_maxrss_kb(void);
 /* mlockall(MCL_FUTURE): the program's new mappings are locked (until
  * munlockall, a fork's child or a new program). */
 void mm_lock_future(bool on);
@@ -78,8 +84,11 @@ long mm_map_object(uint64_t addr, uint64_t len, int prot, bool fixed, uint64_t b
 long mm_sync(uint64_t addr, uint64_t len);
 /* Moves the mapping [old, old+len) to new (frames move, nothing is copied). */
 long mm_move(uint64_t old, uint64_t len, uint64_t new_addr);
-/* Gives the frames of [addr, addr+len) back: private memory reads as zero after. */
-long mm_discard(uint64_t addr, uint64_t len);
+/* Gives the frames of [addr, addr+len) back: private memory reads as zero
+ * after.  anon_only (MADV_FREE): only private anonymous memory may be given. */
+long mm_discard(uint64_t addr, uint64_t len, bool anon_only);
+/* Does the program's memory cover [addr, addr+len) without a hole? */
+bool mm_range_mapped(uint64_t addr, uint64_t len);
 long mm_advise(uint64_t addr, uint64_t len, int advice, bool set);
 const struct vma *mm_find(uint64_t addr);
 /* The mapping at index i in address order, NULL past the last. */

@@ -26,5 +26,7 @@ bool cred_capable(int cap);
 void cred_uids_changed(const struct cred *old);
 void cred_exec(void);
 int cred_status_text(char *buf, size_t size);
+/* prctl's capability options: PR_CAPBSET_READ/DROP, PR_CAP_AMBIENT, PR_GET/SET_SECUREBITS. */
+long cred_cap_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5);
 
 #endif

@@ -2,6 +2,7 @@
 #include "mm/mm.h"
 #include "fs/filemap.h"
 #include "fs/vfs.h"
+#include "shared_pool.h"
 #include "syscall/handlers.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -151,7 +152,7 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
     switch (advice) {
     case MADV_DONTNEED:
     case MADV_FREE:
-        return mm_discard(addr, len);
+        return mm_discard(addr, len, advice == MADV_FREE);
     case MADV_WIPEONFORK:
     case MADV_KEEPONFORK:
         return mm_advise(addr, len, VMA_WIPEONFORK, advice == MADV_WIPEONFORK);
@@ -160,12 +161,37 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
         return mm_advise(addr, len, VMA_DONTFORK, advice == MADV_DONTFORK);
     case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
     case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
-    case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_COLD: case MADV_PAGEOUT:
-        /* Paging hints: there is no paging to tune (no swap, no page merging). */
-        return mm_find(addr) ? 0 : -ENOMEM;
+    case MADV_COLD: case MADV_PAGEOUT:
+        /* Paging hints: there is no paging to tune (no swap); a hole anywhere
+         * in the range is ENOMEM, as Linux's walk of the range finds it. */
+        return mm_range_mapped(addr, len) ? 0 : -ENOMEM;
     default:
+        /* MADV_MERGEABLE and MADV_UNMERGEABLE among them: no page merging,
+         * as a kernel built without KSM (no /sys/kernel/mm/ksm either). */
         return -EINVAL;
     }
+}
+
+/* A shared file mapping grows to a new place (new_addr when fixed) over
+ * more of its file's object, which grows where it lies in the pool, its new
+ * bytes read from the file.  The object does not grow when another lies
+ * right after it in the pool, nor does shared anonymous memory: ENOMEM.
+ * The new mapping is made before the old one goes: a failure changes nothing. */
+static long grow_shared(const struct vma *v, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t new_addr,
+                        bool fixed)
+{
+    struct vma s = *v;   /* the table changes under v */
+    uint64_t off = s.shm_off + (old - s.start);
+    if (!s.owner_ops || !s.owner_ops->fill || !shared_obj_extend(s.shm, off + new_len, s.owner_ops->fill, s.owner))
+        return -ENOMEM;
+    shared_obj_get(s.shm);   /* the new mapping's reference */
+    long at = mm_map_object(new_addr, new_len, s.prot, fixed, s.shm, off, s.owner_ops, s.owner);
+    if (at < 0)
+        return at;
+    if (s.no_write)
+        mm_forbid_write((uint64_t)at, new_len);
+    mm_unmap(old, old_len);
+    return at;
 }
 
 /* Moves [old, old+old_len) to a new place of new_len bytes (at new_addr when
@@ -176,7 +202,7 @@ static long move_mapping(const struct vma *v, uint64_t old, uint64_t old_len, ui
 {
     int prot = v->prot, vflags = v->flags;
     if (v->shm && new_len > old_len)
-        return -ENOMEM;   /* a shared object does not grow */
+        return grow_shared(v, old, old_len, new_len, new_addr, fixed);
     /* The room first, as a reservation: nothing to flush when the old pages arrive. */
     long r = mm_map(new_addr, new_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_USER, fixed);
     if (r < 0)

@@ -9,6 +9,7 @@
 #include "fs/fdtable.h"
 #include "ipc/ipc.h"
 #include "mm/mm.h"
+#include "sys/cred.h"
 #include "syscall/handlers.h"
 #include <linux/futex.h>
 #include <linux/prctl.h>
@@ -33,6 +34,7 @@ static struct {
     int pdeath_signal;
     int dumpable;
     bool no_new_privs;
+    bool thp_disabled;   /* there are no huge pages: holds whatever it says */
     unsigned long timer_slack_ns;   /* host timers do not use it: stored only */
     unsigned long timer_slack_default_ns;   /* what PR_SET_TIMERSLACK 0 brings back */
 } pctl = { .dumpable = 1, .timer_slack_ns = TIMER_SLACK_DEFAULT_NS, .timer_slack_default_ns = TIMER_SLACK_DEFAULT_NS };
@@ -156,6 +158,21 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
         return 0;
     case PR_GET_TIMERSLACK:
         return (long)pctl.timer_slack_ns;
+    case PR_SET_THP_DISABLE:
+        if (arg3 || arg4 || arg5)
+            return -EINVAL;
+        pctl.thp_disabled = arg2 != 0;
+        return 0;
+    case PR_GET_THP_DISABLE:
+        if (arg2 || arg3 || arg4 || arg5)
+            return -EINVAL;
+        return pctl.thp_disabled;
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_CAP_AMBIENT:
+    case PR_GET_SECUREBITS:
+    case PR_SET_SECUREBITS:
+        return cred_cap_prctl(option, arg2, arg3, arg4, arg5);
     /* PR_SET_CHILD_SUBREAPER stays -EINVAL: orphans go to the leader (ipc/life.c),
      * and having them go to a subreaper is work of the IPC layer not done yet. */
     default:

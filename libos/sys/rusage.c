@@ -1,8 +1,10 @@
 /* getrusage and times: the CPU time of this process and of its children
- * that were waited for (bookkeep/cputime.c measures it). */
+ * that were waited for (bookkeep/cputime.c measures it), and their largest
+ * resident sets. */
 #include "libos.h"
 #include "ktime.h"
 #include "bookkeep/cputime.h"
+#include "mm/mm.h"
 #include "syscall/handlers.h"
 #include <linux/resource.h>
 #include <linux/times.h>
@@ -17,9 +19,11 @@ long sys_getrusage(int who, struct rusage *ru)
     case RUSAGE_SELF:
     case RUSAGE_THREAD:   /* the only thread */
         cputime_rusage(cputime_self(), &r);
+        r.ru_maxrss = (long)mm_maxrss_kb();
         break;
     case RUSAGE_CHILDREN:
         cputime_rusage(cputime_children(), &r);
+        r.ru_maxrss = (long)cputime_children_maxrss();
         break;
     default:
         return -EINVAL;

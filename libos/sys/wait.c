@@ -15,16 +15,20 @@
 
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)
 
-/* The rusage of a child just waited for: its CPU time if it ended (a
- * stopped or continued one's is in its own VM: 0); reap: not WNOWAIT. */
+/* The rusage of a child just waited for: its CPU time and largest resident
+ * set if it ended (a stopped or continued one's are in its own VM: 0);
+ * reap: not WNOWAIT. */
 static void child_rusage(long pid, int status, bool reap, struct rusage *ru)
 {
     bool ended = (status & 0xff) != 0x7f && status != 0xffff;
     struct cpu_times t = { 0, 0 };
+    uint64_t maxrss_kb = 0;
     if (ended)
-        t = cputime_ended_child((int)pid, reap);
-    if (ru)
+        t = cputime_ended_child((int)pid, reap, &maxrss_kb);
+    if (ru) {
         cputime_rusage(t, ru);
+        ru->ru_maxrss = (long)maxrss_kb;
+    }
 }
 
 long sys_wait4(int pid, int *wstatus, int options, struct rusage *ru)

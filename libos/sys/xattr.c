@@ -30,10 +30,11 @@ static long check_path(const char *path, bool nofollow, bool change)
     return change && (!lk->m || lk->synthetic || !lk->m->writable) ? -EROFS : 0;
 }
 
+/* An O_PATH descriptor opens no file for any operation, these included (Linux's fdget). */
 static long check_fd(int fd, bool change)
 {
     struct file *f = fd_file(fd);
-    if (!f)
+    if (!f || (f->flags & O_PATH))
         return -EBADF;
     return change && f->mnt && !f->mnt->writable ? -EROFS : 0;
 }

@@ -321,11 +321,13 @@ static int64_t do_unlink(struct vm *vm, int dirfd, const char *name, const uint6
 }
 
 /* Only FIFOs: device nodes need a privilege the guest never has, sockets
- * are made by bind. */
+ * are made by bind.  A FIFO is never executed, so its set-id bits give no
+ * privilege: they are kept, as Linux keeps them (the host strips set-group-ID
+ * where its own rules say so, as in a directory of a group not ours). */
 static int64_t do_mkfifo(struct vm *vm, int dirfd, const char *name, const uint64_t a[6])
 {
     (void)vm;
-    return mknodat(dirfd, name, S_IFIFO | (mode_t)(a[2] & GUEST_MODE_MASK), 0) ? -errno : 0;
+    return mknodat(dirfd, name, S_IFIFO | (mode_t)(a[2] & 07777), 0) ? -errno : 0;
 }
 
 static int64_t hc_mkfifo(struct vm *vm, const uint64_t a[6])
@@ -496,12 +498,17 @@ static int chmod_fd(int fd, mode_t mode)
 
 /* Set-group-ID is kept on a directory, where it only gives new entries the
  * directory's group (and new subdirectories the bit), no privilege: Linux
- * programs (and LTP) rely on it.  Never on files (GUEST_MODE_MASK). */
+ * programs (and LTP) rely on it.  A FIFO keeps both set-id bits (do_mkfifo).
+ * Never on other files (GUEST_MODE_MASK). */
 static mode_t guest_chmod_mode(int dirfd, const char *name, unsigned int mode)
 {
     struct stat st;
     int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
-    if ((mode & S_ISGID) && fstatat(dirfd, name, &st, flags) == 0 && S_ISDIR(st.st_mode))
+    if (!(mode & (S_ISUID | S_ISGID)) || fstatat(dirfd, name, &st, flags))
+        return (mode_t)(mode & GUEST_MODE_MASK);
+    if (S_ISFIFO(st.st_mode))
+        return (mode_t)(mode & 07777);
+    if (S_ISDIR(st.st_mode))
         return (mode_t)(mode & (GUEST_MODE_MASK | S_ISGID));
     return (mode_t)(mode & GUEST_MODE_MASK);
 }

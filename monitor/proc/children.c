@@ -47,10 +47,10 @@ static int nunreaped;
 /* What a child monitor writes on its status pipe: one write, smaller than PIPE_BUF. */
 struct report {
     int32_t status, pad;
-    uint64_t user_ns, sys_ns;
+    uint64_t user_ns, sys_ns, maxrss_kb;
 };
 
-/* The program's CPU time and core flag, from its HC_EXIT. */
+/* The program's CPU time, largest resident set and core flag, from its HC_EXIT. */
 static struct report final;
 static bool final_core;
 
@@ -94,10 +94,11 @@ void children_become_child(int status_fd, pid_t parent)
     parent_monitor = parent;
 }
 
-void children_note_exit(uint64_t user_ns, uint64_t sys_ns, bool core)
+void children_note_exit(uint64_t user_ns, uint64_t sys_ns, uint64_t maxrss_kb, bool core)
 {
     final.user_ns = user_ns;
     final.sys_ns = sys_ns;
+    final.maxrss_kb = maxrss_kb;
     final_core = core;
 }
 
@@ -137,7 +138,8 @@ static struct child *by_pid(int pid)
 static uint64_t tv_ns(struct timeval tv) { return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000; }
 
 /* The report of a child whose pipe is readable, or what the host says: its
- * status, and the CPU time of its whole monitor process. */
+ * status, and the CPU time of its whole monitor process (whose resident set
+ * is not the program's: none is told). */
 static struct report collect(struct child *c)
 {
     struct report r;
@@ -152,7 +154,7 @@ static struct report collect(struct child *c)
         struct rusage ru = { 0 };
         while (wait4(c->host, &status, 0, &ru) < 0 && errno == EINTR)
             ;
-        r = (struct report){ status, 0, tv_ns(ru.ru_utime), tv_ns(ru.ru_stime) };
+        r = (struct report){ status, 0, tv_ns(ru.ru_utime), tv_ns(ru.ru_stime), 0 };
     }
     close(c->status_fd);
     return r;
@@ -162,7 +164,7 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
 {
     int pid = (int)args[0];
     /* Found writable before a child is reaped, so a bad address loses no status. */
-    struct hc_wait_result r = { 0, 0, 0, 0 };
+    struct hc_wait_result r = { 0, 0, 0, 0, 0 };
     struct iovec out[GVA_PAGES(sizeof r)];
     uint64_t bytes;
     if (gva_iov(vm, args[2], sizeof r, true, out, GVA_PAGES(sizeof r), &bytes) < 0)
@@ -205,6 +207,7 @@ static int64_t hc_proc_wait(struct vm *vm, const uint64_t args[6])
         r.status = rep.status;   /* host and Linux wait statuses are the same encoding */
         r.user_ns = rep.user_ns;
         r.sys_ns = rep.sys_ns;
+        r.maxrss_kb = rep.maxrss_kb;
         *c = children[--nchildren];
         break;
     }

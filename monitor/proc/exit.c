@@ -56,7 +56,7 @@ void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
     int status = (int)slot->args[0];
     uint64_t crash_va = slot->args[1];
     pidns_release();
-    children_note_exit(slot->args[2], slot->args[3], false);
+    children_note_exit(slot->args[2], slot->args[3], slot->args[4], false);
     if (crash_va) {
         struct hc_crash copy;
         if (gva_read(vm, crash_va, &copy, sizeof copy)) {
@@ -68,7 +68,7 @@ void proc_exit(struct vcpu *vcpu, struct hc_slot *slot)
         if ((launcher_is_first() && !quiet_death(&copy)) || monitor_log_level >= LOG_DEBUG)
             describe(vm, &copy);
         if (copy.signo > 0 && copy.signo < 32 && copy.signo != SIGSTOP) {
-            children_note_exit(slot->args[2], slot->args[3], copy.core != 0);
+            children_note_exit(slot->args[2], slot->args[3], slot->args[4], copy.core != 0);
             monitor_die_by_signal((int)copy.signo);
         }
     }

@@ -44,9 +44,10 @@ int children_add(int pid, pid_t host, int status_fd);
  * (the monitor process parent) on status_fd. */
 void children_become_child(int status_fd, pid_t parent);
 /* Hands the program's wait status to the parent monitor (a no-op in the first
- * one), with the CPU time and core-dump flag children_note_exit was given. */
+ * one), with the CPU time, largest resident set and core-dump flag
+ * children_note_exit was given. */
 void children_report_status(int wait_status);
-void children_note_exit(uint64_t user_ns, uint64_t sys_ns, bool core);
+void children_note_exit(uint64_t user_ns, uint64_t sys_ns, uint64_t maxrss_kb, bool core);
 /* Registers the process calls with the PAL server: exit, fork, wait, kill. */
 void proc_calls_setup(void);
 

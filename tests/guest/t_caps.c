@@ -1,9 +1,11 @@
 // capget and capset as Linux answers a program without file capabilities:
 // versions, errors, the rules of capset, and what setuid does to the sets;
-// and personality, stored as Linux stores it.  Only facts that hold on any
+// prctl's bounding set, ambient set, securebits and THP options; and
+// personality, stored as Linux stores it.  Only facts that hold on any
 // kernel are printed (how many capabilities exist differs between them).
 #define _GNU_SOURCE
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -13,6 +15,7 @@
 #define CAP_V1 0x19980330
 #define CAP_V3 0x20080522
 #define CAP_SETUID 7
+#define CAP_SETPCAP 8
 #define CAP_NET_RAW 13
 #define ADDR_NO_RANDOMIZE 0x0040000
 #define UNAME26 0x0020000
@@ -89,6 +92,62 @@ static int root_rules(void)
     return check_failures ? 1 : 0;
 }
 
+/* prctl's answers whoever the caller is. */
+static void prctl_calls(void)
+{
+    CHECK("capbset-read", prctl(PR_CAPBSET_READ, CAP_SETUID, 0, 0, 0) == 1);
+    CHECK("capbset-read-unknown-einval", FAILS_WITH(prctl(PR_CAPBSET_READ, 999, 0, 0, 0), EINVAL));
+    CHECK("ambient-is-set", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SETUID, 0, 0) == 0);
+    CHECK("ambient-bad-op-einval", FAILS_WITH(prctl(PR_CAP_AMBIENT, 999, 0, 0, 0), EINVAL));
+    CHECK("ambient-unknown-cap-einval",
+          FAILS_WITH(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 999, 0, 0), EINVAL));
+    CHECK("ambient-clear-all-arg-einval", FAILS_WITH(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 1, 0, 0), EINVAL));
+    CHECK("ambient-clear-all", prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0);
+    CHECK("ambient-raise-not-inheritable-eperm",
+          FAILS_WITH(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_SETUID, 0, 0), EPERM));
+    CHECK("securebits-none", prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) == 0);
+    CHECK("thp-disable", prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0 && prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1);
+    CHECK("thp-enable", prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) == 0 && prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 0);
+    CHECK("thp-set-arg-einval", FAILS_WITH(prctl(PR_SET_THP_DISABLE, 0, 1, 0, 0), EINVAL));
+    CHECK("thp-get-arg-einval", FAILS_WITH(prctl(PR_GET_THP_DISABLE, 1, 0, 0, 0), EINVAL));
+}
+
+/* As root: the ambient set follows the inheritable one, the bounding set
+ * shrinks, and without CAP_SETPCAP neither it nor the securebits change. */
+static int root_prctl(void)
+{
+    struct cap_data d[2], now[2];
+    capget(CAP_V3, 0, d);
+    d[0].inheritable |= 1u << CAP_NET_RAW;
+    CHECK("ambient-raise", capset(0, d) == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0) == 0 &&
+                               prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0) == 1);
+    d[0].inheritable &= ~(1u << CAP_NET_RAW);
+    CHECK("ambient-follows-inheritable",
+          capset(0, d) == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0) == 0);
+    CHECK("capbset-drop", prctl(PR_CAPBSET_DROP, CAP_NET_RAW, 0, 0, 0) == 0 &&
+                              prctl(PR_CAPBSET_READ, CAP_NET_RAW, 0, 0, 0) == 0);
+    CHECK("capbset-drop-unknown-einval", FAILS_WITH(prctl(PR_CAPBSET_DROP, 999, 0, 0, 0), EINVAL));
+    CHECK("securebits-unchanged", prctl(PR_SET_SECUREBITS, 0, 0, 0, 0) == 0);
+    d[0].effective &= ~(1u << CAP_SETPCAP);
+    CHECK("capset-drop-setpcap", capset(0, d) == 0 && capget(CAP_V3, 0, now) == 0 && !has(now, CAP_SETPCAP));
+    CHECK("capbset-drop-eperm", FAILS_WITH(prctl(PR_CAPBSET_DROP, CAP_SETUID, 0, 0, 0), EPERM));
+    CHECK("securebits-eperm", FAILS_WITH(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), EPERM));
+    return check_failures ? 1 : 0;
+}
+
+/* fn in a child of its own: what it changes stays there. */
+static void in_child(const char *name, int (*fn)(void))
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        check_failures = 0;
+        _exit(fn());
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    CHECK(name, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static void personality_calls(void)
 {
     long old = syscall(SYS_personality, 0xffffffffUL);
@@ -105,15 +164,10 @@ int main(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     versions();
     personality_calls();
+    prctl_calls();
     if (geteuid() == 0) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            check_failures = 0;
-            _exit(root_rules());
-        }
-        int st = -1;
-        waitpid(pid, &st, 0);
-        CHECK("root-rules", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        in_child("root-rules", root_rules);
+        in_child("root-prctl", root_prctl);
     }
     return check_failures ? 1 : 0;
 }

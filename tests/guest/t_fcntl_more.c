@@ -19,6 +19,8 @@ int main(void)
     CHECK("getpipe-other-end", fcntl(p[0], F_GETPIPE_SZ) == 8192);
     CHECK("setpipe-rounds-up", fcntl(p[1], F_SETPIPE_SZ, 1) == 4096);
     CHECK("setpipe-max", fcntl(p[1], F_SETPIPE_SZ, 1 << 20) == 1 << 20);
+    /* Rounding comes before the limit: a size past 2^31 cannot be rounded. */
+    CHECK("setpipe-unroundable", FAILS_WITH(fcntl(p[1], F_SETPIPE_SZ, (1u << 31) + 1), EINVAL));
     CHECK("setpipe-busy", write(p[1], "x", 1) == 1 && fcntl(p[1], F_SETPIPE_SZ, 4096) == 4096);
 
     char path[4096];

@@ -2,10 +2,12 @@
 // limits as Linux reports them by default: EACCES for write access to a
 // MAP_SHARED mapping of a read-only file (at mmap and at mprotect), EBADF for
 // a bad descriptor (shared and private), EINVAL for bad lengths, alignments
-// and map types, EFAULT for mremap of nothing, ENOMEM for ranges no 47-bit
-// space holds and for mprotect of nothing; a hint above the 47-bit space is
-// ignored; RLIMIT_DATA and RLIMIT_AS are unlimited.  Raw system calls where a
-// libc wrapper might answer first.  Assumes 4-level paging natively.
+// and map types and for madvise advice the mapping refuses (a locked one,
+// MADV_FREE of anything but private anonymous memory), EFAULT for mremap of
+// nothing, ENOMEM for ranges no 47-bit space holds, for mprotect of nothing
+// and for madvise over a hole; a hint above the 47-bit space is ignored;
+// RLIMIT_DATA and RLIMIT_AS are unlimited.  Raw system calls where a libc
+// wrapper might answer first.  Assumes 4-level paging natively.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -106,6 +108,32 @@ static void bad_arguments(void)
     munmap(p, PAGE);
 }
 
+/* madvise advice that a mapping's kind refuses (EINVAL), and a hole past the
+ * start of the range (ENOMEM), as madvise02 checks them. */
+static void madvise_refusals(void)
+{
+    char path[PATH_MAX];
+    int fd = open(path_join(path, env_dir("T_RO"), "big.bin"), O_RDONLY);
+    unsigned char *shared = mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    unsigned char *private = mmap(NULL, 4 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+    unsigned char *anon = mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK("madvise-setup", fd >= 0 && shared != MAP_FAILED && private != MAP_FAILED && anon != MAP_FAILED);
+    CHECK("madvise-free-shared-file-einval", FAILS_WITH(madvise(shared, 4 * PAGE, MADV_FREE), EINVAL));
+    CHECK("madvise-free-private-file-einval", FAILS_WITH(madvise(private, 4 * PAGE, MADV_FREE), EINVAL));
+    CHECK("madvise-free-shared-anon-einval", FAILS_WITH(madvise(anon, 4 * PAGE, MADV_FREE), EINVAL));
+    CHECK("madvise-dontneed-unlocked", madvise(shared, 4 * PAGE, MADV_DONTNEED) == 0);
+    CHECK("madvise-dontneed-locked-einval",
+          mlock(shared, 4 * PAGE) == 0 && FAILS_WITH(madvise(shared, 4 * PAGE, MADV_DONTNEED), EINVAL));
+    munlock(shared, 4 * PAGE);
+    munmap(shared + 3 * PAGE, PAGE);
+    CHECK("madvise-normal-hole-at-end-enomem", FAILS_WITH(madvise(shared, 4 * PAGE, MADV_NORMAL), ENOMEM));
+    CHECK("madvise-willneed-hole-at-end-enomem", FAILS_WITH(madvise(shared, 4 * PAGE, MADV_WILLNEED), ENOMEM));
+    munmap(shared, 3 * PAGE);
+    munmap(private, 4 * PAGE);
+    munmap(anon, 4 * PAGE);
+    close(fd);
+}
+
 static void address_space_limits(void)
 {
     int anon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
@@ -134,6 +162,7 @@ int main(void)
     file_access();
     bad_descriptors();
     bad_arguments();
+    madvise_refusals();
     address_space_limits();
     limits();
     return check_exit_status();

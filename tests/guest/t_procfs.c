@@ -279,6 +279,10 @@ static void sys_files(void)
     t = slurp("/proc/sys/kernel/core_pattern");
     CHECK("core_pattern", t[0] && t[strlen(t) - 1] == '\n');
     CHECK("pipe-max-size", atol(slurp("/proc/sys/fs/pipe-max-size")) >= 65536);
+    t = slurp("/proc/sys/fs/pipe-user-pages-soft");
+    CHECK("pipe-user-pages-soft", t[0] >= '0' && t[0] <= '9' && t[strlen(t) - 1] == '\n');
+    t = slurp("/proc/sys/fs/pipe-user-pages-hard");
+    CHECK("pipe-user-pages-hard", t[0] >= '0' && t[0] <= '9' && t[strlen(t) - 1] == '\n');
     CHECK("ls-proc", listed("/proc", "meminfo") && listed("/proc", "self") && listed("/proc", "sys") &&
                          listed("/proc", "uptime"));
     CHECK("ls-proc-sys-kernel", listed("/proc/sys/kernel", "pid_max") && listed("/proc/sys/kernel", "osrelease"));

@@ -1,6 +1,7 @@
 // Memory shared between processes: MAP_SHARED|MAP_ANONYMOUS across fork (both
 // ways), MAP_PRIVATE copy on write across fork (both ways), a MAP_SHARED file
-// mapping coherent with pread/pwrite in another process, and msync;
+// mapping coherent with pread/pwrite in another process, msync, and mremap
+// growing it over more of the file;
 // memfd_create; shm_open in /dev/shm; a futex wait in one process woken by a
 // wake in another; a process-shared pthread mutex and condition variable;
 // MADV_WIPEONFORK, MADV_DONTFORK, MADV_DONTNEED (private and shared).
@@ -524,6 +525,35 @@ static void past_the_end(const char *dir)
     close(fd);
 }
 
+/* mremap grows a shared file mapping over the file's later bytes (written
+ * while it was smaller), keeping what it held; msync writes it all back. */
+static void mremap_grows(const char *dir)
+{
+    char path[PATH_MAX], c = 0;
+    size_t small = 2 << 20, big = 4 << 20;
+    int fd = open(path_join(path, dir, "grows.dat"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("mremap-grow-setup", fd >= 0 && ftruncate(fd, (off_t)small) == 0);
+    volatile char *p = mmap(NULL, small, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK("mremap-grow-mmap", p != MAP_FAILED);
+    p[0] = 'a';
+    p[small - 1] = 'b';
+    CHECK("mremap-grow-file-grows", ftruncate(fd, (off_t)big) == 0 && pwrite(fd, "c", 1, 3 << 20) == 1);
+    volatile char *q = mremap((void *)p, small, big, MREMAP_MAYMOVE);
+    CHECK("mremap-grow", q != MAP_FAILED);
+    if (q == MAP_FAILED) {
+        munmap((void *)p, small);
+        close(fd);
+        return;
+    }
+    CHECK("mremap-grow-kept", q[0] == 'a' && q[small - 1] == 'b');
+    CHECK("mremap-grow-file-bytes", q[3 << 20] == 'c');
+    q[big - 1] = 'd';
+    CHECK("mremap-grow-msync", msync((void *)q, big, MS_SYNC) == 0 && pread(fd, &c, 1, (off_t)big - 1) == 1 &&
+                                   c == 'd');
+    munmap((void *)q, big);
+    close(fd);
+}
+
 static void madvise_dontneed(void)
 {
     size_t len = 8 * PAGE;
@@ -557,6 +587,7 @@ int main(void)
     scratch_dir(dir, "T_RW", "t_shmem.d");
     shared_file(dir);
     past_the_end(dir);
+    mremap_grows(dir);
     remove_tree(dir);
     memfd();
     posix_shm();

@@ -48,6 +48,13 @@ static void xattrs(const char *dir, const char *file)
     CHECK("fremovexattr-ebadf", FAILS_WITH(syscall(SYS_fremovexattr, -1, "user.a"), EBADF));
     CHECK("getxattr-name-efault", FAILS_WITH(syscall(SYS_getxattr, file, (char *)8, big, 1), EFAULT));
     close(fd);
+    /* An O_PATH descriptor is good for none of the f* calls. */
+    fd = open(file, O_RDWR | O_PATH);
+    CHECK("fgetxattr-opath-ebadf", FAILS_WITH(syscall(SYS_fgetxattr, fd, "user.a", big, 1), EBADF));
+    CHECK("fsetxattr-opath-ebadf", FAILS_WITH(syscall(SYS_fsetxattr, fd, "user.a", "v", 1, 0), EBADF));
+    CHECK("flistxattr-opath-ebadf", FAILS_WITH(syscall(SYS_flistxattr, fd, NULL, 0), EBADF));
+    CHECK("fremovexattr-opath-ebadf", FAILS_WITH(syscall(SYS_fremovexattr, fd, "user.a"), EBADF));
+    close(fd);
 }
 
 static void allocate(const char *file)

@@ -232,7 +232,7 @@ static bool child_ended_already[64], child_exists[64];
 static long f_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 {
     if (usage)
-        *usage = (struct pal_usage){ 0, 0 };
+        *usage = (struct pal_usage){ 0, 0, 0 };
     for (int p = 1; p < 64; p++) {
         if (!child_exists[p] || (pid != -1 && pid != p))
             continue;
