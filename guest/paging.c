@@ -14,8 +14,9 @@
 #define PTE_KEPT 0x200ull
 
 _Static_assert(PT_USER_MIN == USER_MIN && PT_USER_TOP == USER_TOP, "the program's area is layout.h's");
-_Static_assert(((PT_LIBOS_BASE >> 39) & 511) != DIRECT_MAP_SLOT && (PT_LIBOS_BASE & 0xffff800000000000ull) == 0xffff800000000000ull,
-               "the library OS's area is a canonical upper-half slot of its own");
+_Static_assert(((PT_LIBOS_BASE >> 39) & 511) != DIRECT_MAP_SLOT && PT_LIBOS_BASE >= USER_TOP &&
+               PT_LIBOS_END - PT_LIBOS_BASE == 1ull << 39 && (PT_LIBOS_BASE & ((1ull << 39) - 1)) == 0,
+               "the library OS's area is a lower-half slot of its own, above the program's");
 
 void tlb_flush_all(void);   /* boot/exception.asm */
 

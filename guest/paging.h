@@ -17,11 +17,12 @@
 #include <stdint.h>
 
 /* The virtual areas (layout.h checks them in paging.c): the program's
- * address space, and the library OS's own (its heap), in the upper half. */
+ * address space, and the library OS's own (its heap) in the last slot of the
+ * lower half, above the direct map. */
 #define PT_USER_MIN   0x400000ull
-#define PT_USER_TOP   0x7ffffffff000ull
-#define PT_LIBOS_BASE 0xffffc00000000000ull
-#define PT_LIBOS_END  0xffffc08000000000ull   /* 512 GB, one PML4 slot */
+#define PT_USER_TOP   0x7efffffff000ull
+#define PT_LIBOS_BASE 0x7f8000000000ull
+#define PT_LIBOS_END  0x800000000000ull   /* 512 GB, one PML4 slot */
 
 /* Leaf-entry flags for PROT_* bits; PROT_NONE gives an absent entry that
  * keeps its frame (the data stays for a later mprotect). */

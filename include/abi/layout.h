@@ -9,8 +9,15 @@
  * image, its descriptor tables, call page and the other fixed areas below.
  * All of physical memory is also mapped at DIRECT_MAP + PA (2 MB pages), for
  * the guest to reach any page it owns (page tables, its heap, DMA buffers).
- * The rest of the lower half, [USER_MIN, USER_TOP), is the program's 47-bit
- * address space, mapped page by page by the library OS's own page tables.
+ * [USER_MIN, USER_TOP) is the program's address space, mapped page by page by
+ * the library OS's own page tables.
+ *
+ * Everything is in the lower half: a PVM host shadows only the lower half of
+ * a guest's page tables (the upper half is the host kernel's, lent to a guest
+ * only through PVM's paravirtual MSRs, which these hosts do not offer), so an
+ * upper-half address faults there whatever the tables say.  The direct map
+ * and the library OS's own area take the last two 512 GB slots: the program
+ * gets 127 TB, below them, instead of Linux's 128 TB.
  * The root of the page tables stays at GPA_PML4: the monitor finds the
  * physical pages behind a PAL call's buffer by walking from there. */
 #ifndef PICOVM_GUEST_LAYOUT_H
@@ -62,10 +69,10 @@
 #define GPA_VIRTIO_VSOCK    GPA_MMIO    /* virtio-mmio v2 registers of the vsock device, 4 KB */
 
 /* Virtual addresses (see the top of this file). */
-#define DIRECT_MAP          0xffff800000000000ull   /* PML4 slot 256: VA of GPA 0 */
-#define DIRECT_MAP_SLOT     256
+#define DIRECT_MAP          0x7f0000000000ull       /* PML4 slot 254: VA of GPA 0 */
+#define DIRECT_MAP_SLOT     254
 #define USER_MIN            GPA_RAM_POOL
-#define USER_TOP            0x7ffffffff000ull       /* as Linux's TASK_SIZE on x86-64 */
+#define USER_TOP            (DIRECT_MAP - GUEST_PAGE_SIZE)   /* a guard page, as below Linux's TASK_SIZE */
 
 /* GDT selectors (Linux layout, so SYSCALL/SYSRET work on VMX/SVM hosts). */
 #define SEL_KCODE   0x10

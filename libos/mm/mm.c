@@ -660,7 +660,6 @@ void mm_exit(void)
 void *mm_alloc_pages(size_t npages)
 {
     long r = mm_map(0, npages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, VMA_LIBOS, false);
-    /* Its addresses are in the upper half: negative as a long, so only -4095..-1 are errors. */
     return (unsigned long)r >= -4095ul ? NULL : (void *)r;
 }
 

@@ -2,6 +2,7 @@
 #include "mm/mm.h"
 #include "fs/filemap.h"
 #include "fs/vfs.h"
+#include "paging.h"
 #include "shared_pool.h"
 #include "syscall/handlers.h"
 #include <asm-generic/mman-common.h>
@@ -9,7 +10,6 @@
 #include <linux/fcntl.h>
 
 #define PAGE 4096ull
-#define USER_SPACE_END 0x7ffffffff000ull
 
 #ifndef MAP_ABOVE4G
 #define MAP_ABOVE4G 0x80   /* Linux 6.9's: newer than some build hosts' headers */
@@ -57,13 +57,13 @@ static long map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64
             return -EACCES;
     }
     uint64_t alen = ALIGN_UP(len, PAGE);
-    if (alen < len || alen > USER_SPACE_END)
+    if (alen < len || alen > PT_USER_TOP)
         return -ENOMEM;
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (flags & MAP_FIXED_NOREPLACE && !mm_range_free(addr, alen))
         return -EEXIST;
     if (f && shared) {
-        bool hinted = !fixed && addr && !(addr & (PAGE - 1)) && addr <= USER_SPACE_END - alen &&
+        bool hinted = !fixed && addr && !(addr & (PAGE - 1)) && addr <= PT_USER_TOP - alen &&
                       mm_range_free(addr, alen);
         uint64_t base;
         long r = filemap_get(f, off + alen, &base);
@@ -81,7 +81,7 @@ static long map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64
     int mflags = f ? (flags & ~MAP_TYPE) | MAP_PRIVATE : flags;
     long r = -ENOMEM;
     /* A hint is honoured when that range is free, as Linux does. */
-    if (!fixed && addr && !(addr & (PAGE - 1)) && addr <= USER_SPACE_END - alen && mm_range_free(addr, alen))
+    if (!fixed && addr && !(addr & (PAGE - 1)) && addr <= PT_USER_TOP - alen && mm_range_free(addr, alen))
         r = mm_map(addr, alen, f ? PROT_READ | PROT_WRITE : prot, mflags, VMA_USER, true);
     if (r < 0)
         r = mm_map(fixed ? addr : 0, alen, f ? PROT_READ | PROT_WRITE : prot, mflags, VMA_USER, fixed);
@@ -254,7 +254,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uin
         return old;
     }
     /* In place when the range after it is free: one mapping again, by merging. */
-    if (old + old_len == v->end && !v->shm && old + new_len <= USER_SPACE_END &&
+    if (old + old_len == v->end && !v->shm && old + new_len <= PT_USER_TOP &&
         mm_range_free(old + old_len, new_len - old_len) &&
         mm_map(old + old_len, new_len - old_len, v->prot, v->flags, VMA_USER, true) >= 0)
         return old;

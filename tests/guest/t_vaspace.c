@@ -216,14 +216,15 @@ static void high_fixed(void)
     }
 }
 
-/* A hint just under the top of user space, where the stack lives: the first
- * candidate whose range (and a margin for the stack's guard gap) is free
- * must be given exactly. */
-static void hint_near_top(void)
+/* A hint high in user space, a TB or two under where the stack and Linux's
+ * mappings live (picovm's user space ends at 0x7f0000000000, 127 TB: its own
+ * areas take the last TB of the lower half): the first candidate whose range
+ * (and a margin) is free must be given exactly. */
+static void hint_high(void)
 {
     size_t len = MB;
     int found = 0, exact = 0;
-    for (uintptr_t a = 0x7fff00000000ul; a >= 0x7ff000000000ul && !found; a -= 4 * GB) {
+    for (uintptr_t a = 0x7eff00000000ul; a >= 0x7e0000000000ul && !found; a -= 4 * GB) {
         if (!range_free(a, len + 8 * MB))
             continue;
         found = 1;
@@ -232,8 +233,8 @@ static void hint_near_top(void)
         if (p != MAP_FAILED)
             munmap(p, len);
     }
-    CHECK("hint-near-top-free-candidate", found);
-    CHECK("hint-near-top-exact", exact);
+    CHECK("hint-high-free-candidate", found);
+    CHECK("hint-high-exact", exact);
 }
 
 /* 1.5 GB, more than a small VM's RAM would be, each MB touched once. */
@@ -328,7 +329,7 @@ int main(void)
     go_arena_hint();
     reservation();
     high_fixed();
-    hint_near_top();
+    hint_high();
     large_anonymous();
     mremap_growth();
     grows_down();

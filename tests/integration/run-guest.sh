@@ -12,7 +12,8 @@
 #            escape-rel -> ../../../../../../etc/passwd and escape-dir -> /etc
 #   T_TMPFS  a tmpfs mount under picovm, an empty directory natively
 # env: PICOVM (default build/picovm), PICOVM_TEST_TIMEOUT (s per run, default 60),
-#      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look.
+#      PICOVM_KEEP_TMP=1 keeps the work directory (outputs, manifests) for a look,
+#      GUEST_ONLY="t_a t_b" runs only those programs (both libcs).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=scripts/lib/pairs.sh
@@ -73,6 +74,7 @@ guest_test() {
 for src in "$ROOT"/tests/guest/*.c; do
   [ -e "$src" ] || continue
   prog=$(basename "$src" .c)
+  [ -z "${GUEST_ONLY:-}" ] || [[ " $GUEST_ONLY " == *" $prog "* ]] || continue
   guest_test "$prog" "$src" "$ROOT/build/tests/$prog"
   if header_flag "$src" MUSL-ONLY:; then
     t_skip "glibc:$prog" "MUSL-ONLY: $(header_value "$src" MUSL-ONLY)"

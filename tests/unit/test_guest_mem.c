@@ -146,7 +146,7 @@ static void test_canonical(void)
     fake_vm_map_page(&vm, top, FRAME(30), 1, PTE_RW);
     EXPECT_EQ(gva_read(&vm, top, &c, 1), 0);
     EXPECT_EQ(iov(top, PAGE + 1, false, v, 2, &bytes), -EFAULT);
-    /* The upper half is fine once mapped (the guest's direct map). */
+    /* The direct map is fine once mapped. */
     EXPECT_EQ(gva_read(&vm, DIRECT_MAP + 0x20000, &c, 1), -EFAULT);
     fake_vm_map_page(&vm, DIRECT_MAP, 0, 3, PTE_RW);
     vm.ram[0x20000] = 'd';

@@ -10,5 +10,5 @@ mv "$f" "$f.moved" && cat "$f.moved" | wc -l
 rm "$f.moved"
 [ -e "$f.moved" ] || echo "removed by rm, gone for the shell"
 echo shared >"$T_TMPFS/x"; ln "$T_TMPFS/x" "$T_TMPFS/y"; cat "$T_TMPFS/y"; rm "$T_TMPFS/x" "$T_TMPFS/y"
-ls /dev/shm >/dev/null && grep ' /dev/shm ' /proc/mounts | cut -d ' ' -f 2,3
+ls /dev/shm >/dev/null && grep -m1 ' /dev/shm ' /proc/mounts | cut -d ' ' -f 2,3
 stat -f -c %T /dev/shm
