@@ -297,8 +297,10 @@ static struct conn *conn_to(int pid, bool expect_alive, long *err)
         }
         bool in_time = ipc.lower->time_monotonic_ns() < until;
         /* A signal for us ended the wait; a peer that lets a connection time
-         * out is busy in its own code (the leader is waited for). */
-        bool leader_busy = pid == ipc.leader && refused(h) && !leader_refuses_for_good();
+         * out is busy in its own code (the leader is waited for, but only
+         * CONNECT_RETRY_NS by a process on its way out: the leader may have
+         * ended with the application). */
+        bool leader_busy = pid == ipc.leader && refused(h) && !ipc.exiting && !leader_refuses_for_good();
         bool again = h == -EINTR || (h == -ETIMEDOUT && (pid == ipc.leader || in_time)) ||
                      (refused(h) && expect_alive && in_time) || leader_busy;
         if (!again) {
@@ -538,6 +540,10 @@ long ipc_request(int pid, uint32_t type, const void *body, uint32_t len, void *o
          * conn_to waits for a busy leader, and ends us if it keeps refusing. */
         bool broke = pid == ipc.leader && ipc.up &&
                      (r == -ESRCH || (r == 0 && w.done && !w.answered && w.result == -ESRCH));
+        /* Not past the request's deadline: a process on its way out keeps
+         * asking a leader that ended (conn_to does not end it then). */
+        if (broke && deadline && ipc.lower->time_monotonic_ns() >= deadline)
+            return -ETIMEDOUT;
         if (broke) {
             w.done = false;
             continue;

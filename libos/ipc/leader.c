@@ -153,6 +153,35 @@ void ipc_leader_exit(int pid, int status)
     }
 }
 
+/* Is pid's parent a live process of the table (not the init, not gone)? */
+static bool parent_alive(const struct ipc_rec *r)
+{
+    if (r->ppid == IPC_INIT)
+        return false;
+    const struct ipc_rec *p = find(r->ppid);
+    return p && p->state == IPC_ALIVE;
+}
+
+/* Entries nobody will ever end: a process gone untold whose parent is gone
+ * too (killed by a group's signal while its parent's word of it, or the
+ * init's adoption, was on the way), or a zombie nobody can reap.  The
+ * monitors' shared pid page says which processes are gone; a process whose
+ * parent lives is left to that parent, which hears of its end from the
+ * host (and whose child may not be in that page yet). */
+void ipc_leader_prune(void)
+{
+    for (int i = 0; i < count;) {
+        const struct ipc_rec *r = table[i];
+        if (r->pid != ipc.leader && !parent_alive(r) &&
+            (r->state != IPC_ALIVE || pal->process_state(r->pid) == -ESRCH)) {
+            ended[nended++ % ENDED_MEMORY] = r->pid;
+            remove_at(i);
+            continue;
+        }
+        i++;
+    }
+}
+
 bool ipc_leader_others(void)
 {
     for (int i = 0; i < count; i++)

@@ -328,6 +328,7 @@ void ipc_linger(void)
         ipc_keep_leader();
         ipc_poll(NULL, 0, CHILD_LOOK_NS);
         ipc_children_settle();
+        ipc_leader_prune();
     }
 }
 

@@ -184,6 +184,8 @@ void ipc_leader_exit(int pid, int status);
 void ipc_leader_reaped(int pid);
 /* Does the table hold any process but the leader (alive, or a zombie not yet reaped)? */
 bool ipc_leader_others(void);
+/* Drops the entries of processes gone without a word that no parent will end. */
+void ipc_leader_prune(void);
 /* An entry with its strings into out (IPC_REC_MAX bytes): its length, or -ESRCH. */
 long ipc_leader_lookup(int pid, void *out);
 /* Entries matching by/id into out (max of them): how many. */

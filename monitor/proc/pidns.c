@@ -75,12 +75,18 @@ int pidns_app_pid(int host_pid)
     return 0;
 }
 
+/* A monitor killed from the host (SIGKILL) never released its entry: its
+ * host process says whether it still runs. */
 int pidns_state(int app_pid)
 {
-    for (int i = 0; ns && app_pid > 0 && i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++)
-        if (__atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE) > 0 &&
-            __atomic_load_n(&ns->who[i].app, __ATOMIC_ACQUIRE) == app_pid)
-            return __atomic_load_n(&ns->who[i].waits, __ATOMIC_ACQUIRE) > 0 ? 'S' : 'R';
+    for (int i = 0; ns && app_pid > 0 && i < __atomic_load_n(&ns->top, __ATOMIC_ACQUIRE); i++) {
+        int host = __atomic_load_n(&ns->who[i].host, __ATOMIC_ACQUIRE);
+        if (host <= 0 || __atomic_load_n(&ns->who[i].app, __ATOMIC_ACQUIRE) != app_pid)
+            continue;
+        if (kill(host, 0) < 0 && errno == ESRCH)
+            return -ESRCH;
+        return __atomic_load_n(&ns->who[i].waits, __ATOMIC_ACQUIRE) > 0 ? 'S' : 'R';
+    }
     return -ESRCH;
 }
 
