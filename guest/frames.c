@@ -18,16 +18,18 @@ struct stack {
 };
 
 static uint64_t fresh, fresh_end;
+static uint64_t ready_end;   /* the VM has RAM up to here (the host adds more on request) */
 static struct stack dirty, clean;
-static void (*release_fn)(uint64_t pa, uint64_t len);
+static const struct frames_host *host;
 
 void *frame_ptr(uint64_t pa) { return (void *)(DIRECT_MAP + pa); }
 
-void frames_init(uint64_t pool_start, uint64_t pool_end, void (*release)(uint64_t pa, uint64_t len))
+void frames_init(uint64_t pool_start, uint64_t pool_end, uint64_t ready, const struct frames_host *h)
 {
     fresh = ALIGN_UP(pool_start, PAGE);
     fresh_end = ALIGN_DOWN(pool_end, PAGE);
-    release_fn = release;
+    ready_end = ready;
+    host = h;
 }
 
 static void push(struct stack *s, uint64_t pa)
@@ -78,6 +80,9 @@ uint64_t frame_alloc(void)
         return pa;
     }
     if (fresh < fresh_end) {
+        /* The pool's first use of memory past what the VM has: the host adds it first. */
+        if (fresh + PAGE > ready_end && (ready_end = host->grow(fresh + PAGE)) < fresh + PAGE)
+            return 0;
         pa = fresh;
         fresh += PAGE;
     }
@@ -94,7 +99,7 @@ uint64_t frames_available(void) { return dirty.count + clean.count + (fresh_end 
 /* The host drops the run's pages; they are zero from then on. */
 static void release_run(uint64_t pa, uint64_t len)
 {
-    release_fn(pa, len);
+    host->release(pa, len);
     for (uint64_t a = pa; a < pa + len; a += PAGE)
         push(&clean, a);
 }

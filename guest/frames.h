@@ -11,8 +11,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* release gives [pa, pa+len) back to the host, which drops the pages (they read as zero after). */
-void frames_init(uint64_t pool_start, uint64_t pool_end, void (*release)(uint64_t pa, uint64_t len));
+/* The physical memory behind frames, as the host gives it: release gives
+ * [pa, pa+len) back (its pages read as zero after); grow makes the VM have
+ * memory up to end (the VM starts with [0, ready)) -> how far it has it now,
+ * or 0 if it cannot. */
+struct frames_host {
+    void (*release)(uint64_t pa, uint64_t len);
+    uint64_t (*grow)(uint64_t end);
+};
+void frames_init(uint64_t pool_start, uint64_t pool_end, uint64_t ready, const struct frames_host *host);
 /* A zeroed frame's physical address, or 0 when the pool is exhausted. */
 uint64_t frame_alloc(void);
 /* dirty: the frame may hold data (a mapping's dirty bit was set). */

@@ -26,7 +26,8 @@ struct table {
 
 static struct table *tab;
 static uint64_t pool_end;
-static void (*release_fn)(uint64_t pa, uint64_t len);
+static uint64_t ready_end;
+static const struct frames_host *host;
 
 /* Other picoprocesses take it from other host threads: an atomic exchange
  * on the shared page is the lock. */
@@ -38,11 +39,12 @@ static void lock(void)
 
 static void unlock(void) { __atomic_store_n(&tab->lock, 0, __ATOMIC_RELEASE); }
 
-void shared_pool_init(uint64_t size, bool first, void (*release)(uint64_t pa, uint64_t len))
+void shared_pool_init(uint64_t size, bool first, uint64_t ready, const struct frames_host *h)
 {
     tab = frame_ptr(GPA_SHARED);
     pool_end = GPA_SHARED + size;
-    release_fn = release;
+    ready_end = ready;
+    host = h;
     if (first && tab->magic != POOL_MAGIC) {
         tab->nobjs = 0;
         tab->lock = 0;
@@ -96,6 +98,18 @@ static uint64_t alloc_locked(uint64_t len, const uint64_t key[2])
     return base;
 }
 
+/* The object this process just made or grew is in its VM before it is
+ * filled (no exit per first touch; a failure here only leaves that to
+ * the monitor, vcpu_loop.c). */
+static void in_vm(uint64_t end)
+{
+    if (end > ready_end) {
+        uint64_t r = host->grow(end);
+        if (r > ready_end)
+            ready_end = r;
+    }
+}
+
 uint64_t shared_obj_alloc(uint64_t len)
 {
     static const uint64_t anonymous[2];
@@ -104,6 +118,8 @@ uint64_t shared_obj_alloc(uint64_t len)
     lock();
     uint64_t base = alloc_locked(len, anonymous);
     unlock();
+    if (base)
+        in_vm(base + len);
     return base;
 }
 
@@ -124,6 +140,8 @@ uint64_t shared_obj_keyed(const uint64_t key[2], uint64_t len, uint64_t *have, b
         *created = true;
     }
     unlock();
+    if (base)
+        in_vm(base + *have);
     return base;
 }
 
@@ -141,6 +159,7 @@ bool shared_obj_extend(uint64_t base, uint64_t len,
         ok = len <= o->len || len <= next - base;
         if (len > o->len && ok) {
             /* Free room of the pool reads as zero (shared_obj_put gave it back). */
+            in_vm(base + len);
             if (fill)
                 fill(arg, base, o->len, len);
             o->len = len;
@@ -156,8 +175,10 @@ void shared_obj_with_key(const uint64_t key[2], void (*fn)(void *arg, uint64_t b
 {
     lock();
     int i = find_key(key);
-    if (i >= 0)
+    if (i >= 0) {
+        in_vm(tab->objs[i].base + tab->objs[i].len);
         fn(arg, tab->objs[i].base, tab->objs[i].len);
+    }
     unlock();
 }
 
@@ -177,9 +198,11 @@ void shared_obj_put(uint64_t base, void (*last)(void *arg, uint64_t base, uint64
     if (i >= 0 && --tab->objs[i].refs <= 0) {
         /* Under the lock: whoever looks for the file next must find its data in
          * the file, and the range must read as zero before anyone gets it again. */
-        if (last)
+        if (last) {
+            in_vm(base + tab->objs[i].len);
             last(arg, base, tab->objs[i].len);
-        release_fn(base, tab->objs[i].len);
+        }
+        host->release(base, tab->objs[i].len);
         if (tab->objs[i].key[0] || tab->objs[i].key[1])
             tab->nkeyed--;
         memmove(&tab->objs[i], &tab->objs[i + 1], (tab->nobjs - i - 1) * sizeof(struct obj));

@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* first: this is the application's first picoprocess (it formats the table). */
-void shared_pool_init(uint64_t size, bool first, void (*release)(uint64_t pa, uint64_t len));
+/* first: this is the application's first picoprocess (it formats the table);
+ * ready and host: as for frames_init (frames.h), for this VM's view of the
+ * shared memory (what another picoprocess's VM took it gets on first touch). */
+struct frames_host;
+void shared_pool_init(uint64_t size, bool first, uint64_t ready, const struct frames_host *host);
 /* An object of len bytes (page multiple), zero filled, with one reference:
  * its physical base, or 0 when the pool has no room. */
 uint64_t shared_obj_alloc(uint64_t len);

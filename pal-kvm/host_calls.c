@@ -232,6 +232,12 @@ __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_cra
 /* Memory, time, randomness, the alarm, the log. */
 
 void kvm_release_frames(uint64_t pa, uint64_t len) { hcall(HC_VM_FREE, pa, len, 0, 0); }
+
+uint64_t kvm_grow_memory(uint64_t end)
+{
+    long r = hcall(HC_VM_GROW, end, 0, 0, 0);
+    return r < 0 ? 0 : (uint64_t)r;
+}
 long kvm_sleep_ns(uint64_t ns) { return hcall(HC_SLEEP, ns, 0, 0, 0); }
 
 long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns)

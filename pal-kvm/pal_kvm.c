@@ -92,9 +92,10 @@ void pal_fault_dispatch(struct fault_record *rec)
 void pal_start(const struct bootinfo *bi)
 {
     clock_init(bi);
-    frames_init(GPA_RAM_POOL, bi->pool_end, kvm_release_frames);
+    static const struct frames_host host = { kvm_release_frames, kvm_grow_memory };
+    frames_init(bi->pool_start, bi->ram_size, bi->ram_ready, &host);
     /* The first picoprocess boots; every other one is a fork of it and finds the table made. */
-    shared_pool_init(bi->shared_size, bi->pid == bi->first_pid, kvm_release_frames);
+    shared_pool_init(bi->shared_size, bi->pid == bi->first_pid, bi->shared_ready, &host);
     pal_state_init(bi);
     pal = &kvm_pal;
     libos_main();

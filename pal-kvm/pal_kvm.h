@@ -61,6 +61,7 @@ long kvm_process_state(long pid);
 __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_crash *crash,
                                                 const struct pal_usage *usage);
 void kvm_release_frames(uint64_t pa, uint64_t len);   /* physical: guest/frames.h's release */
+uint64_t kvm_grow_memory(uint64_t end);   /* physical: guest/frames.h's grow (HC_VM_GROW) */
 long kvm_sleep_ns(uint64_t ns);
 long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
 long kvm_futex_wake(uint32_t *uaddr, int count);

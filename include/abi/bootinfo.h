@@ -6,7 +6,7 @@
 #define PICOVM_BOOTINFO_H
 
 #define BOOTINFO_MAGIC   0x4f464e49544f4f42ull /* "BOOTINFO" */
-#define BOOTINFO_VERSION 4
+#define BOOTINFO_VERSION 5
 #define BOOTINFO_MAX_MOUNTS 34   /* the manifest's 32, and the default /tmp and /dev/shm */
 
 enum { LOG_ERROR = 0, LOG_WARNING = 1, LOG_INFO = 2, LOG_DEBUG = 3, LOG_TRACE = 4 };
@@ -23,9 +23,11 @@ struct bootinfo {
     unsigned long long magic;
     unsigned long long version;
     unsigned long long ram_size;        /* bytes of guest RAM from GPA 0 */
-    unsigned long long pool_end;        /* the guest's pages are [GPA_RAM_POOL, pool_end); above it, up to
-                                           ram_size, the monitor's page directories of DIRECT_MAP */
+    unsigned long long pool_start;      /* the guest's pages are [pool_start, ram_size); below it, from
+                                           GPA_RAM_POOL, the monitor's page directories of DIRECT_MAP */
+    unsigned long long ram_ready;       /* RAM the VM has in memslots now: [0, ram_ready); HC_VM_GROW adds */
     unsigned long long shared_size;     /* bytes of shared memory at GPA_SHARED */
+    unsigned long long shared_ready;    /* the same for the shared memory: [GPA_SHARED, shared_ready) */
     unsigned long long tsc_khz;
     unsigned long long boot_tsc;        /* TSC and wall clock sampled together by the monitor */
     unsigned long long boot_realtime_ns;

@@ -59,6 +59,11 @@ enum hc_nr {
     HC_LINK_FILE,     /* (handle, uri, urilen): a name at uri, in a writable mount, for the regular
                        * file the handle holds open for writing (an O_TMPFILE file): opened writable,
                        * it lies in a writable mount, so the name makes nothing writable that was not */
+    HC_VM_GROW,       /* (end): guest-physical memory up to end (in RAM, or in the shared memory) is
+                       * given to the VM before the guest uses it -> how far RAM, or the shared
+                       * memory, is given now (>= end), -EINVAL for an end past either.  The VM starts
+                       * with little: KVM's cost of a memory slot grows with its size (0.7 ms per GB
+                       * on PVM hosts), paid at every start and every fork */
     /* Multi-process calls, in ranges so their owners can add calls independently. */
     HC_FORK = 48,     /* () a parked call; parent: process handle of the child, child: 0 */
     HC_PROC_WAIT,     /* (pid or -1 for any child, nohang, struct hc_wait_result *) -> 0, -ECHILD */

@@ -65,6 +65,26 @@ static void wait_for_news(struct vcpu *vcpu)
     memcpy((uint8_t *)run + run->io.data_offset, &result, size);
 }
 
+/* An access to memory the VM does not have in a slot yet: shared memory
+ * another picoprocess's guest took (its own VM grew), reached through a
+ * mapping inherited or shared.  The slot is added, and this one access is
+ * carried out on the monitor's mapping, since KVM has decoded it already.
+ * -> false for an address that is no memory. */
+static bool late_memory(struct vcpu *vcpu)
+{
+    struct kvm_run *run = vcpu->run;
+    uint64_t gpa = run->mmio.phys_addr;
+    uint32_t len = run->mmio.len <= sizeof(run->mmio.data) ? run->mmio.len : sizeof(run->mmio.data);
+    uint8_t *host = gpa_range(vcpu->vm, gpa, len);
+    if (!host || vm_grow(vcpu->vm, gpa + len) < 0)
+        return false;
+    if (run->mmio.is_write)
+        memcpy(host, run->mmio.data, len);
+    else
+        memcpy(run->mmio.data, host, len);
+    return true;
+}
+
 static void io_exit(struct vcpu *vcpu)
 {
     struct kvm_run *run = vcpu->run;
@@ -116,7 +136,7 @@ int vcpu_run(struct vcpu *vcpu)
             io_exit(vcpu);
             break;
         case KVM_EXIT_MMIO:
-            if (!devices_mmio(vcpu))
+            if (!late_memory(vcpu) && !devices_mmio(vcpu))
                 mlog(LOG_DEBUG, "guest MMIO at 0x%llx: ignored", (unsigned long long)run->mmio.phys_addr);
             break;
         case KVM_EXIT_HLT:

@@ -13,6 +13,11 @@ struct vm;
  * the fixed areas of include/abi/layout.h, the frames behind a guest-virtual
  * range (kvm/guest_mem.h) and HC_VM_FREE are physical. */
 void *gpa_range(struct vm *vm, uint64_t gpa, uint64_t len);
+/* Gives the VM guest-physical memory up to end (in RAM or in the shared
+ * memory), in memory slots twice as large as what it has -> where the VM's
+ * memory of that kind ends now (>= end), or -errno (-EINVAL: end lies in
+ * neither). */
+int64_t vm_grow(struct vm *vm, uint64_t end);
 /* The same, inside guest RAM only: where page tables must lie. */
 void *gpa_ram(struct vm *vm, uint64_t gpa, uint64_t len);
 /* An eventfd in every wait the monitor does for the guest: writing 1 to it

@@ -4,6 +4,7 @@
  * the guest image, and vCPU 0 (x86_state.c gives it its state). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,20 +103,73 @@ static int create_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen)
     return 0;
 }
 
+/* KVM's cost of a memory slot grows with its size (0.7 ms per GB on a PVM
+ * host: its page bookkeeping is allocated and cleared), and a start or a
+ * fork pays it for every slot of the new VM.  So a VM gets the memory it
+ * uses, not all it may use: slots of SLOT_MIN at first, then each as large
+ * as all before it, as the guest asks (HC_VM_GROW) or touches (vcpu_loop.c). */
+#define SLOT_MIN (32ull << 20)
+
+static int add_slot(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *host)
+{
+    struct kvm_userspace_memory_region r = { .slot = vm->nslots, .guest_phys_addr = gpa, .memory_size = size,
+                                             .userspace_addr = (uint64_t)host };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+        return -errno;
+    vm->nslots++;
+    return 0;
+}
+
+/* [base, base + *ready) is in slots: makes it reach end (at least want bytes). */
+static int grow(struct vm *vm, uint64_t base, uint8_t *host, uint64_t size, uint64_t *ready, uint64_t want)
+{
+    while (*ready < want) {
+        uint64_t add = *ready > SLOT_MIN ? *ready : SLOT_MIN;
+        if (add > size - *ready)
+            add = size - *ready;
+        int r = add_slot(vm, base + *ready, add, host + *ready);
+        if (r < 0)
+            return r;
+        *ready += add;
+    }
+    return 0;
+}
+
+/* The PAL server and a vCPU thread (vcpu_loop.c) may both grow it. */
+static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t vm_grow(struct vm *vm, uint64_t end)
+{
+    int64_t r = -EINVAL;
+    pthread_mutex_lock(&grow_lock);
+    if (end <= vm->ram_size) {
+        r = grow(vm, 0, vm->ram, vm->ram_size, &vm->ram_ready, end);
+        r = r < 0 ? r : (int64_t)vm->ram_ready;
+    } else if (end > GPA_SHARED && end - GPA_SHARED <= vm->shared_size) {
+        r = grow(vm, GPA_SHARED, vm->shared, vm->shared_size, &vm->shared_ready, end - GPA_SHARED);
+        r = r < 0 ? r : (int64_t)(GPA_SHARED + vm->shared_ready);
+    }
+    pthread_mutex_unlock(&grow_lock);
+    return r;
+}
+
 int vm_attach(struct vm *vm, char *err, size_t errlen)
 {
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0)
         FAIL("KVM_CREATE_VM: %s", strerror(errno));
-    struct kvm_userspace_memory_region slot = { .slot = 0, .guest_phys_addr = 0,
-                                                .memory_size = vm->ram_size,
-                                                .userspace_addr = (uint64_t)vm->ram };
-    struct kvm_userspace_memory_region shared = { .slot = 1, .guest_phys_addr = GPA_SHARED,
-                                                  .memory_size = vm->shared_size,
-                                                  .userspace_addr = (uint64_t)vm->shared };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0 ||
-        ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &shared) < 0)
-        FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+    /* A fork's child starts with one thread: nobody holds the lock. */
+    grow_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    /* What the VM had before a fork, in one slot each; at boot, the first slots. */
+    uint64_t ram = vm->ram_ready, shared = vm->shared_ready;
+    vm->nslots = 0;
+    vm->ram_ready = vm->shared_ready = 0;
+    int r = grow(vm, 0, vm->ram, vm->ram_size, &vm->ram_ready, ram ? ram : SLOT_MIN < vm->ram_size ? SLOT_MIN : vm->ram_size);
+    if (r == 0)
+        r = grow(vm, GPA_SHARED, vm->shared, vm->shared_size, &vm->shared_ready,
+                 shared ? shared : SLOT_MIN < vm->shared_size ? SLOT_MIN : vm->shared_size);
+    if (r < 0)
+        FAIL("KVM_SET_USER_MEMORY_REGION: %s", strerror(-r));
     int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (run_size <= 0)
         FAIL("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));

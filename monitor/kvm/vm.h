@@ -29,7 +29,10 @@ struct vm {
     int kvm_fd, vm_fd;
     uint8_t *ram;
     uint64_t ram_size;
-    uint64_t pool_end;        /* guest pages end here; the direct map's page directories follow */
+    uint64_t pool_start;      /* guest pages start here; the direct map's page directories lie below */
+    uint64_t ram_ready;       /* bytes of RAM from GPA 0 in memory slots (vm_grow) */
+    uint64_t shared_ready;    /* bytes of the shared memory from GPA_SHARED in memory slots */
+    unsigned nslots;          /* memory slots of the KVM VM */
     uint8_t *shared;          /* the application's shared memory (GPA_SHARED), inherited over fork */
     uint64_t shared_size;
     struct guest_image_header image;

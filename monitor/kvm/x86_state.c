@@ -49,14 +49,14 @@ static uint64_t msr_at_boot(const struct vm *vm, uint32_t index)
 static uint64_t *ram64(struct vm *vm, uint64_t gpa) { return (uint64_t *)(vm->ram + gpa); }
 
 /* Maps the GBs of physical memory [gpa, gpa+size) at DIRECT_MAP + gpa with
- * 2 MB pages, taking page directories from *table (downwards). */
+ * 2 MB pages, taking page directories from *table (upwards). */
 static void direct_map(struct vm *vm, uint64_t gpa, uint64_t size, uint64_t flags, uint64_t *table)
 {
     for (uint64_t g = gpa >> 30; g < (gpa + size + (1ull << 30) - 1) >> 30; g++) {
-        *table -= GUEST_PAGE_SIZE;
         uint64_t *pd = ram64(vm, *table);
         memset(pd, 0, GUEST_PAGE_SIZE);
         ram64(vm, GPA_PDPT_DIRECT)[g] = *table | PTE_P | PTE_RW | PTE_US;
+        *table += GUEST_PAGE_SIZE;
         for (uint64_t i = 0; i < 512; i++) {
             uint64_t a = (g << 30) + (i << 21);
             if (a >= gpa && a < gpa + size)
@@ -67,8 +67,8 @@ static void direct_map(struct vm *vm, uint64_t gpa, uint64_t size, uint64_t flag
 
 /* The first page tables: the low 4 MB VA == PA, and the direct map of RAM,
  * the shared memory and the device registers.  The direct map's page
- * directories take the top pages of RAM; the guest's pages end below them
- * (vm->pool_end).  The program's address space starts empty: the library OS
+ * directories take the first pages of the pool, in the VM's first memory
+ * slot; the guest's pages start above them (vm->pool_start).  The program's address space starts empty: the library OS
  * maps it. */
 void x86_build_page_tables(struct vm *vm)
 {
@@ -87,12 +87,12 @@ void x86_build_page_tables(struct vm *vm)
     uint64_t *pt = ram64(vm, GPA_PT_LOW);
     for (int i = 1; i < 512; i++)
         pt[i] = ((uint64_t)i << 12) | PTE_P | PTE_RW | PTE_US;
-    uint64_t table = vm->ram_size;
+    uint64_t table = GPA_RAM_POOL;
     direct_map(vm, 0, vm->ram_size, 0, &table);
     direct_map(vm, GPA_SHARED, vm->shared_size, 0, &table);
     /* The device registers: one uncached 2 MB page. */
     direct_map(vm, GPA_MMIO, GUEST_HUGE_SIZE, PTE_PWT | PTE_PCD, &table);
-    vm->pool_end = table;
+    vm->pool_start = table;
 }
 
 void x86_build_descriptor_tables(struct vm *vm)

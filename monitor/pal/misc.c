@@ -123,10 +123,13 @@ static int64_t hc_vm_free(struct vm *vm, const uint64_t a[6])
     return madvise(host, len, MADV_REMOVE) ? -errno : 0;
 }
 
+static int64_t hc_vm_grow(struct vm *vm, const uint64_t a[6]) { return vm_grow(vm, a[0]); }
+
 void pal_misc_setup(void)
 {
     pal_register(HC_LOG, hc_log);
     pal_register(HC_RANDOM, hc_random);
     pal_register(HC_SLEEP, hc_sleep);
     pal_register(HC_VM_FREE, hc_vm_free);
+    pal_register(HC_VM_GROW, hc_vm_grow);
 }

@@ -104,7 +104,9 @@ int bootinfo_write(struct vm *vm, const struct pv_config *cfg, char *const argv[
     bi->magic = BOOTINFO_MAGIC;
     bi->version = BOOTINFO_VERSION;
     bi->ram_size = vm->ram_size;
-    bi->pool_end = vm->pool_end;
+    bi->pool_start = vm->pool_start;
+    bi->ram_ready = vm->ram_ready;
+    bi->shared_ready = GPA_SHARED + vm->shared_ready;
     bi->shared_size = vm->shared_size;
     bi->log_level = cfg->log_level;
     bi->host_is_pvm = vm->host_is_pvm;

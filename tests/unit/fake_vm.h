@@ -8,6 +8,7 @@
 #ifndef PICOVM_TEST_FAKE_VM_H
 #define PICOVM_TEST_FAKE_VM_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,16 @@ void *gpa_range(struct vm *v, uint64_t gpa, uint64_t len)
     if (len > v->shared_size || off > v->shared_size - len)
         return NULL;
     return v->shared + off;
+}
+
+/* All of a fake VM's memory is there from the start. */
+int64_t vm_grow(struct vm *v, uint64_t end)
+{
+    if (end <= v->size)
+        return (int64_t)v->size;
+    if (v->shared && end > GPA_SHARED && end - GPA_SHARED <= v->shared_size)
+        return (int64_t)(GPA_SHARED + v->shared_size);
+    return -EINVAL;
 }
 
 int vm_wakeup_fd(struct vm *v)

@@ -847,6 +847,12 @@ static void test_misc(void)
     EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, 0, 0, 0, 0), -EINVAL);
     EXPECT_EQ(hc(HC_VM_FREE, RAM_SIZE, GUEST_PAGE_SIZE, 0, 0, 0), -EFAULT);
     EXPECT_EQ(hc(HC_VM_FREE, GPA_RAM_POOL, UINT64_MAX & ~(GUEST_PAGE_SIZE - 1), 0, 0, 0), -EFAULT);
+    /* VM_GROW: says how far RAM or the shared memory reaches; nothing past either. */
+    EXPECT(hc(HC_VM_GROW, GPA_RAM_POOL, 0, 0, 0, 0) >= (int64_t)GPA_RAM_POOL, "RAM grows");
+    EXPECT(hc(HC_VM_GROW, GPA_SHARED + 1, 0, 0, 0, 0) >= (int64_t)GPA_SHARED + 1, "shared memory grows");
+    EXPECT_EQ(hc(HC_VM_GROW, RAM_SIZE + 1, 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_GROW, GPA_SHARED + (64ull << 30), 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(hc(HC_VM_GROW, UINT64_MAX, 0, 0, 0, 0), -EINVAL);
 }
 
 /* Another process's state: 'S' exactly while its monitor waits for an event. */
