@@ -1,4 +1,5 @@
 /* picovm: run a program described by a manifest in its own KVM VM. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,13 +126,17 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
         fprintf(stderr, "picovm: %s\n", err);
         monitor_exit(EXIT_SETUP);
     }
-    pal_server_start(&vm);
-    upcall_start(&vm);
+    pal_server_start(&vm.vcpu[0], true);
+    upcall_start(&vm.vcpu[0]);
     if (monitor_lockdown(err, sizeof(err)) < 0) {
         fprintf(stderr, "picovm: %s\n", err);
         monitor_exit(EXIT_SETUP);
     }
-    monitor_exit(vcpu_run(&vm.vcpu[0]));
+    int status = vcpu_run(&vm.vcpu[0]);
+    /* The first thread ended and others go on: so does the monitor, without this thread. */
+    if (status == VCPU_ENDED)
+        pthread_exit(NULL);
+    monitor_exit(status);
 }
 
 int main(int argc, char **argv)

@@ -29,7 +29,8 @@ long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
 {
     struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
-    struct hc_slot *s = &page->slot[this_cpu()->vcpu_id];
+    uint64_t id = this_cpu()->vcpu_id;
+    struct hc_slot *s = &page->slot[id];
     s->nr = nr;
     for (int i = 0; i < 5; i++)
         s->args[i] = a[i];
@@ -37,8 +38,8 @@ static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
     /* Pairs with the server's fence between clearing server_awake and its
      * last scan: either it sees our request or we see it asleep. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (!__atomic_load_n(&page->server_awake, __ATOMIC_ACQUIRE))
-        outb(PORT_DOORBELL, 0);
+    if (!__atomic_load_n(&s->server_awake, __ATOMIC_ACQUIRE))
+        outb(PORT_DOORBELL, (uint8_t)id);
     uint64_t deadline = park ? 0 : rdtsc() + pal_bootinfo->tsc_khz * WAIT_AFTER_US / 1000;
     while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != HC_DONE) {
         if (rdtsc() > deadline) {

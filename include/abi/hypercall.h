@@ -71,6 +71,13 @@ enum hc_nr {
     HC_PROC_STATE,    /* (application pid) -> 'S' while that process waits in its monitor for an
                        * event (a sleep, a poll or futex with a timeout, its children, a FIFO's
                        * other end, IPC news), 'R' otherwise; -ESRCH for a pid no monitor runs */
+    HC_THREAD_START,  /* (const struct hc_thread_regs *) a parked call: a new vCPU runs from
+                       * those registers, with the caller's segments, FPU state and page tables
+                       * -> its vCPU id; -EAGAIN when all GUEST_MAX_VCPUS are in use */
+    HC_THREAD_EXIT,   /* () a parked call: this vCPU stops for good (never returns); the last
+                       * running one ends the picoprocess as HC_EXIT(0) would */
+    HC_THREAD_KICK,   /* (vCPU id) an upcall event `kicks` for that vCPU: it ends its waits in the
+                       * monitor and leaves the program's code for the PAL's upcall entry */
     HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
     HC_SIGNAL_BASE = 80,  /* 80..95: timers and upcalls (signals) */
     HC_SET_ALARM = HC_SIGNAL_BASE,   /* (ns, interval_ns): the alarm's first expiry ns from now (0:
@@ -204,13 +211,22 @@ struct hc_slot {
     unsigned int nr;
     unsigned long long args[6];
     volatile long long ret;
-    unsigned long long pad[7];
+    volatile unsigned int server_awake;   /* set by the monitor while its thread for this slot polls it */
+    unsigned int pad0;
+    unsigned long long pad[6];
 };
 
 struct hc_page {
-    volatile unsigned int server_awake;   /* set by the monitor while it polls the slots */
-    unsigned int pad[15];
+    unsigned int pad[16];
     struct hc_slot slot[8];
+};
+
+/* HC_THREAD_START's registers of the new thread, struct pal_context order
+ * (r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags), then its
+ * FS base. */
+struct hc_thread_regs {
+    unsigned long long regs[18];
+    unsigned long long fs_base;
 };
 
 #endif

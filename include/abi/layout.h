@@ -123,7 +123,8 @@ struct upcall_area {
     unsigned long long io;              /* host news on streams with leases or O_ASYNC (HC_ASYNC) */
     unsigned long long entry, stack;    /* set by the PAL; 0: do not interrupt the program */
     unsigned long long regs[18];        /* struct pal_context order */
-    unsigned long long pad[6];
+    unsigned long long kicks;           /* HC_THREAD_KICKs for this vCPU: its thread has news */
+    unsigned long long pad[5];
 };
 
 /* Found at GPA_IMAGE: tells the monitor where the guest's entry points are. */

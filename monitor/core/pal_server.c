@@ -1,11 +1,13 @@
-/* The PAL server: a monitor thread that serves the guest's call slots
- * through the call table the rooms fill at setup, and the handle table those
- * calls name host fds by.
+/* The PAL server: a monitor thread per vCPU that serves that vCPU's call
+ * slot through the call table the rooms fill at setup, and the handle table
+ * those calls name host fds by.  One each, so that a call that blocks (a
+ * read of a pipe, a futex wait) holds up only the thread that made it.
  *
- * While work keeps coming it spins on the call page (a call then costs a
+ * While work keeps coming it spins on its slot (a call then costs a
  * shared-memory round trip, ~0.1 us here instead of a ~26 us exit); after
- * SPIN_NS without a request it clears server_awake and sleeps on the
- * doorbell eventfd, which the guest rings without an exit (ioeventfd).
+ * SPIN_NS without a request it clears the slot's server_awake and sleeps on
+ * its vCPU's doorbell eventfd, which the guest rings without an exit
+ * (ioeventfd).
  *
  * Handles: small integers naming host fds the guest opened through policy.
  * Calls may be served on several threads at once, so a call holds a
@@ -156,6 +158,11 @@ void pal_server_answer(struct hc_slot *slot, int64_t ret)
     __atomic_store_n(&slot->state, HC_DONE, __ATOMIC_SEQ_CST);
 }
 
+/* The vCPU whose calls this thread serves (NULL on other threads). */
+static __thread struct vcpu *serving;
+
+struct vcpu *pal_serving_vcpu(void) { return serving; }
+
 static void serve(struct vcpu *vcpu, struct hc_slot *s)
 {
     unsigned int expected = HC_REQ;
@@ -179,16 +186,12 @@ static void serve(struct vcpu *vcpu, struct hc_slot *s)
         futex_wake(&s->state);
 }
 
-static bool serve_all(struct vm *vm)
+static bool serve_one(struct vcpu *vcpu, struct hc_slot *s)
 {
-    struct hc_page *p = call_page(vm);
-    bool any = false;
-    for (unsigned i = 0; i < vm->nvcpus; i++)
-        if (__atomic_load_n(&p->slot[i].state, __ATOMIC_ACQUIRE) == HC_REQ) {
-            serve(&vm->vcpu[i], &p->slot[i]);
-            any = true;
-        }
-    return any;
+    if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != HC_REQ)
+        return false;
+    serve(vcpu, s);
+    return true;
 }
 
 bool pal_call_in_flight(struct vcpu *vcpu)
@@ -197,26 +200,35 @@ bool pal_call_in_flight(struct vcpu *vcpu)
     return st == HC_REQ || st == HC_BUSY;
 }
 
+struct server_arg {
+    struct vcpu *vcpu;
+    unsigned gen;   /* it serves until pal_server_stop changes the vCPU's */
+};
+
 static void *server_main(void *arg)
 {
-    struct vm *vm = arg;
-    struct hc_page *p = call_page(vm);
-    for (;;) {
-        __atomic_store_n(&p->server_awake, 1, __ATOMIC_SEQ_CST);
+    struct server_arg a = *(struct server_arg *)arg;
+    free(arg);
+    struct vcpu *vcpu = a.vcpu;
+    unsigned gen = a.gen;
+    struct hc_slot *s = &call_page(vcpu->vm)->slot[vcpu->id];
+    serving = vcpu;
+    while (__atomic_load_n(&vcpu->server_gen, __ATOMIC_ACQUIRE) == gen) {
+        __atomic_store_n(&s->server_awake, 1, __ATOMIC_SEQ_CST);
         uint64_t idle_since = monotonic_ns();
         for (;;) {
-            if (serve_all(vm))
+            if (serve_one(vcpu, s))
                 idle_since = monotonic_ns();
             else if (monotonic_ns() - idle_since > SPIN_NS)
                 break;
             __builtin_ia32_pause();
         }
-        __atomic_store_n(&p->server_awake, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&s->server_awake, 0, __ATOMIC_SEQ_CST);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (serve_all(vm))
+        if (serve_one(vcpu, s))
             continue;
         uint64_t v;
-        if (read(vm->doorbell_fd, &v, sizeof(v)) < 0 && errno != EINTR) {
+        if (read(vcpu->doorbell_fd, &v, sizeof(v)) < 0 && errno != EINTR) {
             mlog(LOG_ERROR, "doorbell: %m");
             exit(70);
         }
@@ -254,12 +266,24 @@ static const cpu_set_t *place_threads(void)
     return pthread_setaffinity_np(pthread_self(), sizeof(vcpu), &vcpu) ? NULL : &server_cpus;
 }
 
-void pal_server_start(struct vm *vm)
+void pal_server_start(struct vcpu *vcpu, bool pin)
 {
-    if (thread_start(server_main, vm, 256 << 10, place_threads())) {
+    /* Its gen is taken here: a stop before the thread runs must not be missed. */
+    struct server_arg *a = malloc(sizeof(*a));
+    if (a)
+        *a = (struct server_arg){ vcpu, __atomic_load_n(&vcpu->server_gen, __ATOMIC_ACQUIRE) };
+    if (!a || thread_start(server_main, a, 256 << 10, pin ? place_threads() : NULL)) {
         mlog(LOG_ERROR, "cannot start the PAL server thread");
         exit(70);
     }
+}
+
+void pal_server_stop(struct vcpu *vcpu)
+{
+    uint64_t one = 1;
+    __atomic_fetch_add(&vcpu->server_gen, 1, __ATOMIC_ACQ_REL);
+    if (write(vcpu->doorbell_fd, &one, sizeof(one)) < 0)
+        mlog(LOG_DEBUG, "doorbell write: %m");
 }
 
 const struct pal_call *pal_server_wait(struct vcpu *vcpu, struct hc_slot **slot)
@@ -268,7 +292,7 @@ const struct pal_call *pal_server_wait(struct vcpu *vcpu, struct hc_slot **slot)
     struct hc_slot *s = &call_page(vm)->slot[vcpu->id];
     uint64_t one = 1;
     /* In case the guest raced the server going to sleep without ringing. */
-    if (write(vm->doorbell_fd, &one, sizeof(one)) < 0)
+    if (write(vcpu->doorbell_fd, &one, sizeof(one)) < 0)
         mlog(LOG_DEBUG, "doorbell write: %m");
     struct timespec tmo = { 0, 100 * 1000 * 1000 };
     const struct pal_call *todo = NULL;

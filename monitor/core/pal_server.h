@@ -33,9 +33,15 @@ void pal_register_vcpu(unsigned nr, hc_vcpu_call fn);
 /* Serves call nr as the server thread does (-ENOSYS if no room serves it). */
 int64_t pal_call(struct vm *vm, unsigned nr, const uint64_t args[6]);
 
-/* Starts serving vm's call slots, from the thread that runs vCPU 0: at boot
- * and in a forked monitor.  Exits the monitor if it cannot. */
-void pal_server_start(struct vm *vm);
+/* Starts serving vcpu's call slot: at boot, in a forked monitor, for a new
+ * thread's vCPU.  pin: from the thread that runs the picoprocess's only vCPU,
+ * which it pins to a CPU, the server to the others.  Exits the monitor if it
+ * cannot. */
+void pal_server_start(struct vcpu *vcpu, bool pin);
+/* Its vCPU ended: the server thread goes too. */
+void pal_server_stop(struct vcpu *vcpu);
+/* The vCPU whose call the calling thread serves, NULL on a thread that serves none. */
+struct vcpu *pal_serving_vcpu(void);
 /* In a monitor just forked: any CPU the host gave us, not the one its
  * parent's vCPU thread is pinned to, so that parent and child can run side
  * by side (a pipeline, signals back and forth). */

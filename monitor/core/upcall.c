@@ -51,10 +51,8 @@
 #define ALARM_MIN_PERIOD_NS 100000ull         /* a shorter period would only flood the guest */
 #define ALARM_MAX_NS (100ull * 365 * 86400 * NSEC_PER_SEC)
 
-/* The vCPU of the program's first thread takes the process's events. */
-#define EVENTS_VCPU 0
-
-/* One per monitor, for its one VM. */
+/* One per monitor, for its one VM.  The process's events go to one vCPU
+ * (the first thread's, or the next one alive); HC_THREAD_KICK's to any. */
 static struct {
     struct vcpu *target;            /* takes the process's events; NULL until upcall_start */
     struct upcall_area *area;       /* the target's */
@@ -76,14 +74,24 @@ static void poke_timer(void)
     futex(&up.timer_seq, FUTEX_WAKE, 1, NULL);
 }
 
-/* Async-signal-safe, like everything upcall_post does. */
-static void kick(void)
+/* The vCPU the calling thread runs (NULL on other threads). */
+static __thread struct vcpu *running;
+
+static struct upcall_area *area_of(struct vcpu *v)
 {
-    if ((pid_t)syscall(SYS_gettid) == up.target->tid)
-        up.target->run->immediate_exit = 1;
-    else
-        syscall(SYS_tgkill, getpid(), up.target->tid, KICK_SIGNAL);
+    return gpa_range(v->vm, GPA_UPCALL + v->id * sizeof(struct upcall_area), sizeof(struct upcall_area));
 }
+
+/* Async-signal-safe, like everything upcall_post does. */
+static void kick_vcpu(struct vcpu *v)
+{
+    if (v == running)
+        v->run->immediate_exit = 1;
+    else if (v->tid)
+        syscall(SYS_tgkill, getpid(), v->tid, KICK_SIGNAL);
+}
+
+static void kick(void) { kick_vcpu(up.target); }
 
 void upcall_post(uint64_t host_signals, uint64_t alarms, uint64_t children)
 {
@@ -138,14 +146,49 @@ pid_t upcall_thread(void) { return up.target ? up.target->tid : (pid_t)syscall(S
 static void on_kick(int sig)
 {
     (void)sig;
-    up.target->run->immediate_exit = 1;
+    if (running)
+        running->run->immediate_exit = 1;
+}
+
+void upcall_kick(struct vcpu *v)
+{
+    struct upcall_area *a = area_of(v);
+    if (!a || !__atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
+        return;
+    __atomic_fetch_add(&a->kicks, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
+    futex(&a->pending, FUTEX_WAKE, 1, NULL);
+    uint64_t one = 1;
+    if (write(vm_wakeup_fd(v->vm), &one, sizeof one) < 0) {
+        /* full of earlier wakeups: one is enough */
+    }
+    kick_vcpu(v);
+    __atomic_store_n(&up.retry_wanted, 1, __ATOMIC_RELEASE);
+    poke_timer();
+}
+
+void upcall_retarget_from(struct vcpu *gone)
+{
+    struct vm *vm = gone->vm;
+    if (up.target != gone)
+        return;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpu[i];
+        if (__atomic_load_n(&v->live, __ATOMIC_ACQUIRE) && !__atomic_load_n(&v->ending, __ATOMIC_ACQUIRE)) {
+            up.target = v;
+            __atomic_store_n(&up.area, area_of(v), __ATOMIC_RELEASE);
+            /* What the old target had not taken yet is the new one's. */
+            upcall_post(0, 0, 0);
+            return;
+        }
+    }
 }
 
 void upcall_deliver(struct vcpu *vcpu)
 {
     vcpu->run->immediate_exit = 0;
-    struct upcall_area *a = up.area;
-    if (vcpu != up.target || !__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
+    struct upcall_area *a = area_of(vcpu);
+    if (!a || !__atomic_load_n(&a->pending, __ATOMIC_ACQUIRE))
         return;
     /* Written by the guest: only ever used as its own rip and rsp. */
     uint64_t entry = __atomic_load_n(&a->entry, __ATOMIC_ACQUIRE), stack = a->stack;
@@ -186,6 +229,21 @@ static uint64_t run_alarm(uint64_t now)
     return next;
 }
 
+/* Kicks again every vCPU whose events wait: -> whether any did. */
+static bool kick_pending(struct vm *vm)
+{
+    bool any = false;
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpu[i];
+        struct upcall_area *a = __atomic_load_n(&v->live, __ATOMIC_ACQUIRE) ? area_of(v) : NULL;
+        if (a && __atomic_load_n(&a->pending, __ATOMIC_ACQUIRE)) {
+            kick_vcpu(v);
+            any = true;
+        }
+    }
+    return any;
+}
+
 static void *timer_main(void *arg)
 {
     (void)arg;
@@ -199,8 +257,7 @@ static void *timer_main(void *arg)
             retry_at = now + retry_gap;
         }
         if (retry_at && now >= retry_at) {
-            if (__atomic_load_n(&up.area->pending, __ATOMIC_ACQUIRE)) {
-                kick();
+            if (kick_pending(up.target->vm)) {
                 retry_gap = retry_gap * 2 < RETRY_MAX_NS ? retry_gap * 2 : RETRY_MAX_NS;
                 retry_at = now + retry_gap;
             } else {
@@ -233,14 +290,16 @@ static int64_t hc_set_alarm(struct vm *vm, const uint64_t a[6])
     return 0;
 }
 
-static struct upcall_area *events_area(struct vm *vm)
+/* A wait for the guest ends at an event for the vCPU that asked. */
+static struct upcall_area *caller_area(struct vm *vm)
 {
-    return gpa_range(vm, GPA_UPCALL + EVENTS_VCPU * sizeof(struct upcall_area), sizeof(struct upcall_area));
+    struct vcpu *v = pal_serving_vcpu();
+    return v ? area_of(v) : up.target ? up.area : gpa_range(vm, GPA_UPCALL, sizeof(struct upcall_area));
 }
 
 int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
 {
-    struct upcall_area *a = events_area(vm);
+    struct upcall_area *a = caller_area(vm);
     if (!a)
         return -EFAULT;
     int r;
@@ -266,7 +325,7 @@ int upcall_sleep_until(struct vm *vm, const struct timespec *deadline)
  * memfd's page, so the wakes of another picoprocess's monitor reach it. */
 int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct timespec *deadline)
 {
-    struct upcall_area *a = events_area(vm);
+    struct upcall_area *a = caller_area(vm);
     if (!a)
         return -EFAULT;
     struct futex_waitv w[2] = {
@@ -300,12 +359,18 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
     return (int)r;
 }
 
-void upcall_start(struct vm *vm)
+void upcall_vcpu_thread(struct vcpu *vcpu)
 {
-    up.target = &vm->vcpu[EVENTS_VCPU];
+    running = vcpu;
+    vcpu->tid = (pid_t)syscall(SYS_gettid);
+}
+
+void upcall_start(struct vcpu *vcpu)
+{
+    up.target = vcpu;
     /* This thread runs it; in a forked monitor it has a tid of its own now. */
-    up.target->tid = (pid_t)syscall(SYS_gettid);
-    up.area = events_area(vm);
+    upcall_vcpu_thread(vcpu);
+    up.area = area_of(vcpu);
     /* A forked monitor starts over: no alarm, no events (a Linux child
      * inherits neither pending signals nor timers), and a lock no thread
      * of the parent holds any more. */

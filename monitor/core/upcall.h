@@ -10,9 +10,15 @@
 struct vm;
 struct vcpu;
 
-/* From pal_server_start, on the thread that runs vCPU 0 (at boot and in a
- * forked monitor): starts the alarm's thread. */
-void upcall_start(struct vm *vm);
+/* On the thread that runs the picoprocess's first (or, after a fork, only)
+ * vCPU, which takes the process's events: starts the alarm's thread. */
+void upcall_start(struct vcpu *vcpu);
+/* On the thread that runs vcpu, before it runs it (upcall_start does it for its own). */
+void upcall_vcpu_thread(struct vcpu *vcpu);
+/* HC_THREAD_KICK: an event `kicks` for vcpu's thread (async-signal-safe). */
+void upcall_kick(struct vcpu *vcpu);
+/* vCPU gone ended: if it took the process's events, the next one alive does. */
+void upcall_retarget_from(struct vcpu *gone);
 /* From any thread or signal handler (async-signal-safe): host signals (bit
  * n-1: signal n), alarm expiries and ended children for the program; the
  * guest is made to notice. */

@@ -101,7 +101,7 @@ static void io_exit(struct vcpu *vcpu)
     case PORT_DOORBELL: {
         /* Only when KVM_IOEVENTFD was unavailable. */
         uint64_t one = 1;
-        if (write(vcpu->vm->doorbell_fd, &one, sizeof(one)) < 0)
+        if (write(vcpu->doorbell_fd, &one, sizeof(one)) < 0)
             mlog(LOG_DEBUG, "doorbell: %m");
         break;
     }
@@ -134,6 +134,8 @@ int vcpu_run(struct vcpu *vcpu)
             if (run->io.port == PORT_FATAL)
                 return fatal_fault(vcpu);
             io_exit(vcpu);
+            if (__atomic_load_n(&vcpu->ending, __ATOMIC_ACQUIRE))
+                return VCPU_ENDED;
             break;
         case KVM_EXIT_MMIO:
             if (!late_memory(vcpu) && !devices_mmio(vcpu))

@@ -71,25 +71,40 @@ static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
 
 static int setup_eventfds(struct vm *vm, char *err, size_t errlen)
 {
-    vm->doorbell_fd = eventfd(0, EFD_CLOEXEC);
     vm->wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     vm->news_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (vm->doorbell_fd < 0 || vm->wakeup_fd < 0 || vm->news_fd < 0)
+    if (vm->wakeup_fd < 0 || vm->news_fd < 0)
         FAIL("eventfd: %s", strerror(errno));
-    struct kvm_ioeventfd io = { .addr = PORT_DOORBELL, .len = 1, .fd = vm->doorbell_fd,
-                                .flags = KVM_IOEVENTFD_FLAG_PIO };
-    if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
+    return 0;
+}
+
+/* Each vCPU rings with its id (the `out` byte), so each wakes its own server. */
+static int setup_doorbell(struct vcpu *v, char *err, size_t errlen)
+{
+    v->doorbell_fd = eventfd(0, EFD_CLOEXEC);
+    if (v->doorbell_fd < 0)
+        FAIL("eventfd: %s", strerror(errno));
+    struct kvm_ioeventfd io = { .addr = PORT_DOORBELL, .len = 1, .fd = v->doorbell_fd, .datamatch = v->id,
+                                .flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH };
+    if (ioctl(v->vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
         mlog(LOG_DEBUG, "KVM_IOEVENTFD unavailable (%s): doorbells will exit", strerror(errno));
     return 0;
 }
 
-static int create_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen)
+int vm_add_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen)
 {
+    if (id >= GUEST_MAX_VCPUS)
+        FAIL("vCPU %u: at most %u", id, GUEST_MAX_VCPUS);
     /* tid stays: in a forked monitor the same thread goes on running it. */
     struct vcpu *v = &vm->vcpu[id];
     v->vm = vm;
     v->id = id;
-    v->in_guest = v->parked = 0;
+    v->in_guest = v->parked = v->ending = 0;
+    /* KVM never takes a vCPU back: an ended thread's is the next one's. */
+    if (v->fd > 0) {
+        __atomic_store_n(&v->live, 1, __ATOMIC_RELEASE);
+        return 0;
+    }
     v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
     if (v->fd < 0)
         FAIL("KVM_CREATE_VCPU: %s", strerror(errno));
@@ -99,7 +114,11 @@ static int create_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen)
     struct kvm_cpuid2 *cpuid = supported_cpuid(vm->kvm_fd);
     if (!cpuid || ioctl(v->fd, KVM_SET_CPUID2, cpuid) < 0)
         FAIL("cannot set the vCPU's CPUID: %s", strerror(errno));
-    vm->nvcpus = id + 1;
+    if (setup_doorbell(v, err, errlen) < 0)
+        return -1;
+    if (vm->nvcpus < id + 1)
+        vm->nvcpus = id + 1;
+    __atomic_store_n(&v->live, 1, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -153,7 +172,7 @@ int64_t vm_grow(struct vm *vm, uint64_t end)
     return r;
 }
 
-int vm_attach(struct vm *vm, char *err, size_t errlen)
+int vm_attach(struct vm *vm, unsigned id, char *err, size_t errlen)
 {
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0)
@@ -174,22 +193,27 @@ int vm_attach(struct vm *vm, char *err, size_t errlen)
     if (run_size <= 0)
         FAIL("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
     vm->run_size = run_size;
-    if (create_vcpu(vm, 0, err, errlen) < 0)
+    if (setup_eventfds(vm, err, errlen) < 0 || vm_add_vcpu(vm, id, err, errlen) < 0)
         return -1;
-    int khz = ioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
+    int khz = ioctl(vm->vcpu[id].fd, KVM_GET_TSC_KHZ, 0);
     vm->tsc_khz = khz > 0 ? (uint64_t)khz : 1000000;
-    return setup_eventfds(vm, err, errlen);
+    return 0;
 }
 
 void vm_detach(struct vm *vm)
 {
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        munmap(vm->vcpu[i].run, vm->run_size);
-        close(vm->vcpu[i].fd);
+        struct vcpu *v = &vm->vcpu[i];
+        if (v->fd <= 0)
+            continue;
+        munmap(v->run, vm->run_size);
+        close(v->fd);
+        close(v->doorbell_fd);
+        v->fd = -1;
+        v->live = 0;
     }
     vm->nvcpus = 0;
     close(vm->vm_fd);
-    close(vm->doorbell_fd);
     close(vm->wakeup_fd);
     close(vm->news_fd);
 }
@@ -224,7 +248,7 @@ int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errl
         return -1;
     x86_build_page_tables(vm);
     x86_build_descriptor_tables(vm);
-    if (vm_attach(vm, err, errlen) < 0)
+    if (vm_attach(vm, 0, err, errlen) < 0)
         return -1;
     return x86_vcpu_init(&vm->vcpu[0], supported_cpuid(vm->kvm_fd), err, errlen);
 }

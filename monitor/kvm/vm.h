@@ -20,6 +20,10 @@ struct vcpu {
     int fd;
     struct kvm_run *run;
     pid_t tid;                /* the host thread that runs it (kicked by upcalls); 0 before it runs */
+    int doorbell_fd;          /* eventfd behind PORT_DOORBELL with this vCPU's id as data */
+    int live;                 /* runs a thread of the guest (atomic); its slot is free once 0 */
+    int ending;               /* its thread ended (HC_THREAD_EXIT): its loop stops (atomic) */
+    unsigned server_gen;      /* its server thread serves while this is what it started with (atomic) */
     int in_guest;             /* inside KVM_RUN (atomic) */
     int parked;               /* asleep in the monitor until its call slot is answered (atomic) */
     struct vcpu_state *saved; /* its state as its last fork took it; allocated at its first fork */
@@ -36,7 +40,6 @@ struct vm {
     uint8_t *shared;          /* the application's shared memory (GPA_SHARED), inherited over fork */
     uint64_t shared_size;
     struct guest_image_header image;
-    int doorbell_fd;          /* eventfd behind PORT_DOORBELL */
     int wakeup_fd;            /* vm_wakeup_fd() */
     int news_fd;              /* vm_news_fd() */
     bool host_is_pvm;
@@ -51,8 +54,11 @@ struct vm {
 /* Builds the VM: memory, guest image, page tables, descriptor tables, vCPU 0
  * in its initial state.  Returns 0 or -1 with a message in err. */
 int vm_create(struct vm *vm, const struct pv_config *cfg, char *err, size_t errlen);
-/* A new KVM VM with vCPU 0 over vm->ram (boot, and the child side of a fork). */
-int vm_attach(struct vm *vm, char *err, size_t errlen);
+/* A new KVM VM over vm->ram with one vCPU, id (0 at boot; in the child of a
+ * fork, the forking thread's). */
+int vm_attach(struct vm *vm, unsigned id, char *err, size_t errlen);
+/* One more vCPU, id (< GUEST_MAX_VCPUS, not live), with its doorbell; not running yet. */
+int vm_add_vcpu(struct vm *vm, unsigned id, char *err, size_t errlen);
 /* Lets go of the VM, not of guest memory: a forked monitor's inherited
  * descriptors belong to its parent's VM. */
 void vm_detach(struct vm *vm);
@@ -63,6 +69,9 @@ extern const unsigned char guest_image_start[], guest_image_end[];
 void x86_build_page_tables(struct vm *vm);
 void x86_build_descriptor_tables(struct vm *vm);
 int x86_vcpu_init(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid, char *err, size_t errlen);
+/* A thread's vCPU: the state of from (segments, FPU, MSRs), its own per-CPU
+ * data and TSS, at rip and rsp with rdi = arg, rsi = its id. */
+int x86_vcpu_clone(struct vcpu *vcpu, struct vcpu *from, uint64_t rip, uint64_t rsp, uint64_t arg);
 /* Everything a fork must carry over; the guest's TSC too, so time does not jump. */
 int vcpu_save(struct vcpu *vcpu, struct vcpu_state *s);
 int vcpu_restore(struct vcpu *vcpu, const struct vcpu_state *s);

@@ -4,6 +4,7 @@
  * setup and fork alike, so an MSR set here is never lost in a child. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include "vm.h"
@@ -107,18 +108,22 @@ void x86_build_descriptor_tables(struct vm *vm)
     gdt[SEL_TSS / 8] = (TSS_LIMIT & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ull << 40) |
                        ((tss >> 24 & 0xff) << 56);
     gdt[SEL_TSS / 8 + 1] = tss >> 32;
-    /* TSS: rsp0 and IST1 both point at vCPU 0's exception stack.  PVM checks
-     * CPL3 port I/O against the I/O bitmap whatever IOPL says, so the bitmap
-     * allows exactly picovm's ports; any other port faults, as on Linux. */
-    uint8_t *t = vm->ram + GPA_TSS;
-    uint64_t top = GPA_CPL0_STACK_TOP;
-    memcpy(t + 4, &top, 8);
-    memcpy(t + 36, &top, 8);
-    uint16_t iomap = TSS_IOMAP;
-    memcpy(t + 0x66, &iomap, 2);
-    memset(t + TSS_IOMAP, 0xff, TSS_LIMIT + 1 - TSS_IOMAP);
-    for (unsigned port = PORT_DOORBELL; port <= PORT_LAST; port++)
-        t[TSS_IOMAP + port / 8] &= ~(1u << (port % 8));
+    /* A TSS per vCPU: rsp0 and IST1 both point at that vCPU's exception
+     * stack (the stubs tell the vCPU by it).  PVM checks CPL3 port I/O
+     * against the I/O bitmap whatever IOPL says, so the bitmap allows
+     * exactly picovm's ports; any other port faults, as on Linux.  The GDT's
+     * one descriptor is never loaded again: each vCPU's TR is set directly. */
+    for (unsigned id = 0; id < GUEST_MAX_VCPUS; id++) {
+        uint8_t *t = vm->ram + GPA_TSS + id * TSS_STRIDE;
+        uint64_t top = GPA_CPL0_STACK_TOP - id * CPL0_STACK_SIZE;
+        memcpy(t + 4, &top, 8);
+        memcpy(t + 36, &top, 8);
+        uint16_t iomap = TSS_IOMAP;
+        memcpy(t + 0x66, &iomap, 2);
+        memset(t + TSS_IOMAP, 0xff, TSS_LIMIT + 1 - TSS_IOMAP);
+        for (unsigned port = PORT_DOORBELL; port <= PORT_LAST; port++)
+            t[TSS_IOMAP + port / 8] &= ~(1u << (port % 8));
+    }
     for (int v = 0; v < 32; v++) {
         uint64_t h = vm->image.idt_stubs + 16 * v;
         uint64_t dpl = (v == 3 || v == 4) ? 3 : 0;   /* int3 and into may come from CPL3 */
@@ -176,7 +181,7 @@ int x86_vcpu_init(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid, char *err, 
     s.idt.limit = 32 * 16 - 1;
     memset(&s.tr, 0, sizeof(s.tr));
     s.tr.selector = SEL_TSS;
-    s.tr.base = GPA_TSS;
+    s.tr.base = GPA_TSS + vcpu->id * TSS_STRIDE;
     s.tr.limit = TSS_LIMIT;
     s.tr.type = 11;
     s.tr.present = 1;
@@ -202,6 +207,22 @@ int x86_vcpu_init(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid, char *err, 
     if (ioctl(vcpu->fd, KVM_SET_REGS, &r) < 0)
         FAIL("KVM_SET_REGS: %s", strerror(errno));
     return 0;
+}
+
+int x86_vcpu_clone(struct vcpu *vcpu, struct vcpu *from, uint64_t rip, uint64_t rsp, uint64_t arg)
+{
+    struct vm *vm = vcpu->vm;
+    struct vcpu_state *s = calloc(1, sizeof(*s));
+    int r = -1;
+    if (!s || vcpu_save(from, s) < 0)
+        goto out;
+    s->sregs.gs.base = vm->image.percpu + vcpu->id * vm->image.percpu_size;
+    s->sregs.tr.base = GPA_TSS + vcpu->id * TSS_STRIDE;
+    s->regs = (struct kvm_regs){ .rip = rip, .rsp = rsp, .rdi = arg, .rsi = vcpu->id, .rflags = INITIAL_RFLAGS };
+    r = vcpu_restore(vcpu, s);
+out:
+    free(s);
+    return r;
 }
 
 uint64_t vcpu_guest_tsc(struct vcpu *vcpu)

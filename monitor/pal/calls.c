@@ -1,5 +1,6 @@
 /* Every PAL call the monitor serves, registered with the PAL server. */
 #include "calls.h"
+#include "core/threads.h"
 #include "core/upcall.h"
 #include "proc/proc.h"
 
@@ -16,4 +17,5 @@ void pal_calls_setup(void)
     pal_tty_setup();
     proc_calls_setup();
     upcall_calls_setup();
+    threads_calls_setup();
 }

@@ -34,7 +34,8 @@ static void become_child(struct vcpu *vcpu, const struct vcpu_state *s, int pid,
     pidns_enter(pid);
     vm->pid = pid;
     vm_detach(vm);
-    if (vm_attach(vm, err, sizeof(err)) < 0 || vcpu_restore(vcpu, s) < 0) {
+    /* Only the forking thread goes on in the child, on the vCPU it had. */
+    if (vm_attach(vm, vcpu->id, err, sizeof(err)) < 0 || vcpu_restore(vcpu, s) < 0) {
         report_crash(vm, "fork: cannot build the child's VM: %s", err);
         monitor_exit(70);
     }
@@ -89,7 +90,7 @@ void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
      * otherwise see the call its parent is still carrying out. */
     pal_server_answer(slot, ret);
     if (ret == 0) {
-        pal_server_start(vcpu->vm);
-        upcall_start(vcpu->vm);
+        pal_server_start(vcpu, true);
+        upcall_start(vcpu);
     }
 }
