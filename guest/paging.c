@@ -18,7 +18,6 @@ _Static_assert(((PT_LIBOS_BASE >> 39) & 511) != DIRECT_MAP_SLOT && PT_LIBOS_BASE
                PT_LIBOS_END - PT_LIBOS_BASE == 1ull << 39 && (PT_LIBOS_BASE & ((1ull << 39) - 1)) == 0,
                "the library OS's area is a lower-half slot of its own, above the program's");
 
-void tlb_flush_all(void);   /* boot/exception.asm */
 
 static uint64_t *root(void) { return (uint64_t *)GPA_PML4; }   /* VA == PA in the low 4 MB */
 
@@ -126,4 +125,13 @@ bool pt_update(uint64_t start, uint64_t end, pt_update_fn fn, void *arg)
     return update(root(), LEVELS - 1, 0, start, end, fn, arg);
 }
 
-void pt_flush(void) { tlb_flush_all(); }
+static void (*others)(void);
+
+void pt_set_flush_others(void (*fn)(void)) { others = fn; }
+
+void pt_flush(void)
+{
+    tlb_flush_all();
+    if (others)
+        others();
+}

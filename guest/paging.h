@@ -45,5 +45,9 @@ bool pt_dirty(uint64_t pte);
 /* The same entry with flags (from pt_prot_flags) in place of its own. */
 uint64_t pt_reflag(uint64_t pte, uint64_t flags);
 void pt_flush(void);
+/* What pt_flush does for the other vCPUs (the library OS's threads' TLBs). */
+void pt_set_flush_others(void (*fn)(void));
+/* This vCPU's TLB only. */
+void tlb_flush_all(void);
 
 #endif

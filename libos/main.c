@@ -1,5 +1,6 @@
 /* Start of the library OS: set up memory, files and the program, then jump to it. */
 #include "libos.h"
+#include "thread/thread.h"
 #include "loader/elf_load.h"
 #include "mm/mm.h"
 #include "fs/vfs.h"
@@ -11,6 +12,8 @@
 
 static __attribute__((noreturn)) void start_program(uint64_t entry, uint64_t sp)
 {
+    biglock_drop_all();
+    tlb_leaving();
     /* The ABI wants rdx = 0 (no exit hook from a dynamic linker) and a clean frame. */
     __asm__ volatile("mov %0, %%rsp\n"
                      "xor %%ebp, %%ebp\n"
@@ -25,6 +28,7 @@ __attribute__((noreturn)) void libos_main(void)
 {
     const struct pal_public_state *bi = pal_state;
     log_level = bi->log_level;
+    thread_init();
     fault_init();
     mm_init(bi->aslr);
     signal_init();

@@ -25,9 +25,23 @@ long hcall(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
     return hcall_parked(nr, a0, a1, a2, a3, false);
 }
 
+/* Calls that may wait in the monitor for long: the library OS's other
+ * threads go on meanwhile. */
+static bool may_wait(unsigned int nr)
+{
+    switch (nr) {
+    case HC_SLEEP: case HC_FUTEX: case HC_POLL: case HC_READ: case HC_WRITE: case HC_PROC_WAIT:
+    case HC_OPEN: case HC_LOCK:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* A call of up to five arguments (HC_EXIT has five, the others at most four). */
 static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
 {
+    bool left = may_wait(nr) && pal_wait_begin();
     struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
     uint64_t id = this_cpu()->vcpu_id;
     struct hc_slot *s = &page->slot[id];
@@ -50,6 +64,7 @@ static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
     }
     long ret = s->ret;
     __atomic_store_n(&s->state, HC_FREE, __ATOMIC_RELEASE);
+    pal_wait_end(left);
     pal_upcall_after_call();
     return ret;
 }

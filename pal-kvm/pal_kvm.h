@@ -78,6 +78,14 @@ void kvm_set_upcall_handler(void (*handler)(void *context));
 
 /* Upcalls (upcall.c) and leaving for the program (context.S). */
 void pal_upcall_after_call(void);                        /* at the end of every PAL call */
+void pal_upcall_thread_init(void);                       /* on a new thread's vCPU: upcalls on */
+/* threads.c */
+long kvm_thread_start(int vcpu, void (*fn)(void *arg), void *arg);
+long kvm_thread_exit(void);
+long kvm_thread_kick(int vcpu);
+void kvm_set_wait_hooks(bool (*leave)(void), void (*enter)(void));
+bool pal_wait_begin(void);        /* before a call that may wait: -> whether the library OS let its lock go */
+void pal_wait_end(bool left);
 void pal_upcall_before_resume(struct pal_context *ctx);  /* before a faulting program goes on */
 __attribute__((noreturn)) void pal_resume(const struct pal_context *ctx);
 

@@ -36,7 +36,7 @@ _Static_assert(sizeof(struct fault_record) == 256 && sizeof(struct upcall_area) 
 void pal_upcall_entry(void);
 
 static void (*handler)(void *context);
-static bool in_after_call;
+static bool in_after_call[GUEST_MAX_VCPUS];
 
 static struct upcall_area *area(void)
 {
@@ -55,29 +55,36 @@ static void take_events(struct pal_context *regs)
             .children = __atomic_exchange_n(&a->children, 0, __ATOMIC_ACQ_REL),
             .streams = __atomic_exchange_n(&a->streams, 0, __ATOMIC_ACQ_REL),
             .io = __atomic_exchange_n(&a->io, 0, __ATOMIC_ACQ_REL),
+            .kicks = __atomic_exchange_n(&a->kicks, 0, __ATOMIC_ACQ_REL),
             .regs = regs,
         };
         handler(&u);
     }
 }
 
-void kvm_set_upcall_handler(void (*h)(void *context))
+void pal_upcall_thread_init(void)
 {
     struct upcall_area *a = area();
-    handler = h;
     a->stack = this_cpu()->kstack_top;
     /* Only from now on may the monitor interrupt the program. */
-    __atomic_store_n(&a->entry, h ? (uint64_t)pal_upcall_entry : 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&a->entry, handler ? (uint64_t)pal_upcall_entry : 0, __ATOMIC_RELEASE);
+}
+
+void kvm_set_upcall_handler(void (*h)(void *context))
+{
+    handler = h;
+    pal_upcall_thread_init();
 }
 
 void pal_upcall_after_call(void)
 {
     /* The handler's own PAL calls (its log lines) do not come back here. */
-    if (!handler || in_after_call || !__atomic_load_n(&area()->pending, __ATOMIC_ACQUIRE))
+    uint64_t me = this_cpu()->vcpu_id;
+    if (!handler || in_after_call[me] || !__atomic_load_n(&area()->pending, __ATOMIC_ACQUIRE))
         return;
-    in_after_call = true;
+    in_after_call[me] = true;
     take_events(NULL);
-    in_after_call = false;
+    in_after_call[me] = false;
 }
 
 void pal_upcall_before_resume(struct pal_context *ctx)

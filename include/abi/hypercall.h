@@ -71,11 +71,13 @@ enum hc_nr {
     HC_PROC_STATE,    /* (application pid) -> 'S' while that process waits in its monitor for an
                        * event (a sleep, a poll or futex with a timeout, its children, a FIFO's
                        * other end, IPC news), 'R' otherwise; -ESRCH for a pid no monitor runs */
-    HC_THREAD_START,  /* (const struct hc_thread_regs *) a parked call: a new vCPU runs from
-                       * those registers, with the caller's segments, FPU state and page tables
-                       * -> its vCPU id; -EAGAIN when all GUEST_MAX_VCPUS are in use */
-    HC_THREAD_EXIT,   /* () a parked call: this vCPU stops for good (never returns); the last
-                       * running one ends the picoprocess as HC_EXIT(0) would */
+    HC_THREAD_START,  /* (vCPU id, rip, rsp, arg) a parked call: vCPU id (< GUEST_MAX_VCPUS, not
+                       * running a thread) runs from rip with rsp, rdi = arg and rsi = id, with the
+                       * caller's segments (its own per-CPU GS base and TSS), FPU state and page
+                       * tables -> a new thread id in the application's pid space; -EBUSY (that
+                       * vCPU's thread is still ending), -EAGAIN */
+    HC_THREAD_EXIT,   /* () a parked call: this vCPU stops for good (never returns); -EBUSY for
+                       * the last one running: that is the process's end, HC_EXIT */
     HC_THREAD_KICK,   /* (vCPU id) an upcall event `kicks` for that vCPU: it ends its waits in the
                        * monitor and leaves the program's code for the PAL's upcall entry */
     HC_VSOCK_BASE = 64,   /* 64..79: virtio-vsock device control, if any (monitor/vsock_*.c) */
@@ -221,12 +223,5 @@ struct hc_page {
     struct hc_slot slot[8];
 };
 
-/* HC_THREAD_START's registers of the new thread, struct pal_context order
- * (r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags), then its
- * FS base. */
-struct hc_thread_regs {
-    unsigned long long regs[18];
-    unsigned long long fs_base;
-};
 
 #endif

@@ -10,9 +10,11 @@
 #define PICOVM_PAL_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Limits of a single call. */
+#define PAL_MAX_THREADS 8           /* threads of a process at once (a vCPU each) */
 #define PAL_MAX_URI  4096           /* bytes of a uri, NUL included */
 #define PAL_MAX_IO   (1ull << 30)   /* bytes one stream_read or stream_write moves */
 #define PAL_PIPE_MAX_SIZE (1u << 20)   /* the largest pipe capacity (-EPERM above) */
@@ -147,6 +149,7 @@ struct pal_upcall {
     uint64_t children;         /* children that ended: process_wait has them now */
     uint64_t streams;          /* vsock streams have news (data, a new stream) */
     uint64_t io;               /* streams with a lease or O_ASYNC have news: stream_async TAKE says which */
+    uint64_t kicks;            /* another thread asked this one to look at its news (thread_kick) */
     struct pal_context *regs;
 };
 
@@ -238,6 +241,18 @@ struct pal_ops {
     long (*futex_wait)(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
     long (*futex_wake)(uint32_t *uaddr, int count);
     long (*random_bytes)(void *buf, size_t len);
+    /* Threads, a vCPU each (up to PAL_MAX_THREADS): vcpu, one the library OS
+     * has no thread on, runs fn(arg) on that vCPU's own stacks with the
+     * caller's FPU state -> its thread id (unique in the application's pid
+     * space), -EBUSY (its last thread is still ending), or -errno.  thread_exit ends the calling thread (-EBUSY if it is the last
+     * one: that is the process's exit).  thread_kick makes vcpu's thread take
+     * an upcall (pal_upcall.kicks) soon, wherever it is. */
+    long (*thread_start)(int vcpu, void (*fn)(void *arg), void *arg);
+    long (*thread_exit)(void);
+    long (*thread_kick)(int vcpu);
+    /* The library OS's lock around itself: the PAL lets it go across a call
+     * that may wait (leave -> whether it let it go), and takes it back after. */
+    void (*set_wait_hooks)(bool (*leave)(void), void (*enter)(void));
     /* segment bases */
     void (*set_fs_base)(uint64_t base);
     /* exceptions: when the handler returns, the program continues from e->ctx */

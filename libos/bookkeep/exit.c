@@ -28,7 +28,7 @@ static bool dumps_core(int signo)
     }
 }
 
-struct syscall_frame *current_syscall;
+struct syscall_frame *syscall_frames[PAL_MAX_THREADS];
 
 __attribute__((noreturn)) void libos_exit(int status)
 {

@@ -4,6 +4,7 @@
 #define PICOVM_LIBOS_PROCESS_H
 
 #include "pal.h"
+#include "percpu.h"
 #include <stdbool.h>
 
 struct process {
@@ -25,7 +26,8 @@ void proc_vfork_release(void);
 /* The system call the process is serving (set by the dispatcher), for
  * reports of where a program died; fork and execve change where it returns. */
 struct syscall_frame;
-extern struct syscall_frame *current_syscall;
+extern struct syscall_frame *syscall_frames[PAL_MAX_THREADS];
+#define current_syscall (syscall_frames[this_cpu()->vcpu_id])
 
 /* The child of a fork takes its prctl state from its parent's (sys/proc.c). */
 void prctl_fork_child(void);

@@ -61,17 +61,17 @@ static void run_handler(struct pal_context *ctx, int sig, const siginfo_t *info,
             ctx->rax = (uint64_t)-EINTR;
         }
     }
-    uint64_t saved = sigstate.restore_pending ? sigstate.restore_mask : sigstate.blocked;
+    uint64_t saved = sigthr.restore_pending ? sigthr.restore_mask : sigthr.blocked;
     struct k_sigaction act = *ka;
     if (act.flags & SA_RESETHAND)
         ka->handler = HANDLER_DFL;
     if (!sigframe_setup(ctx, sig, info, &act, saved, fault))
         frame_failed(sig, ctx);
-    sigstate.restore_pending = false;
-    sigstate.blocked |= act.mask;
+    sigthr.restore_pending = false;
+    sigthr.blocked |= act.mask;
     if (!(act.flags & SA_NODEFER))
-        sigstate.blocked |= SIGNAL_BIT(sig);
-    sigstate.blocked &= ~UNBLOCKABLE;
+        sigthr.blocked |= SIGNAL_BIT(sig);
+    sigthr.blocked &= ~UNBLOCKABLE;
 }
 
 /* Every pending, unblocked signal, in Linux's order (faults' signals, then
@@ -83,7 +83,7 @@ static void deliver(struct pal_context *ctx, struct restart *rs)
     for (;;) {
         signal_take_async();
         siginfo_t info;
-        int sig = signal_dequeue(~sigstate.blocked, &info);
+        int sig = signal_dequeue(~sigthr.blocked, &info);
         if (!sig)
             return;
         uint64_t handler = sigstate.action[sig - 1].handler;
@@ -119,9 +119,9 @@ void signal_syscall_exit_slow(struct syscall_frame *f, uint64_t nr)
         ctx.rax = nr;
         ctx.rip -= 2;
     }
-    if (sigstate.restore_pending) {
-        sigstate.blocked = sigstate.restore_mask;
-        sigstate.restore_pending = false;
+    if (sigthr.restore_pending) {
+        sigthr.blocked = sigthr.restore_mask;
+        sigthr.restore_pending = false;
     }
     f->rip = ctx.rip;
     f->rsp = ctx.rsp;
@@ -138,7 +138,7 @@ void signal_fault(struct pal_context *ctx, const siginfo_t *info, const struct s
     int sig = info->si_signo;
     uint64_t handler = sigstate.action[sig - 1].handler;
     /* Linux forces a fault's signal: blocked or ignored, it kills. */
-    if (handler == HANDLER_DFL || handler == HANDLER_IGN || (sigstate.blocked & SIGNAL_BIT(sig)))
+    if (handler == HANDLER_DFL || handler == HANDLER_IGN || (sigthr.blocked & SIGNAL_BIT(sig)))
         libos_die_by_signal(sig, crash);
     run_handler(ctx, sig, info, NULL, fault);
     deliver(ctx, NULL);

@@ -43,7 +43,7 @@ _Static_assert(sizeof(struct pal_context) == offsetof(struct sigcontext, cs), "r
 bool sigframe_setup(struct pal_context *ctx, int sig, const siginfo_t *info, const struct k_sigaction *ka,
                     uint64_t saved_mask, const struct sigframe_fault *fault)
 {
-    const stack_t alt = sigstate.altstack;
+    const stack_t alt = sigthr.altstack;
     uint64_t sp = ctx->rsp - RED_ZONE;
     /* x86-64 has no vDSO trampoline: Linux refuses a handler without one. */
     if (!(ka->flags & SA_RESTORER))
@@ -80,7 +80,7 @@ bool sigframe_setup(struct pal_context *ctx, int sig, const siginfo_t *info, con
     f.uc.uc_sigmask = saved_mask;
     memcpy(frame, &f, sizeof f);
     if (alt.ss_flags & SS_AUTODISARM)
-        sigstate.altstack = (stack_t){ .ss_flags = SS_DISABLE };
+        sigthr.altstack = (stack_t){ .ss_flags = SS_DISABLE };
 
     /* The handler starts with a clean FPU state, as on Linux. */
     fpu_reset();
@@ -122,7 +122,7 @@ long sys_rt_sigreturn(void)
         fpu_reset();
     else if (!fpu_restore((uint64_t)sc->fpstate))
         bad_frame(at);
-    sigstate.blocked = frame.uc.uc_sigmask & ~UNBLOCKABLE;
+    sigthr.blocked = frame.uc.uc_sigmask & ~UNBLOCKABLE;
     /* As Linux: the alternate stack the handler started with comes back,
      * unless that is not allowed now (errors are ignored). */
     signal_set_altstack(&frame.uc.uc_stack, ctx.rsp);

@@ -7,6 +7,7 @@
 #define PICOVM_SIGNAL_H
 
 #include "libos.h"
+#include "percpu.h"
 #include "syscall/syscall.h"
 #include <asm/signal.h>
 #include <asm/siginfo.h>
@@ -49,9 +50,10 @@ enum signal_default {
     SIGDEF_CONT,
 };
 
+/* The signal state of the process: dispositions, signals sent to the
+ * process (any thread that does not block one takes it), host events. */
 struct sigstate {
     struct k_sigaction action[SIGNAL_MAX];
-    uint64_t blocked;
     uint64_t pending;                  /* signals with at least one instance queued */
     siginfo_t info[SIGNAL_MAX];        /* the oldest queued instance of each */
     struct {
@@ -59,11 +61,6 @@ struct sigstate {
         siginfo_t info;
     } extra[SIGNAL_QUEUE_EXTRA];       /* more real-time instances, oldest first */
     int nextra;
-    stack_t altstack;                  /* ss_flags as the program gave them (SS_DISABLE when none) */
-    /* A mask to put back once the signals that a wait let through have been
-     * delivered (sigsuspend, ppoll, pselect6): a handler frame saves it. */
-    bool restore_pending;
-    uint64_t restore_mask;
     /* Events the PAL handed over while the library OS itself ran (an upcall
      * with no program registers), taken by signal_take_async(): filled at
      * any point of the library OS, so only ever touched atomically. */
@@ -72,6 +69,29 @@ struct sigstate {
     bool continued;
 };
 extern struct sigstate sigstate;
+
+/* A thread's own: its mask, alternate stack, and signals sent to it alone
+ * (tgkill, its faults; a second instance of one is merged). */
+struct sigthread {
+    uint64_t blocked;
+    stack_t altstack;                  /* ss_flags as the program gave them (SS_DISABLE when none) */
+    /* A mask to put back once the signals that a wait let through have been
+     * delivered (sigsuspend, ppoll, pselect6): a handler frame saves it. */
+    bool restore_pending;
+    uint64_t restore_mask;
+    uint64_t pending;
+    siginfo_t info[SIGNAL_MAX];
+};
+extern struct sigthread sigthreads[PAL_MAX_THREADS];
+/* The calling thread's (a thread is its vCPU). */
+#define sigthr (sigthreads[this_cpu()->vcpu_id])
+/* Signals the calling thread may take now. */
+static inline uint64_t signal_deliverable(void) { return (sigstate.pending | sigthr.pending) & ~sigthr.blocked; }
+/* sig for thread vcpu alone (tgkill): -> 0 (merged if one is pending). */
+long signal_send_thread(int vcpu, int sig, const siginfo_t *info);
+/* The threads (thread/thread.c): find one that takes a signal of sigs the
+ * calling thread blocks, and make it look. */
+void signal_set_router(void (*route)(uint64_t sigs));
 
 /* SIGDEF_* for sig in 1..SIGNAL_MAX. */
 int signal_default_action(int sig);
@@ -164,8 +184,8 @@ static inline bool signal_restart_code(uint64_t ret)
 }
 static inline void signal_syscall_exit(struct syscall_frame *f, uint64_t nr)
 {
-    if (__builtin_expect(signal_restart_code(f->rax) || (sigstate.pending & ~sigstate.blocked) ||
-                         sigstate.restore_pending ||
+    if (__builtin_expect(signal_restart_code(f->rax) || signal_deliverable() ||
+                         sigthr.restore_pending ||
                          __atomic_load_n(&sigstate.async_signals, __ATOMIC_RELAXED) ||
                          __atomic_load_n(&sigstate.async_alarms, __ATOMIC_RELAXED), 0))
         signal_syscall_exit_slow(f, nr);

@@ -61,7 +61,7 @@ static void to_ssi(const siginfo_t *info, struct signalfd_siginfo *ssi)
 static bool sigfd_ready(uint64_t mask)
 {
     signal_take_async();
-    return (sigstate.pending & mask) != 0;
+    return ((sigstate.pending | sigthr.pending) & mask) != 0;
 }
 
 /* As many pending signals of the mask as fit, waiting for the first. */

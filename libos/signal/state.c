@@ -6,7 +6,12 @@
 #include "signal/signal.h"
 #include <linux/signal.h>
 
-struct sigstate sigstate = { .altstack = { .ss_flags = SS_DISABLE } };
+struct sigstate sigstate;
+struct sigthread sigthreads[PAL_MAX_THREADS] = { [0 ... PAL_MAX_THREADS - 1] = { .altstack = { .ss_flags = SS_DISABLE } } };
+
+static void (*router)(uint64_t sigs);
+
+void signal_set_router(void (*route)(uint64_t sigs)) { router = route; }
 
 #define SYNCHRONOUS (SIGNAL_BIT(SIGSEGV) | SIGNAL_BIT(SIGBUS) | SIGNAL_BIT(SIGILL) | SIGNAL_BIT(SIGTRAP) | \
                      SIGNAL_BIT(SIGFPE) | SIGNAL_BIT(SIGSYS))
@@ -60,7 +65,7 @@ long signal_send(int sig, const siginfo_t *info)
         discard(SIGNAL_BIT(SIGCONT));
     /* A blocked signal is kept even if it is ignored now: the disposition
      * may change before it is unblocked. */
-    if (!(sigstate.blocked & SIGNAL_BIT(sig)) && signal_ignored(sig))
+    if (!(sigthr.blocked & SIGNAL_BIT(sig)) && signal_ignored(sig))
         return 0;
     if (sigstate.pending & SIGNAL_BIT(sig)) {
         if (sig < SIGNAL_RT_FIRST)
@@ -75,6 +80,24 @@ long signal_send(int sig, const siginfo_t *info)
     sigstate.info[sig - 1] = *info;
     sigstate.info[sig - 1].si_signo = sig;
     sigstate.pending |= SIGNAL_BIT(sig);
+    /* Another thread takes what this one blocks. */
+    if ((sigthr.blocked & SIGNAL_BIT(sig)) && router)
+        router(SIGNAL_BIT(sig));
+    return 0;
+}
+
+long signal_send_thread(int vcpu, int sig, const siginfo_t *info)
+{
+    struct sigthread *t = &sigthreads[vcpu];
+    if (!(t->blocked & SIGNAL_BIT(sig)) && signal_ignored(sig))
+        return 0;
+    if (t->pending & SIGNAL_BIT(sig))
+        return 0;
+    t->info[sig - 1] = *info;
+    t->info[sig - 1].si_signo = sig;
+    t->pending |= SIGNAL_BIT(sig);
+    if (vcpu != (int)this_cpu()->vcpu_id)
+        pal->thread_kick(vcpu);
     return 0;
 }
 
@@ -89,6 +112,15 @@ void signal_info_from_self(siginfo_t *info, int sig, int code)
 
 int signal_dequeue(uint64_t mask, siginfo_t *info)
 {
+    uint64_t mine = sigthr.pending & mask;
+    if (mine) {
+        if (mine & SYNCHRONOUS)
+            mine &= SYNCHRONOUS;
+        int sig = __builtin_ctzll(mine) + 1;
+        *info = sigthr.info[sig - 1];
+        sigthr.pending &= ~SIGNAL_BIT(sig);
+        return sig;
+    }
     uint64_t ready = sigstate.pending & mask;
     if (!ready)
         return 0;
@@ -154,7 +186,7 @@ void signal_take_async(void)
 bool signal_pending_deadly(void)
 {
     signal_take_async();
-    uint64_t p = sigstate.pending;
+    uint64_t p = sigstate.pending | sigthr.pending;
     for (int sig = 1; p; sig++, p >>= 1)
         if ((p & 1) && (signal_default_action(sig) == SIGDEF_TERM || signal_default_action(sig) == SIGDEF_CORE))
             return true;
@@ -169,19 +201,19 @@ bool signal_pending(void)
 bool signal_pending_or(uint64_t also)
 {
     signal_take_async();
-    return (sigstate.pending & (~sigstate.blocked | also)) != 0;
+    return ((sigstate.pending | sigthr.pending) & (~sigthr.blocked | also)) != 0;
 }
 
 uint64_t signal_swap_mask(uint64_t blocked)
 {
-    uint64_t old = sigstate.restore_pending ? sigstate.restore_mask : sigstate.blocked;
+    uint64_t old = sigthr.restore_pending ? sigthr.restore_mask : sigthr.blocked;
     blocked &= ~UNBLOCKABLE;
-    if (sigstate.pending & ~sigstate.blocked) {
-        sigstate.restore_pending = true;
-        sigstate.restore_mask = blocked;
+    if (signal_deliverable()) {
+        sigthr.restore_pending = true;
+        sigthr.restore_mask = blocked;
     } else {
-        sigstate.restore_pending = false;
-        sigstate.blocked = blocked;
+        sigthr.restore_pending = false;
+        sigthr.blocked = blocked;
     }
     return old;
 }
@@ -198,7 +230,7 @@ long signal_raise(int sig)
  * alternate stack. */
 bool signal_on_altstack(uint64_t sp)
 {
-    const stack_t *a = &sigstate.altstack;
+    const stack_t *a = &sigthr.altstack;
     if (a->ss_flags & SS_AUTODISARM)
         return false;
     return sp > (uint64_t)a->ss_sp && sp - (uint64_t)a->ss_sp <= a->ss_size;
@@ -206,14 +238,14 @@ bool signal_on_altstack(uint64_t sp)
 
 int signal_altstack_flags(uint64_t sp)
 {
-    if (!sigstate.altstack.ss_size)
+    if (!sigthr.altstack.ss_size)
         return SS_DISABLE;
     return signal_on_altstack(sp) ? SS_ONSTACK : 0;
 }
 
 long signal_set_altstack(const stack_t *ss, uint64_t sp)
 {
-    stack_t *cur = &sigstate.altstack;
+    stack_t *cur = &sigthr.altstack;
     unsigned int mode = (unsigned int)ss->ss_flags & ~SS_FLAG_BITS;
     if (signal_on_altstack(sp))
         return -EPERM;
@@ -235,6 +267,7 @@ long signal_set_altstack(const stack_t *ss, uint64_t sp)
 void signal_fork_child(void)
 {
     discard(~0ull);
+    sigthr.pending = 0;
     __atomic_store_n(&sigstate.async_signals, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&sigstate.async_alarms, 0, __ATOMIC_RELAXED);
     itimer_forget();
@@ -247,7 +280,7 @@ void signal_exec(void)
         struct k_sigaction *a = &sigstate.action[i];
         *a = (struct k_sigaction){ .handler = a->handler == HANDLER_IGN ? HANDLER_IGN : HANDLER_DFL };
     }
-    sigstate.altstack = (stack_t){ .ss_flags = SS_DISABLE };
+    sigthr.altstack = (stack_t){ .ss_flags = SS_DISABLE };
 }
 
 const struct signal_peers *signal_peers;

@@ -21,6 +21,6 @@ int signal_status_text(char *buf, size_t size)
     return snprintf(buf, size, "SigQ:\t%d/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n"
                                "SigIgn:\t%016lx\nSigCgt:\t%016lx\n",
                     queued, (unsigned long)rlimit_soft(RLIMIT_SIGPENDING), 0ul,
-                    (unsigned long)sigstate.pending, (unsigned long)sigstate.blocked, (unsigned long)ignored,
+                    (unsigned long)sigstate.pending, (unsigned long)sigthr.blocked, (unsigned long)ignored,
                     (unsigned long)caught);
 }

@@ -22,7 +22,7 @@ bool signal_stop(int sig)
     sigstate.continued = false;
     if (signal_peers && signal_peers->stopped)
         signal_peers->stopped(sig);
-    while (!sigstate.continued && !(sigstate.pending & SIGNAL_BIT(SIGKILL))) {
+    while (!sigstate.continued && !((sigstate.pending | sigthr.pending) & SIGNAL_BIT(SIGKILL))) {
         /* The stacked PAL's wait serves the others' messages: a SIGCONT or
          * a SIGKILL comes that way. */
         pal->stream_poll(NULL, 0, -1);

@@ -1,6 +1,7 @@
 /* execve: replaces the program in place (same VM, same pid, same open files
  * but those marked close-on-exec); loader/program.c starts the new one. */
 #include "libos.h"
+#include "thread/thread.h"
 #include "signal/signal.h"
 #include "loader/elf_load.h"
 #include "mm/mm.h"
@@ -166,6 +167,8 @@ long sys_execve(const char *upath, char *const uargv[], char *const uenvp[])
     }
     if ((r = elf_probe(path)) < 0)
         goto fail;
+    /* Only the calling thread goes on into the new program, as on Linux. */
+    thread_end_others();
     /* The point of no return: the old program's memory goes. */
     mm_unmap_user();
     mm_init(pal_state->aslr && personality_randomize());   /* a new program gets a new layout, as on Linux */

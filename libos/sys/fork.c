@@ -6,6 +6,7 @@
  * and closes it at execve; its end closes it too.  Memory is copied, not
  * shared, which programs that use vfork as POSIX allows cannot tell. */
 #include "libos.h"
+#include "thread/thread.h"
 #include "mm/mm.h"
 #include "syscall/syscall.h"
 #include "signal/signal.h"
@@ -81,12 +82,15 @@ static long fork_process(uint64_t flags, uint64_t child_stack, int *ptid, int *c
     /* The child: who we are now is in our (private) copy of the boot info. */
     proc.ppid = proc.pid;
     proc.pid = (int)pal_state->pid;
+    thread_fork_child();
     signal_fork_child();
     prctl_fork_child();
     if (flags & CLONE_CHILD_SETTID)
         *ctid = proc.pid;
-    if (flags & CLONE_SETTLS)
+    if (flags & CLONE_SETTLS) {
         pal->set_fs_base(tls);
+        cur_thread()->fs_base = tls;
+    }
     /* A new stack for the child (posix_spawn's CLONE_VM|CLONE_VFORK child
      * runs on one): it returns from the system call there. */
     if (child_stack)
@@ -98,8 +102,33 @@ long sys_fork(void) { return fork_process(SIGCHLD, 0, NULL, NULL, 0); }
 
 long sys_vfork(void) { return fork_process(SIGCHLD | CLONE_VFORK, 0, NULL, NULL, 0); }
 
+/* clone3: clone's arguments in a struct clone_args (Linux 5.3), whose
+ * stack is the lowest address of the new stack and its size. */
+long sys_clone3(const void *uargs, size_t size)
+{
+    struct clone_args a = { 0 };
+    if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
+        return -EINVAL;
+    if (!user_range_ok(uargs, size, false))
+        return -EFAULT;
+    memcpy(&a, uargs, MIN(size, sizeof a));
+    /* Fields past what we know must be zero, as Linux checks. */
+    for (size_t i = sizeof a; i < size; i++)
+        if (((const char *)uargs)[i])
+            return -E2BIG;
+    if (a.exit_signal > 64 || (a.flags & CSIGNAL) || a.set_tid || a.set_tid_size || a.cgroup ||
+        (a.flags & (CLONE_PIDFD | CLONE_INTO_CGROUP)))
+        return -EINVAL;
+    if ((a.stack == 0) != (a.stack_size == 0))
+        return -EINVAL;
+    uint64_t stack = a.stack ? a.stack + a.stack_size : 0;
+    return sys_clone(a.flags | a.exit_signal, stack, (int *)a.parent_tid, (int *)a.child_tid, a.tls);
+}
+
 long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint64_t tls)
 {
+    if (flags & CLONE_THREAD)
+        return thread_clone(flags & ~(uint64_t)CSIGNAL, child_stack, ptid, ctid, tls);
     /* posix_spawn asks for CLONE_VM | CLONE_VFORK: a copy serves as well
      * (the parent still waits for the exec). */
     if ((flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK))

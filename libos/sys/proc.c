@@ -5,6 +5,7 @@
  * process id.  Ids come from `proc`: the first process is pid 2, child of
  * the init (ipc/init.c), or pid 1 with picovm.init = false. */
 #include "libos.h"
+#include "thread/thread.h"
 #include "ktime.h"
 #include "fs/fdtable.h"
 #include "ipc/ipc.h"
@@ -19,12 +20,6 @@
 #define TASK_SIZE_MAX ((1ull << 47) - 4096)
 
 
-/* State Linux keeps per thread; there is one thread. */
-static struct {
-    uint64_t fs_base;
-    void *clear_child_tid;      /* set_tid_address: zeroed and woken at thread exit */
-    void *robust_list;          /* set_robust_list: walked at thread exit */
-} thread;
 
 /* Linux's timer slack of the first process. */
 #define TIMER_SLACK_DEFAULT_NS 50000ul
@@ -52,7 +47,7 @@ static bool is_self(long pid)
 
 long sys_getpid(void) { return proc.pid; }
 long sys_getppid(void) { return proc.ppid; }
-long sys_gettid(void) { return proc.pid; }
+long sys_gettid(void) { return cur_thread()->tid; }
 long sys_getpgrp(void) { return proc.pgid; }
 
 long sys_getpgid(int pid)
@@ -76,16 +71,16 @@ long sys_exit_group(int status)
     libos_exit(status & 0xff);
 }
 
-/* exit ends the calling thread; with a single thread that ends the process. */
+/* exit ends the calling thread; the last one's ends the process. */
 long sys_exit(int status)
 {
-    return sys_exit_group(status);
+    thread_exit(status);
 }
 
 long sys_set_tid_address(int *tidptr)
 {
-    thread.clear_child_tid = tidptr;
-    return proc.pid;
+    cur_thread()->clear_child_tid = tidptr;
+    return cur_thread()->tid;
 }
 
 long sys_set_robust_list(void *head, size_t len)
@@ -93,7 +88,7 @@ long sys_set_robust_list(void *head, size_t len)
     /* The kernel's struct robust_list_head: list, futex_offset, list_op_pending. */
     if (len != 24)
         return -EINVAL;
-    thread.robust_list = head;
+    cur_thread()->robust_list = head;
     return 0;
 }
 
@@ -187,12 +182,12 @@ long sys_arch_prctl(int code, unsigned long addr)
         if (addr >= TASK_SIZE_MAX)
             return -EPERM;
         pal->set_fs_base(addr);
-        thread.fs_base = addr;
+        cur_thread()->fs_base = addr;
         return 0;
     case ARCH_GET_FS:
-        if (!user_range_ok((void *)addr, sizeof thread.fs_base, true))
+        if (!user_range_ok((void *)addr, sizeof cur_thread()->fs_base, true))
             return -EFAULT;
-        memcpy((void *)addr, &thread.fs_base, sizeof thread.fs_base);
+        memcpy((void *)addr, &cur_thread()->fs_base, sizeof cur_thread()->fs_base);
         return 0;
     /* GS belongs to the guest (per-vCPU data); programs on Linux hardly use it. */
     case ARCH_SET_GS:
@@ -225,13 +220,16 @@ long sys_getcpu(unsigned int *cpu, unsigned int *node, void *cache)
     return err ? -EFAULT : 0;
 }
 
-/* A futex another process may wake: a shared one (no FUTEX_PRIVATE_FLAG) in
- * memory this process shares with others.  Its waits and wakes are the
- * host's (pal->futex_*), so they meet those of the other processes; a
- * bitset is not kept there, so a shared waiter may wake early, which every
- * futex user must bear anyway. */
+/* A futex another thread or process may wake: any, once the program has
+ * threads; else a shared one (no FUTEX_PRIVATE_FLAG) in memory this process
+ * shares with others.  Its waits and wakes are the host's (pal->futex_*),
+ * where the other threads' and processes' meet them; a bitset is not kept
+ * there, so a waiter may wake early, which every futex user must bear
+ * anyway. */
 static bool futex_is_shared(const uint32_t *uaddr, int op)
 {
+    if (nthreads > 1)
+        return true;
     const struct vma *v = mm_find((uint64_t)uaddr);
     return !(op & FUTEX_PRIVATE_FLAG) && v && v->shm;
 }

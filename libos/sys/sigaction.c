@@ -3,6 +3,7 @@
  * back to the program (deliver.c), as on Linux. */
 #include "libos.h"
 #include "signal/signal.h"
+#include "thread/thread.h"
 #include "ktime.h"
 #include "ipc/ipc.h"
 #include "syscall/handlers.h"
@@ -80,7 +81,7 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sigsetsize)
 {
-    uint64_t old = sigstate.blocked, change;
+    uint64_t old = sigthr.blocked, change;
     long ret = 0;
 
     if (sigsetsize != sizeof(uint64_t))
@@ -92,13 +93,13 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sig
         change &= ~UNBLOCKABLE;
         switch (how) {
         case SIG_BLOCK:
-            sigstate.blocked |= change;
+            sigthr.blocked |= change;
             break;
         case SIG_UNBLOCK:
-            sigstate.blocked &= ~change;
+            sigthr.blocked &= ~change;
             break;
         case SIG_SETMASK:
-            sigstate.blocked = change;
+            sigthr.blocked = change;
             break;
         default:
             return -EINVAL;
@@ -115,7 +116,7 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sig
 
 long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
 {
-    stack_t ss, old = sigstate.altstack;
+    stack_t ss, old = sigthr.altstack;
     uint64_t sp = user_sp();
 
     if (uss) {
@@ -137,7 +138,7 @@ long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
     return 0;
 }
 
-/* Single-threaded, one process: a thread id names this process or nothing. */
+/* A process id names this process or another (whose threads we do not know). */
 static bool is_self(long id)
 {
     return id == proc.pid;
@@ -166,26 +167,37 @@ long sys_kill(int pid, int sig)
     return kill_self(sig, SI_USER);
 }
 
+/* A signal for one thread of ours; SIGKILL and SIGSTOP act on the process. */
+static long kill_thread(int tid, int sig)
+{
+    int vcpu = thread_vcpu_of(tid);
+    if (vcpu < 0)
+        return -ESRCH;
+    if (!valid_signal(sig))
+        return -EINVAL;
+    if (sig == 0)
+        return 0;
+    if (sig == SIGKILL || sig == SIGSTOP)
+        return kill_self(sig, SI_TKILL);
+    siginfo_t info;
+    signal_info_from_self(&info, sig, SI_TKILL);
+    return signal_send_thread(vcpu, sig, &info);
+}
+
 long sys_tkill(int tid, int sig)
 {
     if (tid <= 0)
         return -EINVAL;
-    if (!is_self(tid))
-        return -ESRCH;
-    if (!valid_signal(sig))
-        return -EINVAL;
-    return kill_self(sig, SI_TKILL);
+    return kill_thread(tid, sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    if (!is_self(tgid) || !is_self(tid))
+    if (!is_self(tgid))
         return -ESRCH;
-    if (!valid_signal(sig))
-        return -EINVAL;
-    return kill_self(sig, SI_TKILL);
+    return kill_thread(tid, sig);
 }
 
 /* rt_sigqueueinfo and rt_tgsigqueueinfo: the program writes the siginfo,
@@ -218,7 +230,7 @@ long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const siginfo_t *uinfo)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    return queue_info(is_self(tgid) && is_self(tid), 0, sig, uinfo);
+    return queue_info(is_self(tgid) && thread_vcpu_of(tid) >= 0, 0, sig, uinfo);
 }
 
 long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
@@ -226,7 +238,7 @@ long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize)
     if (sigsetsize > sizeof(uint64_t))
         return -EINVAL;
     signal_take_async();
-    uint64_t set = sigstate.pending & sigstate.blocked;
+    uint64_t set = (sigstate.pending | sigthr.pending) & sigthr.blocked;
     if (!user_range_ok(uset, sigsetsize, true))
         return -EFAULT;
     memcpy(uset, &set, sigsetsize);
@@ -248,9 +260,9 @@ long sys_rt_sigsuspend(const uint64_t *umask, size_t sigsetsize)
         return -EFAULT;
     memcpy(&mask, umask, sizeof mask);
     /* The handler runs with mask; its frame saves the program's own. */
-    sigstate.restore_mask = sigstate.restore_pending ? sigstate.restore_mask : sigstate.blocked;
-    sigstate.restore_pending = true;
-    sigstate.blocked = mask & ~UNBLOCKABLE;
+    sigthr.restore_mask = sigthr.restore_pending ? sigthr.restore_mask : sigthr.blocked;
+    sigthr.restore_pending = true;
+    sigthr.blocked = mask & ~UNBLOCKABLE;
     sleep_until_ns(CLOCK_MONOTONIC, UINT64_MAX);
     return -ERESTARTNOHAND;
 }
@@ -284,7 +296,7 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo, const void *uts
             }
             return sig;
         }
-        if (sigstate.pending & ~sigstate.blocked)
+        if (signal_deliverable())
             return -EINTR;
         uint64_t now = pal->time_monotonic_ns();
         if (now >= deadline)

@@ -12,6 +12,7 @@
  * number and rcx = return address, at CPL3 on every host: it makes the frame
  * look as if `syscall` had run (r11 = flags, DF clear). */
 #include "libos.h"
+#include "thread/thread.h"
 #include "syscall/syscall.h"
 #include "syscall/handlers.h"
 #include "signal/signal.h"
@@ -121,6 +122,9 @@ static void trace(uint64_t nr, const struct syscall_frame *f, long ret)
 void syscall_dispatch(struct syscall_frame *f)
 {
     uint64_t nr = f->rax;
+    tlb_entered();
+    biglock_take();
+    thread_end_if_asked();
     cputime_syscall_enter();
     current_syscall = f;
     long ret;
@@ -147,4 +151,6 @@ void syscall_dispatch(struct syscall_frame *f)
     ipc_safe_point();
     signal_syscall_exit(f, nr);
     cputime_syscall_exit();
+    biglock_drop();
+    tlb_leaving();
 }

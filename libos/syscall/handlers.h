@@ -114,6 +114,7 @@ long sys_flock(int fd, int op);
 
 /* sys/fork.c */
 long sys_clone(uint64_t flags, uint64_t child_stack, int *ptid, int *ctid, uint64_t tls);
+long sys_clone3(const void *uargs, size_t size);
 long sys_fork(void);
 long sys_vfork(void);
 

@@ -181,6 +181,7 @@ SC(135, personality, 1)
 
 /* processes: sys/fork.c, sys/wait.c, sys/exec.c */
 SC(56, clone, 5)
+SC(435, clone3, 2)
 SC(57, fork, 0)
 SC(58, vfork, 0)
 SC(59, execve, 3)

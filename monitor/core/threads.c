@@ -53,7 +53,7 @@ static int64_t start(struct vcpu *caller, uint64_t id, uint64_t rip, uint64_t rs
         __atomic_store_n(&v->live, 0, __ATOMIC_RELEASE);
         return -EAGAIN;
     }
-    return (int64_t)id;
+    return pidns_new_tid();
 }
 
 static void thread_start_call(struct vcpu *vcpu, struct hc_slot *slot)

@@ -90,6 +90,8 @@ int pidns_state(int app_pid)
     return -ESRCH;
 }
 
+int pidns_new_tid(void) { return __atomic_fetch_add(&ns->next_pid, 1, __ATOMIC_ACQ_REL); }
+
 int pidns_alloc(void)
 {
     int live = __atomic_load_n(&ns->live, __ATOMIC_RELAXED);

@@ -28,6 +28,8 @@ void launcher_detach(void);
 bool launcher_is_first(void);   /* the monitor of the program the user started */
 
 int pidns_init(int max_processes, int first_pid);
+/* A thread's id: a number no process or thread of the application has had. */
+int pidns_new_tid(void);
 int pidns_alloc(void);              /* application pid, or -EAGAIN past sys.max_processes */
 void pidns_release(void);
 /* This monitor runs app_pid (at start, and in a forked monitor). */
