@@ -126,6 +126,7 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
         fprintf(stderr, "picovm: %s\n", err);
         monitor_exit(EXIT_SETUP);
     }
+    vm.vcpu[0].thread_running = 1;
     pal_server_start(&vm.vcpu[0], true);
     upcall_start(&vm.vcpu[0]);
     if (monitor_lockdown(err, sizeof(err)) < 0) {
@@ -134,8 +135,10 @@ static int cmd_run(const char *manifest, int nextra, char **extra, bool stats)
     }
     int status = vcpu_run(&vm.vcpu[0]);
     /* The first thread ended and others go on: so does the monitor, without this thread. */
-    if (status == VCPU_ENDED)
+    if (status == VCPU_ENDED) {
+        __atomic_store_n(&vm.vcpu[0].thread_running, 0, __ATOMIC_RELEASE);
         pthread_exit(NULL);
+    }
     monitor_exit(status);
 }
 

@@ -10,7 +10,7 @@ PKGS=(
   libc6-dev                           # static glibc for the glibc variant of the test programs
   clang libclang-rt-14-dev            # libFuzzer smoke runs
   busybox-static bash-static          # integration tests: unmodified static programs
-  shfmt                               # a statically linked Go program (its start-up reservations)
+  shfmt                               # a statically linked Go program (threads, its runtime)
   qemu-system-x86 cpio xz-utils       # the emulated SVM host (scripts/svm-host.sh)
   procps diffutils file coreutils     # pgrep, diff, file, timeout used by the runners
 )

@@ -95,6 +95,38 @@ static __attribute__((noreturn)) void thread_begin(void *arg)
     resume_program(&ctx);
 }
 
+static long start_on_free_vcpu(uint64_t flags, uint64_t stack, int *ctid, uint64_t tls, struct thread *me,
+                                 const struct syscall_frame *f)
+{
+    long tid = -EAGAIN;
+    for (int v = 0; v < PAL_MAX_THREADS && tid < 0; v++) {
+        struct thread *t = &threads[v];
+        if (t->tid)
+            continue;
+        /* Reserved (-1) while it starts: the lock is let go in the waits below. */
+        *t = (struct thread){ .tid = -1, .fs_base = (flags & CLONE_SETTLS) ? tls : me->fs_base };
+        if (flags & CLONE_CHILD_CLEARTID)
+            t->clear_child_tid = ctid;
+        /* The program's registers at this system call, returning 0 on the new stack. */
+        t->start = (struct pal_context){ .r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->rflags,
+                                         .r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+                                         .rdi = f->rdi, .rsi = f->rsi, .rbp = f->rbp, .rbx = f->rbx,
+                                         .rdx = f->rdx, .rax = 0, .rcx = f->rip,
+                                         .rsp = stack ? stack : f->rsp, .rip = f->rip, .rflags = f->rflags };
+        /* Linux: the new thread has its creator's mask, no alternate stack, nothing pending. */
+        sigthreads[v] = (struct sigthread){ .blocked = sigthr.blocked, .altstack = { .ss_flags = SS_DISABLE } };
+        tid = pal->thread_start(v, thread_begin, t);
+        /* Its last thread told its joiner it ended just before its vCPU
+         * stopped: a moment more (the lock is let go while we sleep). */
+        for (int tries = 0; tid == -EBUSY && tries < 1000; tries++) {
+            pal->sleep_ns(50000);
+            tid = pal->thread_start(v, thread_begin, t);
+        }
+        t->tid = tid >= 0 ? (int)tid : 0;
+    }
+    return tid == -EBUSY ? -EAGAIN : tid;
+}
+
 long thread_clone(uint64_t flags, uint64_t stack, int *ptid, int *ctid, uint64_t tls)
 {
     /* Threads share everything a thread shares on Linux; anything less is
@@ -112,25 +144,12 @@ long thread_clone(uint64_t flags, uint64_t stack, int *ptid, int *ctid, uint64_t
     struct thread *me = cur_thread();
     struct syscall_frame *f = current_syscall;
     long tid = -EAGAIN;
-    /* A vCPU whose thread is still on its way out says -EBUSY: the next one. */
-    for (int v = 0; v < PAL_MAX_THREADS && tid < 0; v++) {
-        struct thread *t = &threads[v];
-        if (t->tid)
-            continue;
-        *t = (struct thread){ .fs_base = (flags & CLONE_SETTLS) ? tls : me->fs_base };
-        if (flags & CLONE_CHILD_CLEARTID)
-            t->clear_child_tid = ctid;
-        /* The program's registers at this system call, returning 0 on the new stack. */
-        t->start = (struct pal_context){ .r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->rflags,
-                                         .r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-                                         .rdi = f->rdi, .rsi = f->rsi, .rbp = f->rbp, .rbx = f->rbx,
-                                         .rdx = f->rdx, .rax = 0, .rcx = f->rip,
-                                         .rsp = stack ? stack : f->rsp, .rip = f->rip, .rflags = f->rflags };
-        /* Linux: the new thread has its creator's mask, no alternate stack, nothing pending. */
-        sigthreads[v] = (struct sigthread){ .blocked = sigthr.blocked, .altstack = { .ss_flags = SS_DISABLE } };
-        tid = pal->thread_start(v, thread_begin, t);
-        if (tid >= 0)
-            t->tid = (int)tid;
+    /* Every vCPU may be taken while a thread that told its joiner it ended
+     * has not reached its exit yet (libcs wake joiners first): a while. */
+    for (int round = 0; round < 100 && tid == -EAGAIN; round++) {
+        if (round)
+            pal->sleep_ns(1000000);
+        tid = start_on_free_vcpu(flags, stack, ctid, tls, me, f);
     }
     if (tid < 0)
         return tid == -EBUSY ? -EAGAIN : tid;

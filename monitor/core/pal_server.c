@@ -233,6 +233,7 @@ static void *server_main(void *arg)
             exit(70);
         }
     }
+    __atomic_store_n(&vcpu->server_running, 0, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -268,6 +269,15 @@ static const cpu_set_t *place_threads(void)
 
 void pal_server_start(struct vcpu *vcpu, bool pin)
 {
+    /* One reader of the doorbell at a time: a stopped server that still
+     * sleeps on it would take the new one's rings.  It is woken and waited for. */
+    uint64_t one = 1;
+    while (__atomic_load_n(&vcpu->server_running, __ATOMIC_ACQUIRE)) {
+        if (write(vcpu->doorbell_fd, &one, sizeof(one)) < 0)
+            mlog(LOG_DEBUG, "doorbell write: %m");
+        usleep(100);
+    }
+    __atomic_store_n(&vcpu->server_running, 1, __ATOMIC_RELEASE);
     /* Its gen is taken here: a stop before the thread runs must not be missed. */
     struct server_arg *a = malloc(sizeof(*a));
     if (a)

@@ -26,6 +26,7 @@ static void *vcpu_thread_main(void *arg)
     /* A thread that faulted past the library OS ends the picoprocess. */
     if (status != VCPU_ENDED)
         monitor_exit(status);
+    __atomic_store_n(&v->thread_running, 0, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -35,20 +36,24 @@ static int64_t start(struct vcpu *caller, uint64_t id, uint64_t rip, uint64_t rs
     char err[160];
     if (id >= GUEST_MAX_VCPUS)
         return -EINVAL;
-    if (__atomic_load_n(&vm->vcpu[id].live, __ATOMIC_ACQUIRE))
+    struct vcpu *v = &vm->vcpu[id];
+    /* The host thread of its last guest thread may still be on its way out
+     * of vcpu_run: one thread runs a vCPU. */
+    if (__atomic_load_n(&v->live, __ATOMIC_ACQUIRE) || __atomic_load_n(&v->thread_running, __ATOMIC_ACQUIRE))
         return -EBUSY;
     if (vm_add_vcpu(vm, (unsigned)id, err, sizeof(err)) < 0) {
         mlog(LOG_WARNING, "no vCPU for a new thread: %s", err);
         return -EAGAIN;
     }
-    struct vcpu *v = &vm->vcpu[id];
     if (x86_vcpu_clone(v, caller, rip, rsp, arg) < 0) {
         __atomic_store_n(&v->live, 0, __ATOMIC_RELEASE);
         return -EAGAIN;
     }
     pal_server_start(v, false);
+    __atomic_store_n(&v->thread_running, 1, __ATOMIC_RELEASE);
     /* Its host thread takes the kicks (KICK_SIGNAL): it starts with no signal blocked. */
     if (thread_start(vcpu_thread_main, v, 256 << 10, NULL)) {
+        __atomic_store_n(&v->thread_running, 0, __ATOMIC_RELEASE);
         pal_server_stop(v);
         __atomic_store_n(&v->live, 0, __ATOMIC_RELEASE);
         return -EAGAIN;

@@ -24,6 +24,8 @@ struct vcpu {
     int live;                 /* runs a thread of the guest (atomic); its slot is free once 0 */
     int ending;               /* its thread ended (HC_THREAD_EXIT): its loop stops (atomic) */
     unsigned server_gen;      /* its server thread serves while this is what it started with (atomic) */
+    int server_running;       /* a server thread of it has not returned yet (atomic) */
+    int thread_running;       /* a host thread is in (or on its way out of) its vcpu_run (atomic) */
     int in_guest;             /* inside KVM_RUN (atomic) */
     int parked;               /* asleep in the monitor until its call slot is answered (atomic) */
     struct vcpu_state *saved; /* its state as its last fork took it; allocated at its first fork */

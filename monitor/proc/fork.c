@@ -39,6 +39,12 @@ static void become_child(struct vcpu *vcpu, const struct vcpu_state *s, int pid,
         report_crash(vm, "fork: cannot build the child's VM: %s", err);
         monitor_exit(70);
     }
+    /* The parent's other threads (host and server) are not ours. */
+    for (unsigned i = 0; i < GUEST_MAX_VCPUS; i++) {
+        vm->vcpu[i].server_running = 0;
+        if (&vm->vcpu[i] != vcpu)
+            vm->vcpu[i].thread_running = 0;
+    }
     struct bootinfo *bi = gpa_range(vm, GPA_BOOTINFO, sizeof(*bi));
     bi->ppid = bi->pid;
     bi->pid = pid;

@@ -55,4 +55,7 @@ case_data() {
   printf '%s\n' pear apple fig fig banana apple fig cherry >"$1/words.txt"
   printf '%s\n' root:0:/bin/sh daemon:1:/usr/sbin/nologin bin:2:/usr/sbin/nologin \
     sys:3:/bin/sh games:5:/bin/sync >"$1/table.txt"
+  # A shell script for shfmt (a Go program) to format.
+  printf '%s\n' 'if [ "$1" ];then' '  echo   "a"|tr a b' 'fi' 'f() {' 'for x in 1 2 3;do echo $x;done' '}' \
+    'case $1 in a) echo one;; *) echo other;;esac' >"$1/messy.sh"
 }

@@ -24,7 +24,7 @@ case_data "$T_DATA"
 
 # The programs, by their real path (/bin is a symlink to usr/bin on Debian).
 declare -A PROG=()
-for p in busybox bash-static; do
+for p in busybox bash-static shfmt; do
   PROG[$p]=$(readlink -f "/bin/$p" 2>/dev/null || true)
 done
 G_ENV=(PATH=/usr/bin:/bin "T_RO=$T_RO" "T_DATA=$T_DATA" "T_RW=$T_RW" "T_TMPFS=$T_TMPFS")
