@@ -22,6 +22,9 @@
 #   shm        round trip between two processes over one MAP_SHARED page, ns:
 #              polling the word (yielding after 1000 polls), and with a shared
 #              futex wait and wake (b_shmpingpong)
+#   threads    pthread_create+join, a mutex/condition-variable round trip and a
+#              futex wake-wait round trip between two threads, us (b_threads)
+#   go         Debian's shfmt (a static Go program) formatting this script, wall
 # All but spawn, the shell script and the host memory are timed inside the
 # program (start-up excluded); each figure is the median of BENCH_REPS (>= 7)
 # runs.  The table goes to stdout and, as markdown with the date and the host
@@ -133,6 +136,9 @@ both "pte: first touch + unmap (ns)" "$B/b_pte" fault 20000
 both "fork+exit+wait, 64 MB (us)" "$B/b_forkmem" 64 50
 both "shm ping-pong, spin (ns)" "$B/b_shmpingpong" spin 20000
 both "shm ping-pong, futex (ns)" "$B/b_shmpingpong" futex 20000
+both "pthread_create+join (us)" "$B/b_threads" create 500
+both "mutex/condvar ping-pong (us)" "$B/b_threads" condvar 2000
+both "futex wake-wait, 2 threads (us)" "$B/b_threads" futex 2000
 
 # A busybox shell script of 200 short pipelines, wall time of the whole run.
 BUSYBOX=$(readlink -f /bin/busybox)
@@ -143,6 +149,16 @@ read -r n_us _ < <("$B/spawn" 3 "$BUSYBOX" sh -c "$SCRIPT" || echo FAILED)
 read -r p_us _ < <("$B/spawn" 3 "$PICOVM" run "$W/m/shell.manifest" || echo FAILED)
 [ "$n_us" != FAILED ] && [ "$p_us" != FAILED ] || FAILED=1
 row "sh: 200 pipelines, wall (ms)" "$(awk "BEGIN{print $n_us/1000}")" "$(awk "BEGIN{print $p_us/1000}")"
+
+# A Go program (Debian's shfmt, static, threads of its own) formatting this
+# script, wall time of the whole run.
+SHFMT=$(readlink -f /usr/bin/shfmt)
+MF_MOUNTS+=("ro:$(dirname "$SHFMT")" "ro:$ROOT/scripts")
+write_manifest "$W/m/shfmt.manifest" "$SHFMT" "$ROOT/scripts/bench.sh"
+read -r n_us _ < <("$B/spawn" 5 "$SHFMT" "$ROOT/scripts/bench.sh" || echo FAILED)
+read -r p_us _ < <("$B/spawn" 5 "$PICOVM" run "$W/m/shfmt.manifest" || echo FAILED)
+[ "$n_us" != FAILED ] && [ "$p_us" != FAILED ] || FAILED=1
+row "Go shfmt on a script, wall (ms)" "$(awk "BEGIN{print $n_us/1000}")" "$(awk "BEGIN{print $p_us/1000}")"
 
 # Host memory per extra picoprocess: the monitors' memory with 9 sleeping
 # children, less that with 1, over 8.  Proportional set size (PSS), so pages

@@ -346,11 +346,16 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
             break;
         }
         r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
-        if (r == 0)
+        /* Woken on pending (1): a wake of the guest's word may have counted
+         * us as well in that moment (the kernel still had us queued there),
+         * and its waker was told so.  So it ends as a wake (a spurious one is
+         * every futex waiter's to bear), never as -EINTR, which would lose it. */
+        if (r == 0 || r == 1) {
+            r = 0;
             break;
-        /* r == 1 (pending's wake), a host signal, or a word that changed:
-         * the loop's first two lines say which. */
-        if (r == 1 || errno == EINTR || errno == EAGAIN)
+        }
+        /* A host signal, or a word that changed: the loop's first two lines say which. */
+        if (errno == EINTR || errno == EAGAIN)
             continue;
         r = -errno;
         break;

@@ -68,7 +68,10 @@ int vm_news_fd(struct vm *v)
     return v->news;
 }
 
-/* No vCPU runs here: the calls a vCPU's thread carries out itself never come. */
+/* No vCPU runs here: the calls a vCPU's thread carries out itself never
+ * come, and no thread gets a vCPU (HC_THREAD_* are not served: -ENOSYS). */
+void threads_calls_setup(void) {}
+
 void proc_fork(struct vcpu *vcpu, struct hc_slot *slot)
 {
     (void)vcpu, (void)slot;

@@ -1,4 +1,4 @@
-// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/caps.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c
+// UNIT-SOURCES: libos/bookkeep/process.c libos/bookkeep/cputime.c libos/sys/proc.c libos/sys/info.c libos/sys/cred.c libos/sys/caps.c libos/sys/sched.c libos/sys/rusage.c libos/sys/time.c libos/sys/sigaction.c libos/signal/state.c libos/signal/deliver.c libos/signal/itimer.c libos/signal/stop.c libos/thread/thread.c libos/thread/biglock.c libos/thread/tlb.c
 /* The process, identity, limits, time and signal handlers run on the host and
  * compared with the host kernel: each case makes the same raw system call
  * natively and through our handler and wants the same result or -errno.
@@ -25,6 +25,7 @@
 #include <linux/futex.h>
 #include <asm/prctl.h>
 #include "libos_stubs.h"
+#include "../../libos/thread/thread.h"
 #include "../../libos/mm/mm.h"
 #include "../../libos/syscall/syscall.h"
 #include "../../libos/bookkeep/cputime.h"
@@ -69,7 +70,10 @@ void fd_close_all(void) {}
 void ipc_linger(void) {}
 /* Nothing is shared with another process: every futex is the process's own. */
 const struct vma *mm_find(uint64_t addr) { (void)addr; return NULL; }
-struct syscall_frame *current_syscall;
+struct syscall_frame *syscall_frames[PAL_MAX_THREADS];
+/* The page tables are the guest's: nothing to flush on the host. */
+void tlb_flush_all(void) {}
+void pt_set_flush_others(void (*fn)(void)) { (void)fn; }
 /* Handler frames are the guest programs' to test (t_sighandler): here
  * signals only take their default actions. */
 bool sigframe_setup(void) { return false; }
@@ -671,6 +675,7 @@ int main(void)
     boot.host_uid = getuid();
     boot.host_gid = getgid();
     proc.pid = getpid();
+    threads[0].tid = proc.pid;
     proc.ppid = getppid();
     proc.pgid = getpgrp();
     proc.sid = getsid(0);
