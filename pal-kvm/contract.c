@@ -38,6 +38,7 @@ SAME_FIELD(struct pal_itimerspec, struct hc_itimerspec, value_nsec, value_nsec);
 _Static_assert((int)PAL_EFD_SEMAPHORE == (int)HC_EFD_SEMAPHORE && (int)PAL_TIMER_ABSTIME == (int)HC_TIMER_ABSTIME &&
                (int)PAL_TIMER_CANCEL_ON_SET == (int)HC_TIMER_CANCEL_ON_SET, "PAL_EFD_*, PAL_TIMER_* are HC_*");
 _Static_assert(PAL_PIPE_MAX_SIZE == HC_PIPE_MAX_SIZE, "pipe size limit");
+_Static_assert(HC_FUTEX_REQUEUE == 3 && HC_FUTEX_CMP_REQUEUE == 4 && HC_FUTEX_WAKE_OP == 5, "futex_requeue's op is Linux's");
 _Static_assert(PAL_MAX_URI == HC_MAX_URI && PAL_MAX_IO == HC_MAX_IO && PAL_POLL_MAX == HC_POLL_MAX, "limits");
 _Static_assert((int)PAL_LOG_ERROR == (int)LOG_ERROR && (int)PAL_LOG_WARNING == (int)LOG_WARNING && (int)PAL_LOG_DEBUG == (int)LOG_DEBUG &&
                (int)PAL_LOG_TRACE == (int)LOG_TRACE, "PAL_LOG_* are the boot-info page's LOG_*");

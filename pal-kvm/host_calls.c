@@ -38,15 +38,15 @@ static bool may_wait(unsigned int nr)
     }
 }
 
-/* A call of up to five arguments (HC_EXIT has five, the others at most four). */
-static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
+/* A call of up to six arguments (HC_EXIT has five, HC_FUTEX's requeues six, the others at most four). */
+static long hcall6(unsigned int nr, const uint64_t a[6], bool park)
 {
     bool left = may_wait(nr) && pal_wait_begin();
     struct hc_page *page = (struct hc_page *)GPA_CALLPAGE;
     uint64_t id = this_cpu()->vcpu_id;
     struct hc_slot *s = &page->slot[id];
     s->nr = nr;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         s->args[i] = a[i];
     __atomic_store_n(&s->state, HC_REQ, __ATOMIC_RELEASE);
     /* Pairs with the server's fence between clearing server_awake and its
@@ -71,8 +71,8 @@ static long hcall5(unsigned int nr, const uint64_t a[5], bool park)
 
 long hcall_parked(unsigned int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, bool park)
 {
-    const uint64_t a[5] = { a0, a1, a2, a3, 0 };
-    return hcall5(nr, a, park);
+    const uint64_t a[6] = { a0, a1, a2, a3, 0, 0 };
+    return hcall6(nr, a, park);
 }
 
 /* Streams: host files and pipes are the monitor's; vsock streams this PAL's own (vsock_stream.c). */
@@ -240,9 +240,9 @@ __attribute__((noreturn)) void kvm_process_exit(int status, const struct pal_cra
     struct pal_usage none = { 0, 0, 0 };
     if (!usage)
         usage = &none;
-    const uint64_t a[5] = { (unsigned int)status, (uint64_t)crash, usage->user_ns, usage->sys_ns, usage->maxrss_kb };
+    const uint64_t a[6] = { (unsigned int)status, (uint64_t)crash, usage->user_ns, usage->sys_ns, usage->maxrss_kb, 0 };
     for (;;)
-        hcall5(HC_EXIT, a, true);
+        hcall6(HC_EXIT, a, true);
 }
 
 /* Memory, time, randomness, the alarm, the log. */
@@ -262,6 +262,12 @@ long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns)
 }
 
 long kvm_futex_wake(uint32_t *uaddr, int count) { return hcall(HC_FUTEX, HC_FUTEX_WAKE, (uint64_t)uaddr, 0, count); }
+
+long kvm_futex_requeue(int op, uint32_t *uaddr, int nr_wake, int nr_move, uint32_t *uaddr2, uint32_t val3)
+{
+    const uint64_t a[6] = { (uint64_t)op, (uint64_t)uaddr, (uint64_t)nr_wake, (uint64_t)nr_move, (uint64_t)uaddr2, val3 };
+    return hcall6(HC_FUTEX, a, false);
+}
 long kvm_random_bytes(void *buf, size_t len) { return hcall(HC_RANDOM, (uint64_t)buf, len, 0, 0); }
 
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns)

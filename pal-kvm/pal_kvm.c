@@ -66,6 +66,7 @@ static const struct pal_ops kvm_pal = {
     .sleep_ns = kvm_sleep_ns,
     .futex_wait = kvm_futex_wait,
     .futex_wake = kvm_futex_wake,
+    .futex_requeue = kvm_futex_requeue,
     .random_bytes = kvm_random_bytes,
     .thread_start = kvm_thread_start,
     .thread_exit = kvm_thread_exit,

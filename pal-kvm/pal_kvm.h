@@ -65,6 +65,7 @@ uint64_t kvm_grow_memory(uint64_t end);   /* physical: guest/frames.h's grow (HC
 long kvm_sleep_ns(uint64_t ns);
 long kvm_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
 long kvm_futex_wake(uint32_t *uaddr, int count);
+long kvm_futex_requeue(int op, uint32_t *uaddr, int nr_wake, int nr_move, uint32_t *uaddr2, uint32_t val3);
 long kvm_random_bytes(void *buf, size_t len);
 long kvm_set_alarm(uint64_t ns, uint64_t interval_ns);
 void kvm_debug_log(int level, const char *buf, size_t len);

@@ -139,7 +139,9 @@ enum { HC_TIMER_ABSTIME = 1, HC_TIMER_CANCEL_ON_SET = 2 };
 struct hc_itimerspec {
     long long interval_sec, interval_nsec, value_sec, value_nsec;
 };
-enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1 };   /* Linux's FUTEX_WAIT and FUTEX_WAKE */
+/* Linux's FUTEX_WAIT, FUTEX_WAKE, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE and FUTEX_WAKE_OP.  The last
+ * three take (op, uaddr, nr_wake, nr_requeue or nr_wake2, uaddr2, val3) as Linux's do. */
+enum { HC_FUTEX_WAIT = 0, HC_FUTEX_WAKE = 1, HC_FUTEX_REQUEUE = 3, HC_FUTEX_CMP_REQUEUE = 4, HC_FUTEX_WAKE_OP = 5 };
 #define HC_LEASE_BREAK_MAX 2147483647u   /* Linux's lease-break-time is an int */
 #define HC_LEASE_GET 0xffffffffu   /* HC_LEASE's question: which lease is held (F_GETLEASE) */
 enum { HC_ASYNC_OFF = 0, HC_ASYNC_ON = 1, HC_ASYNC_TAKE = 2 };

@@ -240,6 +240,9 @@ struct pal_ops {
      * process's own (a signal); wake: how many it woke. */
     long (*futex_wait)(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
     long (*futex_wake)(uint32_t *uaddr, int count);
+    /* Linux's FUTEX_REQUEUE (3), FUTEX_CMP_REQUEUE (4) or FUTEX_WAKE_OP (5) as op, with
+     * their arguments: nr_move is nr_requeue or nr_wake2 -> what Linux's returns */
+    long (*futex_requeue)(int op, uint32_t *uaddr, int nr_wake, int nr_move, uint32_t *uaddr2, uint32_t val3);
     long (*random_bytes)(void *buf, size_t len);
     /* Threads, a vCPU each (up to PAL_MAX_THREADS): vcpu, one the library OS
      * has no thread on, runs fn(arg) on that vCPU's own stacks with the

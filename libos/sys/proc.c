@@ -284,6 +284,44 @@ static long futex_wake(uint32_t *uaddr, int op, uint32_t count, uint32_t bitset)
     return 0;   /* nobody in this process is ever waiting */
 }
 
+/* FUTEX_WAKE_OP's operation on *uaddr2 when no thread or process can be
+ * waiting: only the write is left to do. */
+static void wake_op_alone(uint32_t *uaddr2, uint32_t val3)
+{
+    uint32_t op = (val3 >> 28) & 7, arg = (val3 >> 12) & 0xfff;
+    if ((val3 >> 28) & FUTEX_OP_OPARG_SHIFT)
+        arg = 1u << (arg & 31);
+    switch (op) {
+    case FUTEX_OP_SET: __atomic_exchange_n(uaddr2, arg, __ATOMIC_SEQ_CST); break;
+    case FUTEX_OP_ADD: __atomic_fetch_add(uaddr2, arg, __ATOMIC_SEQ_CST); break;
+    case FUTEX_OP_OR: __atomic_fetch_or(uaddr2, arg, __ATOMIC_SEQ_CST); break;
+    case FUTEX_OP_ANDN: __atomic_fetch_and(uaddr2, ~arg, __ATOMIC_SEQ_CST); break;
+    case FUTEX_OP_XOR: __atomic_fetch_xor(uaddr2, arg, __ATOMIC_SEQ_CST); break;
+    default: break;
+    }
+}
+
+/* REQUEUE, CMP_REQUEUE and WAKE_OP: the host's, where waiters may be. */
+static long futex_two(int cmd, uint32_t *uaddr, int op, uint32_t val, uint32_t val2, uint32_t *uaddr2,
+                      uint32_t val3)
+{
+    if ((uintptr_t)uaddr % sizeof(uint32_t) || (uintptr_t)uaddr2 % sizeof(uint32_t) || (int)val < 0 ||
+        (int)val2 < 0)
+        return -EINVAL;
+    if (cmd == FUTEX_WAKE_OP && (val3 >> 28) % 8 > FUTEX_OP_XOR)
+        return -ENOSYS;
+    if (!user_range_ok(uaddr, sizeof(uint32_t), false) ||
+        !user_range_ok(uaddr2, sizeof(uint32_t), cmd == FUTEX_WAKE_OP))
+        return -EFAULT;
+    if (futex_is_shared(uaddr, op) || futex_is_shared(uaddr2, op))
+        return pal->futex_requeue(cmd, uaddr, (int)val, (int)val2, uaddr2, val3);
+    if (cmd == FUTEX_CMP_REQUEUE && __atomic_load_n(uaddr, __ATOMIC_SEQ_CST) != val3)
+        return -EAGAIN;
+    if (cmd == FUTEX_WAKE_OP)
+        wake_op_alone(uaddr2, val3);
+    return 0;
+}
+
 static bool futex_has_timeout(int cmd)
 {
     return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
@@ -297,7 +335,6 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *utime, uint32_
     int cmd = op & FUTEX_CMD_MASK;
     int clock = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
     uint64_t deadline;
-    (void)uaddr2;
 
     /* Linux reads the timeout before anything else.  FUTEX_WAIT's is
      * relative to CLOCK_MONOTONIC, the others' absolute on their clock. */
@@ -323,6 +360,11 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *utime, uint32_
         return futex_wake(uaddr, op, val, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET:
         return futex_wake(uaddr, op, val, val3);
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP:
+        /* utime is an integer here: nr_requeue or nr_wake2. */
+        return futex_two(cmd, uaddr, op, val, (uint32_t)(uintptr_t)utime, uaddr2, val3);
     default:
         if (!warned) {
             warned = true;

@@ -183,9 +183,11 @@ int monitor_lockdown(char *err, size_t errlen)
                     KVM_SET_REGS, KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU,
                     KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2, KVM_IOEVENTFD, KVM_GET_TSC_KHZ,
                     FIONREAD /* pal/pipes.c: HC_NREAD */),
-        /* core/pal_server.c's slot waits and glibc's locks; not the PI or requeue operations. */
+        /* core/pal_server.c's slot waits and glibc's locks; pal/futex.c's requeues and
+         * WAKE_OP for the guest's threads; not the PI operations. */
         ALLOW_IF_IN(futex, 1, FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME, DENY,
-                    FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET),
+                    FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET, FUTEX_REQUEUE,
+                    FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP),
         /* core/upcall.c: HC_FUTEX's wait on the guest's word and on its events at once. */
         ALLOW(futex_waitv),
         ALLOW(read), ALLOW(write), ALLOW(pread64), ALLOW(pwrite64), ALLOW(close),
