@@ -102,9 +102,8 @@ enum hc_nr {
                        * futex the host keeps, so that picoprocesses sharing memory (the shared memory
                        * at GPA_SHARED) wait and wake each other; private memory's futexes are the
                        * guest's own business.  WAIT (uaddr readable): -> 0 when woken, -EAGAIN if
-                       * *uaddr != val, -ETIMEDOUT after timeout_ns (< 0: none), -EINTR when an
-                       * upcall event was pending already (one posted during the wait ends it as a
-                       * wake, 0: the guest's word may have been woken in that moment too).  WAKE: wakes at most count (up to INT_MAX)
+                       * *uaddr != val, -ETIMEDOUT after timeout_ns (< 0: none), -EINTR when the
+                       * monitor posts an upcall event (a wake of the word at the same time wins).  WAKE: wakes at most count (up to INT_MAX)
                        * waiters -> how many it woke */
     HC_FLOCK = 114,   /* (handle, LOCK_SH/LOCK_EX/LOCK_UN) flock(2) on the host fd, never waiting
                        * (-EWOULDBLOCK: the guest waits and tries again), so picoprocesses sharing

@@ -328,9 +328,14 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
     struct upcall_area *a = caller_area(vm);
     if (!a)
         return -EFAULT;
+    /* When both words are woken before this thread runs, futex_waitv names
+     * only the last of them: the guest's word comes last, so that its wake
+     * (which its waker counted) is never taken for the event alone and lost,
+     * as when a child wakes its parent and ends at once. */
+    enum { EVENT, WORD };
     struct futex_waitv w[2] = {
-        { .val = val, .uaddr = (uintptr_t)word, .flags = FUTEX_32 },
-        { .val = 0, .uaddr = (uintptr_t)&a->pending, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
+        [EVENT] = { .val = 0, .uaddr = (uintptr_t)&a->pending, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG },
+        [WORD] = { .val = val, .uaddr = (uintptr_t)word, .flags = FUTEX_32 },
     };
     long r;
     waiting_begin();
@@ -346,16 +351,13 @@ int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct 
             break;
         }
         r = syscall(SYS_futex_waitv, w, 2, 0, deadline, CLOCK_MONOTONIC);
-        /* Woken on pending (1): a wake of the guest's word may have counted
-         * us as well in that moment (the kernel still had us queued there),
-         * and its waker was told so.  So it ends as a wake (a spurious one is
-         * every futex waiter's to bear), never as -EINTR, which would lose it. */
-        if (r == 0 || r == 1) {
+        if (r == WORD) {
             r = 0;
             break;
         }
-        /* A host signal, or a word that changed: the loop's first two lines say which. */
-        if (errno == EINTR || errno == EAGAIN)
+        /* pending's wake, a host signal, or a word that changed: the loop's
+         * first two lines say which. */
+        if (r == EVENT || errno == EINTR || errno == EAGAIN)
             continue;
         r = -errno;
         break;

@@ -37,9 +37,8 @@ void upcall_deliver(struct vcpu *vcpu);
  * (CLOCK_MONOTONIC) -> 0, or -EINTR as soon as an event is posted. */
 int upcall_sleep_until(struct vm *vm, const struct timespec *deadline);
 /* The same while the host futex word holds val (HC_FUTEX): -> 0 when woken
- * (or spuriously, as any futex wait: an event posted while it waits ends it
- * so), -EAGAIN if it does not hold val, -ETIMEDOUT at deadline (NULL: none),
- * -EINTR if an event was posted before it began. */
+ * (or spuriously, as any futex wait), -EAGAIN if it does not hold val,
+ * -ETIMEDOUT at deadline (NULL: none), -EINTR as soon as an event is posted. */
 int upcall_futex_wait(struct vm *vm, uint32_t *word, uint32_t val, const struct timespec *deadline);
 /* Registers HC_SET_ALARM with the PAL server. */
 void upcall_calls_setup(void);
