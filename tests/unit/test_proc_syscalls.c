@@ -384,7 +384,12 @@ static void test_futex(void)
     SAME("unknown op", futex, w, 99, 5, NULL, NULL, 0);
     /* Linux before 4.5 and since the futex rewrite refuses a realtime FUTEX_WAIT. */
     want("wait clock_realtime", sys_futex(w, FUTEX_WAIT | p | FUTEX_CLOCK_REALTIME, 5, &ms, NULL, 0), -ENOSYS);
-    want("requeue", sys_futex(w, FUTEX_REQUEUE | p, 1, NULL, w + 1, 0), -ENOSYS);
+    SAME("requeue", futex, w, FUTEX_REQUEUE | p, 1, NULL, w + 1, 0);
+    SAME("cmp_requeue eagain", futex, w, FUTEX_CMP_REQUEUE | p, 1, NULL, w + 1, *w + 1);
+    SAME("cmp_requeue", futex, w, FUTEX_CMP_REQUEUE | p, 1, NULL, w + 1, *w);
+    SAME("cmp_requeue misaligned", futex, w, FUTEX_CMP_REQUEUE | p, 1, NULL, (uint32_t *)((char *)w + 1), *w);
+    SAME("wake_op", futex, w, FUTEX_WAKE_OP | p, 1, (void *)1, w + 1, FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0));
+    SAME("wake_op bad", futex, w, FUTEX_WAKE_OP | p, 1, (void *)1, bad, FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0));
     want("wait forever", sys_futex(w, FUTEX_WAIT | p, 5, NULL, NULL, 0), -EDEADLK);
 }
 
