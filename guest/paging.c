@@ -10,8 +10,10 @@
 
 #define LEVELS 4
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US)
-/* A software bit: an absent entry (PROT_NONE) that still holds its frame. */
+/* Software bits: an absent entry (PROT_NONE) that still holds its frame; a
+ * guard page, absent with no frame. */
 #define PTE_KEPT 0x200ull
+#define PTE_GUARD 0x400ull
 
 _Static_assert(PT_USER_MIN == USER_MIN && PT_USER_TOP == USER_TOP, "the program's area is layout.h's");
 _Static_assert(((PT_LIBOS_BASE >> 39) & 511) != DIRECT_MAP_SLOT && PT_LIBOS_BASE >= USER_TOP &&
@@ -75,6 +77,9 @@ long pt_map(uint64_t va, uint64_t pa, uint64_t flags)
     return 0;
 }
 
+long pt_set_guard(uint64_t va) { return pt_map(va, 0, PTE_GUARD); }
+bool pt_is_guard(uint64_t pte) { return pte & PTE_GUARD; }
+
 uint64_t pt_lookup(uint64_t va)
 {
     uint64_t *e = leaf(va, false);
@@ -102,7 +107,7 @@ static bool update(uint64_t *t, int level, uint64_t base, uint64_t start, uint64
         if (va >= end)
             break;
         uint64_t e = t[i];
-        if (level ? !(e & PTE_P) || (e & PTE_PS) : !(e & (PTE_P | PTE_KEPT)))
+        if (level ? !(e & PTE_P) || (e & PTE_PS) : !(e & (PTE_P | PTE_KEPT | PTE_GUARD)))
             continue;
         if (level) {
             uint64_t lo = MAX(start, va), hi = MIN(end, va + span);

@@ -34,9 +34,13 @@ uint64_t pt_lookup(uint64_t va);
 /* Marks va's page written, for a write that went around its mapping (through
  * the direct map): the frame must not be taken for a zero one later. */
 void pt_mark_dirty(uint64_t va);
-/* For every leaf that holds a frame in [start, end) (absent tables are skipped whole),
- * stores what fn returns for it (0 removes it).  True if any entry changed,
- * which then needs pt_flush(). */
+/* A guard page (MADV_GUARD_INSTALL) at va: an absent leaf with no frame that
+ * no touch fills; -ENOMEM when no frame is left for a table. */
+long pt_set_guard(uint64_t va);
+bool pt_is_guard(uint64_t pte);
+/* For every leaf that holds a frame or a guard in [start, end) (absent tables
+ * are skipped whole), stores what fn returns for it (0 removes it).  True if
+ * any entry changed, which then needs pt_flush(). */
 typedef uint64_t (*pt_update_fn)(uint64_t va, uint64_t pte, void *arg);
 bool pt_update(uint64_t start, uint64_t end, pt_update_fn fn, void *arg);
 /* The physical address in a leaf entry, and whether it was written (dirty). */

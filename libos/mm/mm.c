@@ -173,11 +173,13 @@ static void merge_around(uint64_t addr)
     if (i < nvmas - 1 && mergeable(&vmas[i], &vmas[i + 1])) {
         vmas[i].end = vmas[i + 1].end;
         vmas[i].lazy |= vmas[i + 1].lazy;
+        vmas[i].guarded |= vmas[i + 1].guarded;
         remove_at(i + 1);
     }
     if (i > 0 && i < nvmas && mergeable(&vmas[i - 1], &vmas[i])) {
         vmas[i - 1].end = vmas[i].end;
         vmas[i - 1].lazy |= vmas[i].lazy;
+        vmas[i - 1].guarded |= vmas[i].guarded;
         remove_at(i);
     }
 }
@@ -227,6 +229,8 @@ static uint64_t drop_page(uint64_t va, uint64_t pte, void *arg)
 {
     (void)va;
     const struct vma *v = arg;
+    if (pt_is_guard(pte))
+        return 0;
     if (!v->shm)
         frame_free(pt_frame(pte), pt_dirty(pte));
     if (v->kind == VMA_USER)
@@ -234,10 +238,21 @@ static uint64_t drop_page(uint64_t va, uint64_t pte, void *arg)
     return 0;
 }
 
-/* Takes the pages of [start, end) in v away; the caller flushes. */
+/* Takes the pages of [start, end) in v away, guard pages too; the caller flushes. */
 static bool drop_pages(const struct vma *v, uint64_t start, uint64_t end)
 {
     return pt_update(start, end, drop_page, (void *)v);
+}
+
+/* The same for MADV_DONTNEED, which keeps guard pages, as Linux's keeps its markers. */
+static uint64_t discard_page(uint64_t va, uint64_t pte, void *arg)
+{
+    return pt_is_guard(pte) ? pte : drop_page(va, pte, arg);
+}
+
+static bool discard_pages(const struct vma *v, uint64_t start, uint64_t end)
+{
+    return pt_update(start, end, discard_page, (void *)v);
 }
 
 /* Removes mappings of kind in [addr, addr+len); fails on another kind's memory. */
@@ -426,7 +441,7 @@ long mm_unmap(uint64_t addr, uint64_t len)
 static uint64_t reflag_page(uint64_t va, uint64_t pte, void *arg)
 {
     (void)va;
-    return pt_reflag(pte, *(uint64_t *)arg);
+    return pt_is_guard(pte) ? pte : pt_reflag(pte, *(uint64_t *)arg);
 }
 
 long mm_protect(uint64_t addr, uint64_t len, int prot)
@@ -470,7 +485,8 @@ void mm_forbid_write(uint64_t addr, uint64_t len)
 static uint64_t move_page(uint64_t va, uint64_t pte, void *arg)
 {
     uint64_t delta = *(uint64_t *)arg;
-    /* Tables for the new range were counted before (mm_move): this cannot fail. */
+    /* Tables for the new range were counted before (mm_move): this cannot fail.
+     * A guard page moves as it is (no frame, its flag). */
     pt_map(va + delta, pt_frame(pte), pte ^ pt_frame(pte));
     return 0;
 }
@@ -521,12 +537,66 @@ long mm_discard(uint64_t addr, uint64_t len, bool anon_only)
         /* Shared pages stay the object's: the next touch finds the same data. */
         if (v->shm)
             continue;
-        changed |= drop_pages(v, MAX(addr, v->start), MIN(end, v->end));
+        changed |= discard_pages(v, MAX(addr, v->start), MIN(end, v->end));
         v->lazy = true;
     }
     if (changed)
         pt_flush();
     return 0;
+}
+
+static uint64_t unguard_page(uint64_t va, uint64_t pte, void *arg)
+{
+    (void)va, (void)arg;
+    return pt_is_guard(pte) ? 0 : pte;
+}
+
+/* Guard pages are leaves of their own (guest/paging.h), not mappings: the
+ * mapping stays whole in /proc/self/maps, as with Linux's markers.  Installing
+ * one drops the page (private memory reads as zero once it is removed; a
+ * shared object keeps its bytes).  munmap and a MADV_WIPEONFORK child's
+ * fresh memory drop guards; MADV_DONTNEED, mprotect, mremap and fork keep
+ * them.  As Linux: a locked mapping takes none, and a hole in the range is
+ * ENOMEM after the mapped parts were done. */
+long mm_guard(uint64_t addr, uint64_t len, bool install)
+{
+    uint64_t end = addr + len;
+    for (int i = first_after(addr); install && i < nvmas && vmas[i].start < end; i++)
+        if (vmas[i].kind == VMA_USER && (vmas[i].advice & VMA_LOCKED))
+            return -EINVAL;
+    bool changed = false;
+    long hole = all_mapped(addr, end) ? 0 : -ENOMEM, err = 0;
+    for (int i = first_after(addr); i < nvmas && vmas[i].start < end && !err; i++) {
+        struct vma *v = &vmas[i];
+        uint64_t lo = MAX(addr, v->start), hi = MIN(end, v->end);
+        if (v->kind != VMA_USER)
+            continue;
+        if (install) {
+            changed |= discard_pages(v, lo, hi);
+            v->guarded = true;
+            for (uint64_t va = lo; va < hi && !err; va += PAGE)
+                err = pt_set_guard(va);
+        } else if (v->guarded) {
+            pt_update(lo, hi, unguard_page, NULL);   /* absent before and after: no flush */
+            /* An eager mapping gets the pages back now, as it had them. */
+            if (!v->lazy && !populate(v, lo, hi))
+                v->lazy = true;
+        }
+    }
+    if (changed)
+        pt_flush();
+    return err ? err : hole;
+}
+
+/* Is there a guard page in [start, end) of v? */
+static bool has_guard(const struct vma *v, uint64_t start, uint64_t end)
+{
+    if (!v->guarded)
+        return false;
+    for (uint64_t va = ALIGN_DOWN(start, PAGE); va < end; va += PAGE)
+        if (pt_is_guard(pt_lookup(va)))
+            return true;
+    return false;
 }
 
 long mm_advise(uint64_t addr, uint64_t len, int advice, bool set)
@@ -573,6 +643,8 @@ void mm_unmap_user(void)
 int mm_fault(uint64_t addr, bool write)
 {
     const struct vma *v = mm_find(addr);
+    if (v && has_guard(v, addr, addr + 1))
+        return MM_FAULT_GUARD;
     if (!v || !v->lazy || !(v->prot & (write ? PROT_WRITE : PROT_READ | PROT_EXEC)))
         return MM_FAULT_NOT_MINE;
     uint64_t page = ALIGN_DOWN(addr, PAGE);
@@ -600,6 +672,8 @@ bool mm_poke(uint64_t addr, const void *src, size_t len)
         if (!pte && mm_fault(addr, false) != MM_FAULT_DONE)
             return false;
         pte = pt_lookup(ALIGN_DOWN(addr, PAGE));
+        if (pt_is_guard(pte))
+            return false;
         size_t n = MIN(len, PAGE - (addr & (PAGE - 1)));
         /* Through the frame's own mapping: the program's may be read-only. */
         memcpy((uint8_t *)frame_ptr(pt_frame(pte)) + (addr & (PAGE - 1)), s, n);
@@ -685,6 +759,8 @@ bool user_range_ok(const void *p, size_t len, bool write)
         if (!(v->prot & (write ? PROT_WRITE : PROT_READ)))
             return false;
         uint64_t stop = MIN(end, v->end);
+        if (has_guard(v, a, stop))
+            return false;
         if (v->lazy && !populate(v, ALIGN_DOWN(a, PAGE), ALIGN_UP(stop, PAGE)))
             return false;
         a = v->end;
@@ -701,6 +777,8 @@ long user_string_ok(const char *s, size_t max)
         if (!v || v->kind != VMA_USER || !(v->prot & PROT_READ))
             return -EFAULT;
         size_t chunk = MIN(PAGE - ((a + n) & (PAGE - 1)), max - n);
+        if (has_guard(v, a + n, a + n + 1))
+            return -EFAULT;
         if (v->lazy && !populate(v, ALIGN_DOWN(a + n, PAGE), ALIGN_DOWN(a + n, PAGE) + PAGE))
             return -EFAULT;
         size_t l = strnlen(s + n, chunk);

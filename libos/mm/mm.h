@@ -39,6 +39,7 @@ struct vma {
     int advice;              /* VMA_WIPEONFORK, VMA_DONTFORK */
     bool lazy;               /* frames come at the first touch of each page */
     bool no_write;           /* a shared mapping of a file not open for writing: never PROT_WRITE */
+    bool guarded;            /* may hold guard pages (mm_guard): buffers in it are looked at page by page */
     uint64_t shm;            /* shared object behind it (its physical base), 0: private frames */
     uint64_t shm_off;        /* offset of start in that object (a shared file mapping's: the file offset) */
     const struct vma_owner_ops *owner_ops;   /* the object's owner, held by the mapping; NULL: none */
@@ -90,6 +91,9 @@ long mm_discard(uint64_t addr, uint64_t len, bool anon_only);
 /* Does the program's memory cover [addr, addr+len) without a hole? */
 bool mm_range_mapped(uint64_t addr, uint64_t len);
 long mm_advise(uint64_t addr, uint64_t len, int advice, bool set);
+/* MADV_GUARD_INSTALL (install) and MADV_GUARD_REMOVE: guard pages, which a
+ * touch or a system call's buffer finds as if nothing were mapped there. */
+long mm_guard(uint64_t addr, uint64_t len, bool install);
 const struct vma *mm_find(uint64_t addr);
 /* The mapping at index i in address order, NULL past the last. */
 const struct vma *mm_at(int i);
@@ -99,8 +103,9 @@ void mm_unmap_user(void);
 bool mm_range_free(uint64_t addr, uint64_t len);
 /* A page fault at addr: MM_FAULT_DONE if it was a page still to be given
  * (lazy) and now is, MM_FAULT_OOM if the pool had none left for it,
- * MM_FAULT_SIGBUS if it lies past the end of the file it maps. */
-enum { MM_FAULT_NOT_MINE = 0, MM_FAULT_DONE = 1, MM_FAULT_OOM = 2, MM_FAULT_SIGBUS = 3 };
+ * MM_FAULT_SIGBUS if it lies past the end of the file it maps,
+ * MM_FAULT_GUARD if it is a guard page (SIGSEGV as for no mapping). */
+enum { MM_FAULT_NOT_MINE = 0, MM_FAULT_DONE = 1, MM_FAULT_OOM = 2, MM_FAULT_SIGBUS = 3, MM_FAULT_GUARD = 4 };
 int mm_fault(uint64_t addr, bool write);
 /* Writes into the program's memory whatever its protection (code patching). */
 bool mm_poke(uint64_t addr, const void *src, size_t len);

@@ -98,6 +98,8 @@ static void on_fault(struct pal_exception *e)
     fault_info(e, &info);
     if (paged == MM_FAULT_SIGBUS)
         info.si_signo = SIGBUS, info.si_code = BUS_ADRERR;
+    if (paged == MM_FAULT_GUARD)
+        info.si_code = SEGV_MAPERR;
     uint64_t rip = e->ctx.rip;
     struct pal_crash crash = { .signo = (unsigned)info.si_signo, .vector = e->vector,
                                .error = e->error, .rip = rip, .addr = e->addr };

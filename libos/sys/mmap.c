@@ -9,6 +9,12 @@
 #include <linux/mman.h>
 #include <linux/fcntl.h>
 
+/* Linux 6.13's guard pages, newer than the build host's headers. */
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+#endif
+
 #define PAGE 4096ull
 
 #ifndef MAP_ABOVE4G
@@ -159,6 +165,9 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
     case MADV_DONTFORK:
     case MADV_DOFORK:
         return mm_advise(addr, len, VMA_DONTFORK, advice == MADV_DONTFORK);
+    case MADV_GUARD_INSTALL:
+    case MADV_GUARD_REMOVE:
+        return mm_guard(addr, len, advice == MADV_GUARD_INSTALL);
     case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
     case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
     case MADV_COLD: case MADV_PAGEOUT:
