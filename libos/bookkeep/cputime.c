@@ -105,6 +105,15 @@ struct cpu_times cputime_ended_child(int pid, bool reap, uint64_t *maxrss_kb)
     return (struct cpu_times){ 0, 0 };
 }
 
+void cputime_drop_child(int pid)
+{
+    for (int i = 0; i < acct.nended; i++)
+        if (acct.ended[i].pid == pid) {
+            acct.ended[i] = acct.ended[--acct.nended];
+            return;
+        }
+}
+
 void cputime_rusage(struct cpu_times t, struct rusage *ru)
 {
     memset(ru, 0, sizeof(*ru));

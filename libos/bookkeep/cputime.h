@@ -23,6 +23,9 @@ struct cpu_times cputime_children(void);
  * the program waited for it, so they join cputime_children() and
  * cputime_children_maxrss(). */
 struct cpu_times cputime_ended_child(int pid, bool reap, uint64_t *maxrss_kb);
+/* Child pid was reaped on its own (SIGCHLD ignored): its time and resident
+ * set are not the children's, as on Linux. */
+void cputime_drop_child(int pid);
 /* The largest resident set, in KB, of any child waited for or of its own
  * waited-for descendants (RUSAGE_CHILDREN's ru_maxrss, as Linux's cmaxrss). */
 uint64_t cputime_children_maxrss(void);

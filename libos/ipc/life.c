@@ -19,6 +19,7 @@
  * notification.  Only orphans, whose monitor's parent is gone, tell the
  * leader themselves.  Waits also look every CHILD_LOOK_NS, in case. */
 #include "ipc/wire.h"
+#include "bookkeep/cputime.h"
 #include "signal/signal.h"
 #include <linux/wait.h>
 
@@ -40,6 +41,8 @@ static int nadopted;
 static int kids[MAX_KIDS];               /* forked and not reaped yet: for waits by group */
 static int nkids;
 static bool orphaned;                    /* the leader adopted us: our end is told to it */
+
+static void reaped(long pid);
 
 long ipc_start(void)
 {
@@ -115,20 +118,25 @@ bool ipc_adopted_exit(int pid, int status)
         if (adopted[i] != pid)
             continue;
         adopted[i] = adopted[--nadopted];
-        if (ndone < MAX_DONE) {
+        nchildren++;   /* child_ended counts it out again */
+        child_ended(pid, status);
+        if (signal_nocldwait()) {
+            reaped(pid);
+        } else if (ndone < MAX_DONE) {
             done[ndone].pid = pid;
             done[ndone++].status = status;
         }
-        nchildren++;   /* child_ended counts it out again */
-        child_ended(pid, status);
         return true;
     }
     return false;
 }
 
 /* A child's status, collected from the monitor: the leader's entry
- * becomes a zombie (and the child's own children are adopted). */
-static void collected(long pid, int status)
+ * becomes a zombie (and the child's own children are adopted).  With
+ * SIGCHLD ignored (or SA_NOCLDWAIT) it is reaped at once, as Linux does:
+ * no zombie, the program's wait never sees it, and its time is not the
+ * children's.  -> whether it was. */
+static bool collected(long pid, int status)
 {
     if (ipc.pid == ipc.leader) {
         ipc_leader_exit((int)pid, status);
@@ -137,6 +145,11 @@ static void collected(long pid, int status)
         ipc_notify(ipc.leader, IPC_EXITED, &m, sizeof(m), true);
     }
     child_ended(pid, status);
+    if (!signal_nocldwait())
+        return false;
+    reaped(pid);
+    cputime_drop_child((int)pid);
+    return true;
 }
 
 /* Collects every child that ended from the monitor; their statuses wait in
@@ -150,10 +163,11 @@ bool ipc_children_settle(void)
         long pid = ipc.lower->process_wait(-1, 1, &status, NULL);
         if (pid <= 0)
             break;
+        any = true;
+        if (collected(pid, status))
+            continue;
         done[ndone].pid = (int)pid;
         done[ndone++].status = status;
-        collected(pid, status);
-        any = true;
     }
     return any;
 }
@@ -281,9 +295,9 @@ static long take_ended(long pid, int pgid, int *status, bool keep)
     }
     if ((r = take_done(pid, 0, status, false)))
         return r;
-    r = ipc.lower->process_wait(pid, 1, status, NULL);
-    if (r > 0)
-        collected(r, *status);
+    /* One reaped on its own is not the program's: look on. */
+    while ((r = ipc.lower->process_wait(pid, 1, status, NULL)) > 0 && collected(r, *status))
+        ;
     /* The monitor knows only the children it forked. */
     return r == -ECHILD && is_adopted(pid) ? 0 : r;
 }

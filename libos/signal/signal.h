@@ -99,6 +99,9 @@ int signal_default_action(int sig);
 bool signal_ignored(int sig);
 /* SIGCHLD's action asks for no SIGCHLD when children stop or go on. */
 bool signal_nocldstop(void);
+/* SIGCHLD's action asks for no zombies (SIG_IGN, or SA_NOCLDWAIT): children
+ * that end are reaped on their own. */
+bool signal_nocldwait(void);
 
 /* Generation: sig (1..SIGNAL_MAX) for this process, with info (its
  * si_signo is set here).  Discarded if ignored and not blocked, merged with

@@ -44,6 +44,11 @@ bool signal_ignored(int sig)
 
 bool signal_nocldstop(void) { return sigstate.action[SIGCHLD - 1].flags & SA_NOCLDSTOP; }
 
+bool signal_nocldwait(void)
+{
+    return sigstate.action[SIGCHLD - 1].handler == HANDLER_IGN || (sigstate.action[SIGCHLD - 1].flags & SA_NOCLDWAIT);
+}
+
 static void discard(uint64_t set)
 {
     sigstate.pending &= ~set;

@@ -19,6 +19,7 @@ long signal_send(int sig, const siginfo_t *info);
 bool signal_pending(void);
 bool signal_pending_deadly(void);
 bool signal_nocldstop(void);
+bool signal_nocldwait(void);
 struct signal_peers;
 void signal_set_peers(const struct signal_peers *peers);
 int signal_status_text(char *buf, size_t size);
@@ -64,8 +65,9 @@ long signal_send(int sig, const siginfo_t *info)
 }
 bool signal_pending(void) { return pending_signal; }
 bool signal_pending_deadly(void) { return pending_signal; }
-static bool nocldstop;
+static bool nocldstop, nocldwait;
 bool signal_nocldstop(void) { return nocldstop; }
+bool signal_nocldwait(void) { return nocldwait; }
 void signal_set_peers(const struct signal_peers *peers) { (void)peers; }
 /* /proc/self/status's memory and signal lines live in rooms this test leaves out. */
 int signal_status_text(char *buf, size_t size) { return snprintf(buf, size, "SigQ:\t0/0\n"); }
@@ -756,6 +758,30 @@ static void children(void)
     before = s ? s->out_len : 0;
     ipc_sync_leader(1000000000);
     EXPECT("no-sync-when-all-answered", s && s->out_len == before);
+    /* SIGCHLD ignored: a child that ended is reaped at once, the leader
+     * told of its end and then of its reaping, and no wait sees it. */
+    nocldwait = true;
+    nsent = 0;
+    if (s)
+        s->out_off = s->out_len;
+    EXPECT("fork-ignored", pal->process_fork() == 8);
+    child_exists[8] = child_ended_already[8] = true;
+    child_status[8] = 0;
+    ipc_children_note_async(1);
+    ipc_safe_point();
+    EXPECT("ignored-sigchld-sent", nsent == 1 && sent[0].sig == SIGCHLD && sent[0].pid == 8);
+    bool exited = false, reaped = false;
+    while (s && take_msg(s, &h, body)) {
+        int32_t pid;
+        memcpy(&pid, body, sizeof(pid));
+        if (h.type == IPC_EXITED && pid == 8)
+            exited = true;
+        else if (h.type == IPC_REAPED && pid == 8)
+            reaped = exited;
+    }
+    EXPECT("ignored-leader-told-end-then-reaping", reaped);
+    EXPECT("ignored-no-wait-sees-it", pal->process_wait(-1, 1, &st, NULL) == -ECHILD);
+    nocldwait = false;
 }
 
 /* The leader, as the test plays it for fork_signals(): to a child's
