@@ -45,6 +45,10 @@ void ipc_streams_note_async(void);
  * WNOWAIT (the status stays, for the next wait).
  * -> the child's pid with its wait status, 0 (WNOHANG), -ECHILD, -EINTR. */
 long ipc_wait_child(long pid, int pgid, int options, int *status);
+/* The program's wait on a host futex: messages that come meanwhile are
+ * served (a waiting process still answers the others), and only a signal
+ * for the program ends it early (-EINTR). */
+long ipc_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns);
 /* The first process's program has ended: as a host's processes outlive the
  * shell that started them, the application goes on until its last process
  * ends.  The first process stays the leader meanwhile, answering the others

@@ -383,6 +383,30 @@ static long ipc_sleep(uint64_t ns)
     return r < 0 ? r : 0;
 }
 
+/* The program's futex wait on the host (pal->futex_wait) ends early for
+ * news of the other processes; it goes on once they are served, unless a
+ * signal came for the program: Linux's FUTEX_WAIT is EINTR only for a
+ * signal.  (Not stacked in the PAL table: the big lock's own waits must not
+ * serve messages, which needs the lock.) */
+long ipc_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns)
+{
+    uint64_t deadline = timeout_ns < 0 ? UINT64_MAX : ipc.lower->time_monotonic_ns() + (uint64_t)timeout_ns;
+    for (;;) {
+        long r = ipc.lower->futex_wait(uaddr, val, timeout_ns);
+        if (r != -EINTR || !ipc.up)
+            return r;
+        ipc_poll(NULL, 0, 0);
+        if (signal_pending())
+            return -EINTR;
+        if (deadline != UINT64_MAX) {
+            uint64_t now = ipc.lower->time_monotonic_ns();
+            if (now >= deadline)
+                return -ETIMEDOUT;
+            timeout_ns = (int64_t)MIN(deadline - now, (uint64_t)INT64_MAX);
+        }
+    }
+}
+
 void ipc_init(void)
 {
     ipc.pid = proc.pid;

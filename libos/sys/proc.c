@@ -252,7 +252,7 @@ static long futex_wait(uint32_t *uaddr, int op, uint32_t val, const uint64_t *de
             clock_read_ns(clock, &now);
             timeout = *deadline > now ? (int64_t)MIN(*deadline - now, (uint64_t)INT64_MAX) : 0;
         }
-        return pal->futex_wait(uaddr, val, timeout);
+        return ipc_futex_wait(uaddr, val, timeout);
     }
     cur = __atomic_load_n(uaddr, __ATOMIC_SEQ_CST);
     if (cur != val)

@@ -124,7 +124,11 @@ void upcall_post_streams(void)
         return;
     __atomic_fetch_add(&a->streams, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&a->pending, 1, __ATOMIC_SEQ_CST);
-    /* A guest in a PAL call or a wait takes the news at its end. */
+    /* A futex wait (HC_FUTEX) ends for it, so that a process waiting on
+     * shared memory still serves the others' messages (and takes their
+     * signals); the library OS waits again after.  HC_POLL waits end on
+     * the VM's news fd.  Any other PAL call takes the news at its end. */
+    futex(&a->pending, FUTEX_WAKE, 1, NULL);
     if (!__atomic_load_n(&up.target->in_guest, __ATOMIC_SEQ_CST) || pal_call_in_flight(up.target))
         return;
     kick();

@@ -252,11 +252,20 @@ static long f_wait(long pid, int nohang, int *status, struct pal_usage *usage)
 
 static long f_fork(void) { return 8; }
 
+/* A futex wait the monitor ends futex_eintr times (for news) before it is woken. */
+static int futex_eintr, futex_calls;
+static long f_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns)
+{
+    (void)uaddr, (void)val, (void)timeout_ns;
+    futex_calls++;
+    return futex_eintr-- > 0 ? -EINTR : 0;
+}
+
 static const struct pal_ops fake_pal = {
     .vsock_listen = f_listen, .vsock_connect = f_connect, .vsock_accept = f_accept,
     .stream_read = f_read, .stream_write = f_write, .stream_close = f_close,
     .stream_nread = f_nread, .stream_poll = f_poll, .time_monotonic_ns = f_clock,
-    .process_wait = f_wait, .process_fork = f_fork,
+    .process_wait = f_wait, .process_fork = f_fork, .futex_wait = f_futex_wait,
 };
 const struct pal_ops *pal = &fake_pal;
 
@@ -907,6 +916,21 @@ static void leader_dies(void)
     }
 }
 
+/* A shared futex's wait that the monitor ended for news goes on after the
+ * news is served, unless a signal came for the program. */
+static void futex_waits(void)
+{
+    reset_world(5);
+    uint32_t word = 0;
+    futex_eintr = 2, futex_calls = 0, polls = 0;
+    EXPECT("futex-goes-on-after-news", ipc_futex_wait(&word, 0, -1) == 0 && futex_calls == 3 && polls >= 2);
+    futex_eintr = 1, futex_calls = 0;
+    pending_signal = true;
+    EXPECT("futex-eintr-for-a-signal", ipc_futex_wait(&word, 0, -1) == -EINTR && futex_calls == 1);
+    pending_signal = false;
+    futex_eintr = 0;
+}
+
 int main(void)
 {
     /* Start as a process that is not the leader: it listens at once, and
@@ -926,6 +950,7 @@ int main(void)
     children();
     fork_signals();
     leader_dies();
+    futex_waits();
     if (failures)
         return 1;
     printf("ok test_ipc\n");

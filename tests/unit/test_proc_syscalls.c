@@ -68,6 +68,8 @@ uint64_t mm_maxrss_kb(void) { return 4096; }
 /* No other process: the first one's exit has nobody to wait for. */
 void fd_close_all(void) {}
 void ipc_linger(void) {}
+/* Nor any message to serve while a futex waits on the host. */
+long ipc_futex_wait(uint32_t *uaddr, uint32_t val, int64_t timeout_ns) { return pal->futex_wait(uaddr, val, timeout_ns); }
 /* Nothing is shared with another process: every futex is the process's own. */
 const struct vma *mm_find(uint64_t addr) { (void)addr; return NULL; }
 struct syscall_frame *syscall_frames[PAL_MAX_THREADS];
